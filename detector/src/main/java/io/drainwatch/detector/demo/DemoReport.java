@@ -1,0 +1,81 @@
+package io.drainwatch.detector.demo;
+
+import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.DrainIncident;
+import io.drainwatch.schemas.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How well the detector did on a scenario, from what it wrote compared with the ground truth: which
+ * swept wallets were alerted, how soon the incident opened, and any high or critical alert on a
+ * benign wallet.
+ */
+public record DemoReport(
+    int walletsSwept,
+    List<String> missed,
+    Optional<DrainIncident> incidentOpening,
+    Optional<Duration> timeToIncident,
+    List<DrainAlert> falseAlerts,
+    Optional<DrainAlert> sanctionedAlert,
+    double valueSwept) {
+
+  /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
+  public static DemoReport of(GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
+    Set<String> alerted = alerts.stream().flatMap(a -> involved(a).stream()).collect(Collectors.toSet());
+    List<String> missed = truth.swept().stream().map(GroundTruth.SweptWallet::address).filter(w -> !alerted.contains(w)).toList();
+    Optional<DrainIncident> opening = incidents.stream()
+        .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()) && i.getStatus() == AlertStatus.FIRING)
+        .findFirst();
+    Optional<Duration> toIncident = opening.flatMap(i -> firstSweep.map(t -> Duration.between(t, i.getOpenedAt())));
+    Map<String, DrainAlert> falseAlerts = new LinkedHashMap<>();
+    for (DrainAlert a : alerts) {
+      if (a.getSeverity().compareTo(Severity.HIGH) >= 0 && involved(a).stream().anyMatch(truth.benign()::contains)) {
+        falseAlerts.putIfAbsent(a.getAlertId(), a);
+      }
+    }
+    GroundTruth.SanctionedOutflow sanctioned = truth.sanctioned();
+    Optional<DrainAlert> sanctionedAlert = alerts.stream()
+        .filter(a -> involved(a).contains(sanctioned.wallet()) && sanctioned.destination().equals(a.getDestination()))
+        .max(Comparator.comparing(DrainAlert::getSeverity));
+    double value = truth.swept().stream().mapToDouble(GroundTruth.SweptWallet::usdValue).sum();
+    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value);
+  }
+
+  /** The wallets an alert is about: its subject and its listed wallets. */
+  static Set<String> involved(DrainAlert a) {
+    Set<String> wallets = new java.util.HashSet<>(a.getWallets());
+    wallets.add(a.getSubject());
+    return wallets;
+  }
+
+  /** Every swept wallet alerted and no false alert. */
+  public boolean passed() {
+    return missed.isEmpty() && falseAlerts.isEmpty();
+  }
+
+  /** The summary a person reads at the end of the demo. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("wallets swept        " + walletsSwept + " (" + Display.usd(valueSwept) + ")");
+    lines.add("wallets alerted      " + (walletsSwept - missed.size()) + (missed.isEmpty() ? "" : "  MISSED " + missed.size() + ": "
+        + missed.stream().limit(5).map(Display::address).collect(Collectors.joining(", "))));
+    lines.add("incident opened      " + incidentOpening
+        .map(i -> timeToIncident.map(d -> Display.duration(d) + " after the first sweep, ").orElse("") + "with " + i.getWalletsDrained() + " wallets drained")
+        .orElse("NEVER"));
+    lines.add("false alerts         " + falseAlerts.size() + " high/critical on benign wallets"
+        + falseAlerts.stream().limit(3).map(a -> "\n                       " + a.getRule() + " " + a.getSummary()).collect(Collectors.joining()));
+    lines.add("sanctioned outflow   " + sanctionedAlert.map(a -> a.getSeverity() + " " + a.getRule()).orElse("NOT ALERTED"));
+    lines.add(passed() ? "result               every swept wallet caught, no false alert" : "result               FAILED");
+    return lines;
+  }
+}
