@@ -1,5 +1,6 @@
 package io.drainwatch.detector.cli;
 
+import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       PricesCommand.class,
       AlertsCommand.class,
       DetectCommand.class,
+      DemoCommand.class,
     })
 public final class Drainwatch implements Runnable {
 
