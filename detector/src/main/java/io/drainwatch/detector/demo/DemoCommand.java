@@ -179,7 +179,14 @@ public final class DemoCommand implements Callable<Integer> {
     Instant limit = lastBlock.plus(SETTLE_LIMIT);
     while (Instant.now().isBefore(limit)) {
       DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty());
-      if (Instant.now().isAfter(earliest) && report.missed().isEmpty() && report.sanctionedAlert().isPresent()) {
+      // The fleet stage comes after the per-wallet one: wait for the incident to count what was alerted.
+      int alerted = report.walletsSwept() - report.missed().size();
+      boolean incidentCaughtUp = watch.incidents().stream()
+          .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
+          .reduce((a, b) -> b)
+          .map(i -> i.getWalletsDrained() >= alerted)
+          .orElse(true);
+      if (Instant.now().isAfter(earliest) && report.missed().isEmpty() && report.sanctionedAlert().isPresent() && incidentCaughtUp) {
         return;
       }
       TimeUnit.MILLISECONDS.sleep(200);

@@ -27,7 +27,8 @@ public record DemoReport(
     Optional<Duration> timeToIncident,
     List<DrainAlert> falseAlerts,
     Optional<DrainAlert> sanctionedAlert,
-    double valueSwept) {
+    double valueSwept,
+    List<Duration> detectionLatencies) {
 
   /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
   public static DemoReport of(GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
@@ -48,7 +49,13 @@ public record DemoReport(
         .filter(a -> involved(a).contains(sanctioned.wallet()) && sanctioned.destination().equals(a.getDestination()))
         .max(Comparator.comparing(DrainAlert::getSeverity));
     double value = truth.swept().stream().mapToDouble(GroundTruth.SweptWallet::usdValue).sum();
-    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value);
+    // From the block holding an alert's first evidence to the alert being written: what the on-call waits.
+    List<Duration> latencies = alerts.stream()
+        .filter(a -> a.getStatus() == AlertStatus.FIRING)
+        .map(a -> Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()))
+        .sorted()
+        .toList();
+    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value, latencies);
   }
 
   /** The wallets an alert is about: its subject and its listed wallets. */
@@ -56,6 +63,12 @@ public record DemoReport(
     Set<String> wallets = new java.util.HashSet<>(a.getWallets());
     wallets.add(a.getSubject());
     return wallets;
+  }
+
+  /** The {@code q} quantile of the detection latencies (nearest rank). */
+  public Duration percentile(double q) {
+    int rank = (int) Math.ceil(q * detectionLatencies.size());
+    return detectionLatencies.get(Math.max(0, rank - 1));
   }
 
   /** Every swept wallet alerted and no false alert. */
@@ -72,6 +85,10 @@ public record DemoReport(
     lines.add("incident opened      " + incidentOpening
         .map(i -> timeToIncident.map(d -> Display.duration(d) + " after the first sweep, ").orElse("") + "with " + i.getWalletsDrained() + " wallets drained")
         .orElse("NEVER"));
+    if (!detectionLatencies.isEmpty()) {
+      lines.add("detection latency    block to alert: median " + Display.duration(percentile(0.5)) + ", 95% " + Display.duration(percentile(0.95))
+          + ", max " + Display.duration(detectionLatencies.getLast()) + " over " + detectionLatencies.size() + " alerts");
+    }
     lines.add("false alerts         " + falseAlerts.size() + " high/critical on benign wallets"
         + falseAlerts.stream().limit(3).map(a -> "\n                       " + a.getRule() + " " + a.getSummary()).collect(Collectors.joining()));
     lines.add("sanctioned outflow   " + sanctionedAlert.map(a -> a.getSeverity() + " " + a.getRule()).orElse("NOT ALERTED"));

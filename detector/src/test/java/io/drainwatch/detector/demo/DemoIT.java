@@ -55,7 +55,11 @@ class DemoIT {
     Topics topics = Topics.defaults();
     new TopicSetup(KAFKA.admin(), Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
     Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    DetectorConfig config = DetectorConfig.withOverrides(DemoCommand.detectorSettings(stateDir, 0), KAFKA.bootstrapServers());
+    Map<String, String> settings = new java.util.HashMap<>(DemoCommand.detectorSettings(stateDir, 0));
+    // The restarted detector is a new group member: the broker only hands it the partitions once the
+    // stopped one's session has expired, so keep that short (the broker's minimum).
+    settings.put("kafka.session.timeout.ms", "6000");
+    DetectorConfig config = DetectorConfig.withOverrides(settings, KAFKA.bootstrapServers());
     Map<Integer, Instant> blockTimes = new ConcurrentHashMap<>();
     int stopAt = truth.blockOfSweep(STOP_AFTER_SWEEP) + 1;
     int restartAt = stopAt + BLOCKS_WHILE_DOWN;
