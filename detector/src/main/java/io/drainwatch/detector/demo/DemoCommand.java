@@ -1,5 +1,6 @@
 package io.drainwatch.detector.demo;
 
+import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
@@ -81,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       parameters = new ScenarioParameters(wallets, List.of("retail", "treasury"), swept, destinations, blockInterval, seed);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new ConfigException("demo", e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
     Instant began = Instant.now();
@@ -137,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
         report.lines().forEach(out::println);
         out.flush();
         if (keepRunning) {
-          out.printf("%nbroker and detector keep running. From another terminal:%n  bin/drainwatch alerts tail -b %s%nCtrl-C to stop.%n", bootstrap);
+          out.printf("%nbroker and detector keep running. From another terminal:%n  bin/drainwatch alerts tail -b %s --from-beginning%nCtrl-C to stop.%n", bootstrap);
           out.flush();
           stop.await();
         }
