@@ -13,6 +13,9 @@ import io.drainwatch.schemas.WatchedWallet;
 import io.drainwatch.schemas.serde.AvroSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +50,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Throughput of the detector against Kafka's raw consume rate, measured in the same run on the same
  * embedded broker: a million watched wallets, millions of transfers of which a small fraction touch
  * them. Not a test: run it with {@code bin/bench-detect} (options: --events, --wallets,
- * --watched-fraction, --partitions).
+ * --watched-fraction, --partitions, --stream-threads).
  */
 public final class DetectorBenchmark {
   private static final long CHAIN_ID = 1;
@@ -58,14 +61,16 @@ public final class DetectorBenchmark {
   private final int wallets;
   private final double watchedFraction;
   private final int partitions;
+  private final int streamThreads;
   private final SplittableRandom random = new SplittableRandom(42);
   private final AvroSerde<TransferEvent> transferSerde = AvroSerde.of(TransferEvent.class);
 
-  private DetectorBenchmark(long events, int wallets, double watchedFraction, int partitions) {
+  private DetectorBenchmark(long events, int wallets, double watchedFraction, int partitions, int streamThreads) {
     this.events = events;
     this.wallets = wallets;
     this.watchedFraction = watchedFraction;
     this.partitions = partitions;
+    this.streamThreads = streamThreads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -77,7 +82,8 @@ public final class DetectorBenchmark {
         Long.parseLong(options.getOrDefault("events", "5000000")),
         Integer.parseInt(options.getOrDefault("wallets", "1000000")),
         Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
-        Integer.parseInt(options.getOrDefault("partitions", "4")));
+        Integer.parseInt(options.getOrDefault("partitions", "4")),
+        Integer.parseInt(options.getOrDefault("stream-threads", "1")));
     bench.run();
     System.exit(0);
   }
@@ -98,15 +104,16 @@ public final class DetectorBenchmark {
         log("wrote %,d transfers (%,d touching watched wallets) in %.1fs", events, touching, seconds(began));
 
         // Two passes: the first after a broker start runs on a cold JIT and page cache; the faster is the baseline.
-        double firstPass = rawConsume(client, topics.transfers());
-        double secondPass = rawConsume(client, topics.transfers());
-        log("raw consumer: %,d records in %.2fs, then %.2fs", events, firstPass, secondPass);
-        double raw = Math.min(firstPass, secondPass);
+        Pass firstPass = rawConsume(client, topics.transfers());
+        Pass secondPass = rawConsume(client, topics.transfers());
+        log("raw consumer: %,d records in %.2fs, then %.2fs", events, firstPass.seconds(), secondPass.seconds());
+        Pass raw = firstPass.seconds() < secondPass.seconds() ? firstPass : secondPass;
 
         String applicationId = "drainwatch-bench-" + System.currentTimeMillis();
         Map<String, String> settings = new HashMap<>();
         settings.put("application.id", applicationId);
         settings.put("kafka.state.dir", stateDir.toString());
+        settings.put("kafka.num.stream.threads", Integer.toString(streamThreads));
         long start = System.nanoTime();
         try (Detector detector = Detector.start(DetectorConfig.withOverrides(settings, kafka.bootstrapServers()), new SimpleMeterRegistry())) {
           if (!detector.awaitRunning(Duration.ofMinutes(10))) {
@@ -115,8 +122,9 @@ public final class DetectorBenchmark {
           double bootstrap = seconds(start);
           log("detector running after %.2fs (global tables bootstrapped)", bootstrap);
           long running = System.nanoTime();
+          long cpuBefore = cpuOfThreads(applicationId);
           awaitConsumed(admin, applicationId, topics.transfers());
-          double detect = seconds(running);
+          Pass detect = new Pass(seconds(running), (cpuOfThreads(applicationId) - cpuBefore) / 1e9);
           printTable(raw, detect, bootstrap, touching);
         }
       }
@@ -192,7 +200,22 @@ public final class DetectorBenchmark {
     return b.build();
   }
 
-  private double rawConsume(Map<String, Object> client, String topic) {
+  /** One measured read of the topic: wall-clock seconds and CPU seconds of the threads doing it. */
+  private record Pass(double seconds, double cpuSeconds) {}
+
+  /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
+  private static long cpuOfThreads(String marker) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().contains(marker)) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+
+  private Pass rawConsume(Map<String, Object> client, String topic) {
     Map<String, Object> props = new HashMap<>(client);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -201,6 +224,7 @@ public final class DetectorBenchmark {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       long start = System.nanoTime();
+      long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long count = 0;
       long bytes = 0;
       while (count < events) {
@@ -211,8 +235,9 @@ public final class DetectorBenchmark {
         count += records.count();
       }
       double elapsed = seconds(start);
+      double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
       log("raw consumer read %,d bytes of values", bytes);
-      return elapsed;
+      return new Pass(elapsed, cpu);
     }
   }
 
@@ -246,15 +271,21 @@ public final class DetectorBenchmark {
     }
   }
 
-  private void printTable(double raw, double detect, double bootstrap, long touching) {
+  private void printTable(Pass raw, Pass detect, double bootstrap, long touching) {
     System.out.println();
-    System.out.printf(Locale.ROOT, "transfers %,d (%,d touching %,d watched wallets), %d partitions, %d cores, max heap %,d MB%n",
-        events, touching, wallets, partitions, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf(Locale.ROOT, "%-28s %12s %10s %14s%n", "", "records", "seconds", "events/s");
-    System.out.printf(Locale.ROOT, "%-28s %,12d %10.2f %,14.0f%n", "raw KafkaConsumer (byte[])", events, raw, events / raw);
-    System.out.printf(Locale.ROOT, "%-28s %,12d %10.2f %,14.0f%n", "detector", events, detect, events / detect);
-    System.out.printf(Locale.ROOT, "detector / raw               %.2f%n", raw / detect);
+    System.out.printf(Locale.ROOT, "transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
+        events, touching, wallets, partitions, streamThreads, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(Locale.ROOT, "%-28s %12s %10s %14s %12s %16s%n", "", "records", "seconds", "events/s", "cpu seconds", "events/cpu-s");
+    row("raw KafkaConsumer (byte[])", raw);
+    row("detector", detect);
+    System.out.printf(Locale.ROOT, "detector / raw               %.2f (wall clock), %.2f (per CPU second)%n",
+        raw.seconds() / detect.seconds(), raw.cpuSeconds() / detect.cpuSeconds());
     System.out.printf(Locale.ROOT, "global table bootstrap       %.2fs (before the detector's clock starts)%n", bootstrap);
+  }
+
+  private void row(String name, Pass pass) {
+    System.out.printf(Locale.ROOT, "%-28s %,12d %10.2f %,14.0f %12.2f %,16.0f%n",
+        name, events, pass.seconds(), events / pass.seconds(), pass.cpuSeconds(), events / pass.cpuSeconds());
   }
 
   private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {
