@@ -28,7 +28,8 @@ public record DemoReport(
     List<DrainAlert> falseAlerts,
     Optional<DrainAlert> sanctionedAlert,
     double valueSwept,
-    List<Duration> detectionLatencies) {
+    List<Duration> detectionLatencies,
+    Map<String, Long> alertsByRule) {
 
   /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
   public static DemoReport of(GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
@@ -55,7 +56,10 @@ public record DemoReport(
         .map(a -> Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()))
         .sorted()
         .toList();
-    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value, latencies);
+    Map<String, Long> byRule = alerts.stream()
+        .filter(a -> a.getStatus() == AlertStatus.FIRING)
+        .collect(Collectors.groupingBy(DrainAlert::getRule, java.util.TreeMap::new, Collectors.counting()));
+    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value, latencies, byRule);
   }
 
   /** The wallets an alert is about: its subject and its listed wallets. */
@@ -89,6 +93,7 @@ public record DemoReport(
       lines.add("detection latency    block to alert: median " + Display.duration(percentile(0.5)) + ", 95% " + Display.duration(percentile(0.95))
           + ", max " + Display.duration(detectionLatencies.getLast()) + " over " + detectionLatencies.size() + " alerts");
     }
+    lines.add("alerts by rule       " + alertsByRule.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     lines.add("false alerts         " + falseAlerts.size() + " high/critical on benign wallets"
         + falseAlerts.stream().limit(3).map(a -> "\n                       " + a.getRule() + " " + a.getSummary()).collect(Collectors.joining()));
     lines.add("sanctioned outflow   " + sanctionedAlert.map(a -> a.getSeverity() + " " + a.getRule()).orElse("NOT ALERTED"));

@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Throughput of the detector against Kafka's raw consume rate, measured in the same run on the same
  * embedded broker: a million watched wallets, millions of transfers of which a small fraction touch
  * them. Not a test: run it with {@code bin/bench-detect} (options: --events, --wallets,
- * --watched-fraction, --partitions, --stream-threads).
+ * --watched-fraction, --partitions, --stream-threads, --set key=value for a detector setting).
  */
 public final class DetectorBenchmark {
   private static final long CHAIN_ID = 1;
@@ -62,10 +62,13 @@ public final class DetectorBenchmark {
   private final double watchedFraction;
   private final int partitions;
   private final int streamThreads;
+  /** Detector settings given with {@code --set key=value}, applied over the benchmark's own. */
+  private final Map<String, String> detectorSettings;
   private final SplittableRandom random = new SplittableRandom(42);
   private final AvroSerde<TransferEvent> transferSerde = AvroSerde.of(TransferEvent.class);
 
-  private DetectorBenchmark(long events, int wallets, double watchedFraction, int partitions, int streamThreads) {
+  private DetectorBenchmark(long events, int wallets, double watchedFraction, int partitions, int streamThreads, Map<String, String> detectorSettings) {
+    this.detectorSettings = Map.copyOf(detectorSettings);
     this.events = events;
     this.wallets = wallets;
     this.watchedFraction = watchedFraction;
@@ -75,15 +78,22 @@ public final class DetectorBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>();
+    Map<String, String> detectorSettings = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+      if (args[i].equals("--set")) {
+        String[] kv = args[i + 1].split("=", 2);
+        detectorSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
+      } else {
+        options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+      }
     }
     DetectorBenchmark bench = new DetectorBenchmark(
         Long.parseLong(options.getOrDefault("events", "5000000")),
         Integer.parseInt(options.getOrDefault("wallets", "1000000")),
         Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
         Integer.parseInt(options.getOrDefault("partitions", "4")),
-        Integer.parseInt(options.getOrDefault("stream-threads", "1")));
+        Integer.parseInt(options.getOrDefault("stream-threads", "1")),
+        detectorSettings);
     bench.run();
     System.exit(0);
   }
@@ -114,6 +124,7 @@ public final class DetectorBenchmark {
         settings.put("application.id", applicationId);
         settings.put("kafka.state.dir", stateDir.toString());
         settings.put("kafka.num.stream.threads", Integer.toString(streamThreads));
+        settings.putAll(detectorSettings);
         long start = System.nanoTime();
         try (Detector detector = Detector.start(DetectorConfig.withOverrides(settings, kafka.bootstrapServers()), new SimpleMeterRegistry())) {
           if (!detector.awaitRunning(Duration.ofMinutes(10))) {
@@ -275,6 +286,9 @@ public final class DetectorBenchmark {
     System.out.println();
     System.out.printf(Locale.ROOT, "transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
         events, touching, wallets, partitions, streamThreads, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    if (!detectorSettings.isEmpty()) {
+      System.out.println("detector settings " + new java.util.TreeMap<>(detectorSettings));
+    }
     System.out.printf(Locale.ROOT, "%-28s %12s %10s %14s %12s %16s%n", "", "records", "seconds", "events/s", "cpu seconds", "events/cpu-s");
     row("raw KafkaConsumer (byte[])", raw);
     row("detector", detect);
