@@ -49,7 +49,7 @@ public final class Display {
         .sorted(Comparator.comparingInt(IncidentDestination::getWallets).reversed())
         .limit(3)
         .toList();
-    String destinations = top.stream().map(d -> address(d.getAddress()) + " " + d.getWallets() + " wallets").collect(Collectors.joining(", "));
+    String destinations = top.stream().map(d -> address(d.getAddress()) + " " + d.getWallets() + (d.getWallets() == 1 ? " wallet" : " wallets")).collect(Collectors.joining(", "));
     if (i.getDestinations().size() > top.size()) {
       destinations += ", ...";
     }
