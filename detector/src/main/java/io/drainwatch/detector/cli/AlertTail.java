@@ -66,6 +66,9 @@ final class AlertTail {
         }
         // resolve the start offsets now, so "only new" means new from this moment, not from the first poll
         partitions.forEach(consumer::position);
+        err.println("drainwatch: reading " + alertTopic + " and " + incidentTopic
+            + (fromBeginning ? " from the beginning" : ", new records only") + (max > 0 ? ", at most " + max : ""));
+        err.flush();
         long printed = 0;
         while (max <= 0 || printed < max) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
