@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -93,6 +94,10 @@ final class AlertTail {
         }
       } catch (WakeupException e) {
         // Ctrl-C: leave quietly
+      } catch (KafkaException e) {
+        err.println("drainwatch: cannot read " + alertTopic + " and " + incidentTopic + ": " + e.getMessage());
+        err.flush();
+        return 1;
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
