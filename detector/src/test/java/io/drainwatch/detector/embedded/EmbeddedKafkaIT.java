@@ -143,6 +143,21 @@ class EmbeddedKafkaIT {
   }
 
   @Test
+  void anExistingReferenceTopicThatIsNotCompactedIsReported() throws Exception {
+    KAFKA.createTopic("it.wrong.wallets", 1, 1);
+    StringWriter err = new StringWriter();
+
+    int exit = Drainwatch.commandLine()
+        .setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err))
+        .execute("topics", "create", "-b", KAFKA.bootstrapServers(), "--partitions", "1", "--replication-factor", "1",
+            "--topic", "wallets=it.wrong.wallets", "--topic", "alerts=it.wrong.alerts");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("it.wrong.wallets: cleanup.policy is delete, drainwatch needs compact");
+  }
+
+  @Test
   void topicsCreateCommandRejectsAZeroPartitionCountAsAConfigurationError() {
     StringWriter err = new StringWriter();
     int exit = Drainwatch.commandLine()
