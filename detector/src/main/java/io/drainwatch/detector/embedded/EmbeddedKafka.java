@@ -274,6 +274,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     // Frequent heartbeats let a (re)started broker be unfenced, and a stopping one released, in well
     // under a second instead of the production 2 s rhythm.
     props.put("broker.heartbeat.interval.ms", "250");
+    // A node stopped while it was the active controller may leave its broker registration behind;
+    // it cannot rejoin until that session expires (9 s in production).
+    props.put("broker.session.timeout.ms", "4000");
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
     props.putAll(options.brokerConfig());
     return props;

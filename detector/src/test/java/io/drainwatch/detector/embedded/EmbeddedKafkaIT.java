@@ -193,6 +193,18 @@ class EmbeddedKafkaIT {
     }
   }
 
+  @Test
+  void aFixedPortIsTheOneAdvertised() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    try (EmbeddedKafka fixed = EmbeddedKafka.start(EmbeddedKafka.Options.defaults().withPort(port))) {
+      assertThat(fixed.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+      assertThat(fixed.nodeCount()).isEqualTo(1);
+    }
+  }
+
   private static List<String> readAll(String topic, Map<String, Object> props, int expected) {
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
