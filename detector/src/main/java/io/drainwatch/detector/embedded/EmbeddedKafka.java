@@ -183,12 +183,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Stops every node; a temporary data directory is deleted. */
   @Override
   public void close() {
-    List<CompletableFuture<Void>> stops = nodes.stream()
-        .filter(Node::running)
-        .map(n -> CompletableFuture.runAsync(n::stop))
-        .toList();
     try {
-      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+      inParallel(nodes.stream().filter(Node::running).toList(), Node::stop).join();
     } catch (CompletionException e) {
       LOG.warn("embedded Kafka shutdown failed error={}", e.getCause().toString());
     }
@@ -205,11 +201,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private void startNodes(List<Node> toStart) {
-    List<CompletableFuture<Void>> starts = toStart.stream()
-        .map(n -> CompletableFuture.runAsync(n::start))
-        .toList();
     try {
-      CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      inParallel(toStart, Node::start).get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("embedded Kafka failed to start: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
@@ -218,6 +211,24 @@ public final class EmbeddedKafka implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting embedded Kafka", e);
     }
+  }
+
+  /** Runs {@code action} on each node in a thread of its own: starts and stops block until a quorum answers. */
+  private static CompletableFuture<Void> inParallel(List<Node> targets, java.util.function.Consumer<Node> action) {
+    List<CompletableFuture<Void>> runs = new ArrayList<>();
+    for (Node node : targets) {
+      CompletableFuture<Void> run = new CompletableFuture<>();
+      Thread.ofPlatform().name("embedded-kafka-" + node).daemon().start(() -> {
+        try {
+          action.accept(node);
+          run.complete(null);
+        } catch (Throwable t) {
+          run.completeExceptionally(t);
+        }
+      });
+      runs.add(run);
+    }
+    return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
   }
 
   /** Waits until the cluster metadata lists {@code expected} brokers, i.e. they are unfenced. */
