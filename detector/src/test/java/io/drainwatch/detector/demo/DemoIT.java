@@ -10,6 +10,7 @@ import io.drainwatch.detector.testing.KafkaClusterExtension;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.DrainIncident;
 import io.drainwatch.schemas.Severity;
 import io.drainwatch.schemas.serde.AvroSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -91,6 +92,12 @@ class DemoIT {
         await("every swept wallet and the sanctioned payment alerted").atMost(Duration.ofSeconds(60))
             .until(() -> DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty()),
                 r -> r.missed().isEmpty() && r.sanctionedAlert().isPresent());
+        // The fleet stage follows the per-wallet one through a repartition topic: it may lag behind the alerts.
+        await("the incident counts every swept wallet").atMost(Duration.ofSeconds(60))
+            .until(() -> watch.incidents().stream()
+                .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
+                .mapToInt(DrainIncident::getWalletsDrained)
+                .max().orElse(0) == truth.swept().size());
         // Give the detector its grace period on the last blocks, so a late false alert would show.
         Instant settled = blockTimes.get(end - 1).plus(DemoCommand.SETTLE);
         await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
@@ -116,7 +123,8 @@ class DemoIT {
           .toList();
       assertThat(sanctioned).as("alerts on the sanctioned payment").isNotEmpty()
           .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL));
-      assertThat(watch.incidents().getLast().getWalletsDrained()).as("wallets the incident counts").isEqualTo(truth.swept().size());
+      assertThat(watch.incidents().stream().map(DrainIncident::getIncidentId).distinct())
+          .as("incidents: one per attack, none for the benign group").hasSize(1);
     }
   }
 
