@@ -104,8 +104,8 @@ public final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Path stateDir = Files.createTempDirectory("drainwatch-demo-state-");
     AtomicReference<Detector> detector = new AtomicReference<>();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.defaults().withPort(kafkaPort));
-         MetricsServer metrics = MetricsServer.start("0.0.0.0", metricsPort)) {
+    try (MetricsServer metrics = startMetrics();
+         EmbeddedKafka kafka = startKafka()) {
       String bootstrap = kafka.bootstrapServers();
       Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       try (Admin admin = Admin.create(client)) {
@@ -158,6 +158,27 @@ public final class DemoCommand implements Callable<Integer> {
       if (!stop.await(0, TimeUnit.MILLISECONDS)) {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
+    }
+  }
+
+  private MetricsServer startMetrics() {
+    try {
+      return MetricsServer.start("0.0.0.0", metricsPort);
+    } catch (UncheckedIOException e) {
+      throw new ConfigException("--metrics-port", "cannot serve /metrics on port " + metricsPort + " (" + e.getCause().getMessage()
+          + "): pick another port, or 0 for any free one");
+    }
+  }
+
+  private EmbeddedKafka startKafka() {
+    try {
+      return EmbeddedKafka.start(EmbeddedKafka.Options.defaults().withPort(kafkaPort));
+    } catch (RuntimeException e) {
+      if (kafkaPort == 0) {
+        throw e;
+      }
+      throw new ConfigException("--kafka-port", "cannot start the embedded broker on port " + kafkaPort + " (" + e.getMessage()
+          + "): is another broker running there? Pick another port, or leave it out for a free one");
     }
   }
 

@@ -38,6 +38,15 @@ class DemoCommandTest {
   }
 
   @Test
+  void aMetricsPortInUseIsNamedWithWhatToDoBeforeABrokerStarts() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      assertThat(run("demo", "--metrics-port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+    }
+    assertThat(err.toString()).contains("--metrics-port", "pick another port, or 0").doesNotContain("Exception");
+    assertThat(out.toString()).doesNotContain("kafka ");
+  }
+
+  @Test
   void theDemoIsACommandOfTheProgramWithItsOptionsInTheHelp() {
     assertThat(run("demo", "--help")).isZero();
     assertThat(out.toString()).contains("--wallets", "--swept", "--destinations", "--block-interval", "--seed", "--metrics-port",
