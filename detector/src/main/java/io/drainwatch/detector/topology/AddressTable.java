@@ -27,14 +27,23 @@ final class AddressTable {
     }
   }
 
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   private final StampedLock lock = new StampedLock();
   private volatile Table table = new Table(1024);
   private int size;
   private int used; // live + deleted slots
 
-  /** Fixed-capacity open-addressing arrays; replaced whole on resize. */
+  /**
+   * Fixed-capacity open-addressing arrays; replaced whole on resize. {@code tags} holds 16 bits of
+   * each slot's hash (0 = empty): a probe reads the next tags from one cache line and touches the
+   * key arrays only on a tag match, so a lookup of an unwatched address (almost every lookup)
+   * usually costs one cache miss instead of one per array.
+   */
   private static final class Table {
     final int mask;
+    final short[] tags;
     final long[] chains;
     final long[] hi;
     final long[] mid;
@@ -43,6 +52,7 @@ final class AddressTable {
 
     Table(int capacity) {
       mask = capacity - 1;
+      tags = new short[capacity];
       chains = new long[capacity];
       hi = new long[capacity];
       mid = new long[capacity];
@@ -52,19 +62,36 @@ final class AddressTable {
     }
 
     int slot(long chain, long h, long m, int l) {
-      int i = (int) mix(chain, h, m, l) & mask;
+      long hash = mix(chain, h, m, l);
+      short tag = tag(hash);
+      int i = (int) hash & mask;
       for (int probes = 0; probes <= mask; probes++) {
-        int v = values[i];
-        if (v == EMPTY) {
+        short t = tags[i];
+        if (t == 0) {
           return -1 - i;
         }
-        if (v != DELETED && chains[i] == chain && hi[i] == h && mid[i] == m && lo[i] == l) {
+        if (t == tag && values[i] != DELETED && chains[i] == chain && hi[i] == h && mid[i] == m && lo[i] == l) {
           return i;
         }
         i = (i + 1) & mask;
       }
       return Integer.MIN_VALUE;
     }
+
+    void fill(int i, long chain, long h, long m, int l, int value) {
+      chains[i] = chain;
+      hi[i] = h;
+      mid[i] = m;
+      lo[i] = l;
+      values[i] = value;
+      tags[i] = tag(mix(chain, h, m, l)); // written last: a concurrent optimistic reader validates anyway
+    }
+  }
+
+  /** The high 16 bits of the hash, never 0 (0 marks an empty slot). */
+  private static short tag(long hash) {
+    short t = (short) (hash >>> 48);
+    return t == 0 ? 1 : t;
   }
 
   private static long mix(long chain, long h, long m, int l) {
@@ -80,23 +107,35 @@ final class AddressTable {
     if (offset < 0 || offset + 40 > buf.length) {
       return ABSENT;
     }
-    long h = hex(buf, offset, 16);
-    long m = hex(buf, offset + 16, 16);
-    long l = hex(buf, offset + 32, 8);
-    if ((h | m | l) == -1L && !validHex(buf, offset)) {
-      return ABSENT;
-    }
+    long h = (nibbles(buf, offset) << 32) | nibbles(buf, offset + 8);
+    long m = (nibbles(buf, offset + 16) << 32) | nibbles(buf, offset + 24);
+    int l = (int) nibbles(buf, offset + 32);
     long stamp = lock.tryOptimisticRead();
-    int result = find(table, chain, h, m, (int) l);
-    if (lock.validate(stamp)) {
-      return result;
+    int result = find(table, chain, h, m, l);
+    if (!lock.validate(stamp)) {
+      stamp = lock.readLock();
+      try {
+        result = find(table, chain, h, m, l);
+      } finally {
+        lock.unlockRead(stamp);
+      }
     }
-    stamp = lock.readLock();
-    try {
-      return find(table, chain, h, m, (int) l);
-    } finally {
-      lock.unlockRead(stamp);
-    }
+    // The fast decode maps any byte to some nibble; only real hex digits may match a wallet.
+    return result >= 0 && !validHex(buf, offset) ? ABSENT : result;
+  }
+
+  /**
+   * The value of 8 hex digits at {@code offset}, decoded 8 at a time in one long ("SWAR"): digits
+   * and letters of either case map to 0-15 per byte, then the nibbles are packed into 32 bits.
+   * Bytes that are not hex digits decode to something; callers check on a match.
+   */
+  private static long nibbles(byte[] buf, int offset) {
+    long x = (long) BIG_ENDIAN_LONGS.get(buf, offset);
+    long letters = (x & 0x4040404040404040L) >>> 6;
+    long v = (x & 0x0F0F0F0F0F0F0F0FL) + letters * 9;
+    v = (v | (v >>> 4)) & 0x00FF00FF00FF00FFL;
+    v = (v | (v >>> 8)) & 0x0000FFFF0000FFFFL;
+    return (v | (v >>> 16)) & 0x00000000FFFFFFFFL;
   }
 
   /** The value for a lowercase or uppercase 0x-prefixed address string, or {@link #ABSENT}. */
@@ -132,12 +171,7 @@ final class AddressTable {
         t.values[slot] = value;
         return;
       }
-      int i = -1 - slot;
-      t.chains[i] = chain;
-      t.hi[i] = h;
-      t.mid[i] = m;
-      t.lo[i] = l;
-      t.values[i] = value; // written last: a concurrent optimistic reader validates anyway
+      t.fill(-1 - slot, chain, h, m, l, value);
       size++;
       used++;
     } finally {
@@ -172,12 +206,7 @@ final class AddressTable {
     Table next = new Table(capacity);
     for (int i = 0; i <= old.mask; i++) {
       if (old.values[i] >= 0) {
-        int slot = -1 - next.slot(old.chains[i], old.hi[i], old.mid[i], old.lo[i]);
-        next.chains[slot] = old.chains[i];
-        next.hi[slot] = old.hi[i];
-        next.mid[slot] = old.mid[i];
-        next.lo[slot] = old.lo[i];
-        next.values[slot] = old.values[i];
+        next.fill(-1 - next.slot(old.chains[i], old.hi[i], old.mid[i], old.lo[i]), old.chains[i], old.hi[i], old.mid[i], old.lo[i], old.values[i]);
       }
     }
     used = size;

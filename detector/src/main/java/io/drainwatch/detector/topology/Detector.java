@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -20,21 +21,26 @@ public final class Detector implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final boolean staticMember;
   private final CountDownLatch running = new CountDownLatch(1);
 
-  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember) {
     this.streams = streams;
     this.streamsMetrics = streamsMetrics;
+    this.staticMember = staticMember;
   }
 
   /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
   public static Detector start(DetectorConfig config, MeterRegistry registry) {
     DetectorMetrics metrics = new DetectorMetrics(registry);
     AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, metrics, watched::set), DetectorTopology.streamsProperties(config, metrics));
+    KafkaStreams streams = new KafkaStreams(
+        DetectorTopology.build(config, metrics, watched::set),
+        DetectorTopology.streamsProperties(config, metrics),
+        new DetectorClients(config.topics().transfers(), watched::get, metrics));
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    Detector detector = new Detector(streams, streamsMetrics);
+    Detector detector = new Detector(streams, streamsMetrics, config.kafka().containsKey("group.instance.id"));
     for (KafkaStreams.State state : KafkaStreams.State.values()) {
       io.micrometer.core.instrument.Gauge.builder("drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
           .description("1 for the detector's current Kafka Streams state")
@@ -76,9 +82,16 @@ public final class Detector implements AutoCloseable {
     return streams;
   }
 
+  /**
+   * Stops the detector. A dynamic member leaves its group, so a restarted or remaining instance takes
+   * over its partitions at once instead of after the session timeout; a static member (with
+   * {@code kafka.group.instance.id}, as in the Kubernetes StatefulSet) stays, to come back to the
+   * same partitions without a rebalance.
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        .withGroupMembershipOperation(staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     streamsMetrics.close();
     LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
   }

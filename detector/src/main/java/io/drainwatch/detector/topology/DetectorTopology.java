@@ -92,14 +92,17 @@ public final class DetectorTopology {
     KStream<String, WalletEvent> watched = builder
         .stream(topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
         .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"));
+    // Balances are repartitioned on their own: sharing a task with the transfers would make every
+    // transfer wait on the (mostly empty) balances partition.
     KStream<String, WalletEvent> balances = builder
         .stream(topics.balances(), Consumed.with(STRING, avro(BalanceSnapshot.class)).withName("balances-source"))
-        .mapValues(snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot), Named.as("balances-as-wallet-events"));
+        .mapValues(snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot), Named.as("balances-as-wallet-events"))
+        .repartition(Repartitioned.<String, WalletEvent>as("wallet-balances").withKeySerde(STRING).withValueSerde(new WalletEvent.WalletEventSerde()));
 
     // 2. Per wallet.
     Map<String, KStream<String, StageOutput>> fromWallets = watched
-        .merge(balances, Named.as("merge-wallet-events"))
         .repartition(Repartitioned.<String, WalletEvent>as("wallet-events").withKeySerde(STRING).withValueSerde(new WalletEvent.WalletEventSerde()))
+        .merge(balances, Named.as("merge-wallet-events"))
         .process(() -> new WalletProcessor(config, links, metrics), Named.as("wallet-rules"), WalletProcessor.STATE, WalletProcessor.ALERTS, WalletProcessor.PENDING)
         .split(Named.as("wallet-"))
         .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))

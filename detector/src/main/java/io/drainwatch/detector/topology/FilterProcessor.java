@@ -18,9 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
   private final DetectorMetrics metrics;
   private final AvroSerde<TransferEvent> serde = AvroSerde.of(TransferEvent.class);
-  private final TransferPrefix prefix = new TransferPrefix();
   private ProcessorContext<String, WalletEvent> context;
-  private WatchedWalletsStore watched;
+  private WatchedTransferCheck check;
   private long ignored;
   private long kept;
 
@@ -31,7 +30,7 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
   @Override
   public void init(ProcessorContext<String, WalletEvent> context) {
     this.context = context;
-    this.watched = context.getStateStore(WatchedWalletsStore.NAME);
+    this.check = new WatchedTransferCheck(context.getStateStore(WatchedWalletsStore.NAME));
     // Counting per record in a shared meter would cost more than the filtering itself.
     context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
   }
@@ -42,9 +41,9 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
     if (value == null) {
       return;
     }
-    prefix.parse(value);
-    boolean fromWatched = prefix.fromHex >= 0 && watched.contains(prefix.chainId, value, prefix.fromHex);
-    boolean toWatched = prefix.toHex >= 0 && watched.contains(prefix.chainId, value, prefix.toHex);
+    check.parse(value);
+    boolean fromWatched = check.fromWatched;
+    boolean toWatched = check.toWatched;
     if (!fromWatched && !toWatched) {
       ignored++;
       return;

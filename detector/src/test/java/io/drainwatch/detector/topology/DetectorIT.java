@@ -109,6 +109,32 @@ class DetectorIT {
         assertThat(registry.get("drainwatch_dead_letters_total").tag("reason", "deserialization").counter().count()).isEqualTo(1);
       });
       assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
+
+      // A tail of transfers that concern nobody: dropped before Streams, yet the position is committed.
+      for (int i = 0; i < 500; i++) {
+        send(producer, TOPICS.transfers(), "1:" + address(0x9000 + i), AvroSerde.of(TransferEvent.class).encode(
+            chain.eth(address(0x9000 + i), address(0x9900 + i), ETH, ETH.multiply(BigInteger.TWO), ETH)));
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Map<TopicPartition, Long> end = KAFKA.admin().listOffsets(partitions(TOPICS.transfers()).stream()
+                .collect(java.util.stream.Collectors.toMap(p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+            .all().get().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        Map<TopicPartition, Long> committed = KAFKA.admin().listConsumerGroupOffsets("detector-it").partitionsToOffsetAndMetadata().get().entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(TOPICS.transfers()))
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        assertThat(committed).as("committed offsets of chain.transfers reach the end").isEqualTo(end);
+      });
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registry.get("drainwatch_detect_events_total").tag("outcome", "ignored").counter().count()).isGreaterThanOrEqualTo(500));
+    }
+  }
+
+  private static List<TopicPartition> partitions(String topic) {
+    try {
+      return KAFKA.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,0 +1,76 @@
+package io.drainwatch.detector.topology;
+
+import io.drainwatch.detector.metrics.DetectorMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The detector's main consumer. It drops the transfers that concern no watched wallet as soon as a
+ * poll returns them, before Kafka Streams buffers and processes them one by one: almost every chain
+ * event stops here at the cost of reading three fields in place.
+ *
+ * <p>Offsets stay exact: the batch keeps its {@link ConsumerRecords#nextOffsets()}, which Kafka
+ * Streams commits once a partition's buffer is drained, and the last record of each partition of
+ * each poll is kept (the filter processor drops it) so a commit is always due. Records it cannot
+ * parse go on, to reach the dead-letter topic through the filter processor.
+ */
+final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
+  private final String transfersTopic;
+  private final Supplier<WatchedWalletsStore> watched;
+  private final DetectorMetrics metrics;
+  private WatchedTransferCheck check;
+
+  PrefilteringConsumer(Map<String, Object> config, String transfersTopic, Supplier<WatchedWalletsStore> watched, DetectorMetrics metrics) {
+    super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.transfersTopic = transfersTopic;
+    this.watched = watched;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+    ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+    if (records.isEmpty()) {
+      return records;
+    }
+    if (check == null) {
+      WatchedWalletsStore store = watched.get();
+      if (store == null) {
+        return records;
+      }
+      check = new WatchedTransferCheck(store);
+    }
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> kept = new HashMap<>();
+    long dropped = 0;
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+      if (!partition.topic().equals(transfersTopic)) {
+        kept.put(partition, batch);
+        continue;
+      }
+      List<ConsumerRecord<byte[], byte[]>> keep = new ArrayList<>();
+      int last = batch.size() - 1;
+      for (int i = 0; i < last; i++) {
+        ConsumerRecord<byte[], byte[]> record = batch.get(i);
+        if (check.ignorable(record.value())) {
+          dropped++;
+        } else {
+          keep.add(record);
+        }
+      }
+      keep.add(batch.get(last));
+      kept.put(partition, keep);
+    }
+    metrics.events("transfers", "ignored", dropped);
+    return new ConsumerRecords<>(kept, records.nextOffsets());
+  }
+}
