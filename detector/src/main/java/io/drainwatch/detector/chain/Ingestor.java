@@ -1,0 +1,282 @@
+package io.drainwatch.detector.chain;
+
+import io.drainwatch.detector.chain.NodeData.Block;
+import io.drainwatch.detector.chain.NodeData.Head;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest loop of one chain. Each step learns the node's head, fetches the blocks between the last
+ * written block and it (by number in batches while catching up, by hash at the tip), links them to
+ * the reorg window by parent hash (walking back by hash to the common ancestor on a mismatch),
+ * decodes and enriches them, and writes retractions, events and progress in one Kafka transaction.
+ */
+public final class Ingestor implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+
+  private final IngestConfig config;
+  private final BlockFetcher fetcher;
+  private final BlockDecoder decoder;
+  private final Enricher enricher;
+  private final HeadTracker heads;
+  private final WatchedWallets wallets;
+  private final ChainWriter writer;
+  private final IngestMetrics metrics;
+  private volatile boolean running = true;
+  private volatile boolean ready;
+  private volatile Thread runner;
+  private ReorgWindow window;
+  private long startNumber = -1;
+  private long tipNumber;
+
+  public Ingestor(IngestConfig config, IngestMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
+    this.fetcher = new BlockFetcher(rpc, config.traceMode());
+    this.decoder = new BlockDecoder(config.chainId());
+    this.enricher = new Enricher(rpc, config.chainId());
+    this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
+    this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
+    this.writer = new ChainWriter(config.kafka(), config.topics(), config.progressTopic(), config.chainId(), metrics);
+    this.window = ReorgWindow.empty(config.reorgWindow());
+  }
+
+  /** Whether the loop is past start-up and writing. */
+  public boolean ready() {
+    return ready;
+  }
+
+  @Override
+  public void run() {
+    runner = Thread.currentThread();
+    try {
+      start();
+      ready = true;
+      long failures = 0;
+      while (running) {
+        try {
+          if (!step()) {
+            heads.await();
+          }
+          failures = 0;
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+          log.error("event=ingest_fenced chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+          throw e;
+        } catch (RpcException | KafkaException | IllegalStateException e) {
+          if (!running) {
+            break;
+          }
+          failures++;
+          long backoff = Math.min(10_000, 200L << Math.min(failures, 6)) + ThreadLocalRandom.current().nextLong(100);
+          log.warn("event=ingest_step_failed chain={} failures={} backoff_ms={} reason=\"{}\"", config.chainId(), failures, backoff,
+              e.getMessage());
+          Thread.sleep(backoff);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ready = false;
+      heads.close();
+      try {
+        wallets.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      writer.close();
+    }
+  }
+
+  private void start() throws InterruptedException {
+    ProgressStore.ensureTopic(config.kafka(), config.progressTopic());
+    writer.init(); // fences a previous ingestor and aborts its open transaction before progress is read
+    Optional<Progress> progress = ProgressStore.load(config.kafka(), config.progressTopic(), config.chainId());
+    if (progress.isPresent()) {
+      window = ReorgWindow.of(config.reorgWindow(), progress.get().window());
+      ReorgWindow.Entry head = window.head();
+      log.info("event=ingest_resume chain={} number={} hash={} window={}", config.chainId(), head.number(), head.hash(), window.entries().size());
+      if (config.fromBlock() != null) {
+        log.info("event=from_block_ignored chain={} reason=progress_stored", config.chainId());
+      }
+    } else {
+      startNumber = config.fromBlock() != null ? config.fromBlock() : retrying(() -> fetcher.latest().number());
+      log.info("event=ingest_start chain={} from_block={}", config.chainId(), startNumber);
+    }
+    wallets.start(Duration.ofSeconds(30));
+    heads.start();
+  }
+
+  private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
+    while (true) {
+      try {
+        return call.get();
+      } catch (RpcException e) {
+        log.warn("event=rpc_unavailable chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  /** One step; false when there was nothing to do. */
+  boolean step() {
+    Head tip = heads.take().orElseGet(fetcher::latest);
+    tipNumber = tip.number();
+    if (window.contains(tip.hash())) {
+      return false;
+    }
+    long next = window.isEmpty() ? startNumber : window.head().number() + 1;
+    if (window.isEmpty() && tip.number() < startNumber) {
+      return false;
+    }
+    List<Block> candidates;
+    if (tip.number() > next) {
+      candidates = fetcher.byNumbers(next, Math.min(tip.number(), next + config.batchBlocks() - 1));
+    } else {
+      candidates = fetcher.byHash(tip.hash()).map(List::of).orElse(List.of());
+    }
+    if (candidates.isEmpty()) {
+      return false;
+    }
+    apply(link(candidates));
+    return true;
+  }
+
+  /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
+  record Plan(long ancestor, List<ReorgWindow.Entry> orphaned, List<Block> branch, boolean deep) {}
+
+  Plan link(List<Block> candidates) {
+    Block first = candidates.get(0);
+    if (window.isEmpty()) {
+      return new Plan(Long.MIN_VALUE, List.of(), contiguous(candidates), false);
+    }
+    if (first.parentHash().equals(window.head().hash())) {
+      return new Plan(window.head().number(), List.of(), contiguous(candidates), false);
+    }
+    // the parent is not our head: walk back by hash until the branch meets the window
+    Deque<Block> prefix = new ArrayDeque<>();
+    Block cursor = first;
+    while (true) {
+      Optional<ReorgWindow.Entry> ancestor = window.byHash(cursor.parentHash());
+      if (ancestor.isPresent()) {
+        List<Block> branch = new ArrayList<>(prefix);
+        branch.addAll(contiguous(candidates));
+        return new Plan(ancestor.get().number(), window.above(ancestor.get().number()), branch, false);
+      }
+      if (cursor.number() <= window.oldest().number()) {
+        List<Block> branch = new ArrayList<>(prefix);
+        branch.addAll(contiguous(candidates));
+        return new Plan(Long.MIN_VALUE, window.above(Long.MIN_VALUE), branch, true);
+      }
+      String parent = cursor.parentHash();
+      cursor = fetcher.byHash(parent).orElseThrow(() -> new RpcException(RpcErrorKind.IO, "node lost block " + parent + " while walking back"));
+      prefix.addFirst(cursor);
+    }
+  }
+
+  /** The leading run of {@code blocks} that links by parent hash (a reorg during a batch read cuts it). */
+  private static List<Block> contiguous(List<Block> blocks) {
+    List<Block> out = new ArrayList<>();
+    for (Block b : blocks) {
+      if (!out.isEmpty() && !b.parentHash().equals(out.get(out.size() - 1).hash())) {
+        break;
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  private void apply(Plan plan) {
+    Long finalized = finalizedNumber();
+    if (!plan.orphaned().isEmpty()) {
+      int depth = plan.orphaned().size();
+      boolean belowFinality = finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
+      boolean deep = plan.deep() || belowFinality;
+      metrics.reorg(depth, deep);
+      if (deep) {
+        log.error("event=deep_reorg severity=critical chain={} depth={} window={} finalized={} ancestor={} reason={}",
+            config.chainId(), depth, window.entries().size(), finalized, plan.deep() ? "unknown" : plan.ancestor(),
+            plan.deep() ? "beyond_window" : "below_finality");
+      } else {
+        log.warn("event=reorg chain={} depth={} ancestor={} old_head={} new_head={}", config.chainId(), depth, plan.ancestor(),
+            window.head().hash(), plan.branch().isEmpty() ? "" : plan.branch().get(plan.branch().size() - 1).hash());
+      }
+    }
+    List<BlockEvents> retractions = new ArrayList<>();
+    for (ReorgWindow.Entry orphan : plan.orphaned()) {
+      retractions.add(eventsOf(orphan, finalized).retracted());
+    }
+    List<BlockEvents> blocks = new ArrayList<>();
+    for (FetchedBlock f : fetcher.details(plan.branch())) {
+      blocks.add(decoder.decode(f.block(), f.receipts(), f.traces(), finalized));
+    }
+    blocks = enricher.enrich(blocks, wallets.snapshot());
+    List<ReorgWindow.Entry> added = new ArrayList<>();
+    for (BlockEvents b : blocks) {
+      added.add(new ReorgWindow.Entry(b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), b));
+    }
+    long keep = plan.deep() ? Long.MIN_VALUE : (plan.orphaned().isEmpty() && !window.isEmpty() ? window.head().number() : plan.ancestor());
+    ReorgWindow next = window.rebase(keep, added);
+    if (next.isEmpty()) {
+      return;
+    }
+    writer.write(retractions, blocks, Progress.of(config.chainId(), next));
+    window = next;
+    for (BlockEvents b : blocks) {
+      metrics.block(b.head().getNumber(), b.head().getTime().getEpochSecond(), tipNumber);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("event=blocks_written chain={} head={} blocks={} retracted={}", config.chainId(), window.head().number(), blocks.size(), retractions.size());
+    }
+  }
+
+  /** What was written for an orphaned block: from memory, or re-read from the node after a restart. */
+  private BlockEvents eventsOf(ReorgWindow.Entry orphan, Long finalized) {
+    if (orphan.events() != null) {
+      return orphan.events();
+    }
+    Optional<Block> block = fetcher.byHash(orphan.hash());
+    if (block.isEmpty()) {
+      log.error("event=orphan_not_retractable severity=critical chain={} number={} hash={} reason=node_forgot_block",
+          config.chainId(), orphan.number(), orphan.hash());
+      return new BlockEvents(io.drainwatch.schemas.BlockHead.newBuilder().setChainId(config.chainId()).setNumber(orphan.number())
+          .setHash(orphan.hash()).setParentHash(orphan.parentHash()).setTime(java.time.Instant.EPOCH).setRemoved(false).build(),
+          List.of(), List.of(), List.of(), List.of());
+    }
+    FetchedBlock f = fetcher.details(List.of(block.get())).get(0);
+    return decoder.decode(f.block(), f.receipts(), f.traces(), finalized);
+  }
+
+  private Long finalizedNumber() {
+    if (config.finalityDepth() > 0) {
+      return Math.max(0, tipNumber - config.finalityDepth());
+    }
+    return fetcher.finalized().orElse(null);
+  }
+
+  /** The last block written, for tests and tools. */
+  public Optional<ReorgWindow.Entry> head() {
+    ReorgWindow w = window;
+    return w.isEmpty() ? Optional.empty() : Optional.of(w.head());
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t = runner;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+}
