@@ -1,5 +1,6 @@
 package io.drainwatch.detector.cli;
 
+import io.drainwatch.detector.chain.IngestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Real-time wallet drain detection for custodial EVM wallet fleets.",
-    subcommands = {CommandLine.HelpCommand.class, io.drainwatch.detector.chain.IngestCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TopicsCommand.class, IngestCommand.class})
 public final class Drainwatch implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
