@@ -36,11 +36,14 @@ final class TopicReader<T extends SpecificRecord> implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
-  /** Everything read so far, after one more poll. */
+  /** Everything committed to the topic so far (read up to the end offsets as of this call). */
   List<Keyed<T>> all() {
-    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-      seen.add(new Keyed<>(r.key(), serde.decode(r.value())));
-    }
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    do {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        seen.add(new Keyed<>(r.key(), serde.decode(r.value())));
+      }
+    } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()));
     return List.copyOf(seen);
   }
 

@@ -1,0 +1,122 @@
+package io.drainwatch.detector.chain;
+
+import static io.drainwatch.detector.chain.DevChain.addr;
+import static io.drainwatch.detector.chain.DevChain.call;
+import static io.drainwatch.detector.chain.DevChain.uint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.schemas.BlockHead;
+import io.drainwatch.schemas.TransferEvent;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.web3j.crypto.Credentials;
+
+/** A reorganisation retracts exactly the orphaned events (removed=true), then the new branch follows. */
+class IngestReorgIT {
+  @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
+
+  @Test
+  void revertToSnapshotRetractsTheOrphanedBlocksThenWritesTheNewBranch() throws Exception {
+    IngestFixture fx = new IngestFixture(KAFKA, "reorg-snapshot");
+    Credentials dev0 = DevChain.dev(0);
+    Credentials dev1 = DevChain.dev(1);
+    try (AnvilNode anvil = AnvilNode.start();
+         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, true));
+         TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
+         TopicReader<BlockHead> heads = fx.reader(fx.topics.heads(), BlockHead.class)) {
+      DevChain chain = new DevChain(anvil);
+      String token = chain.deploy(dev0, "Token", uint(1_000_000));
+      JsonNode kept = chain.transferEth(dev0, DevChain.address(dev1), BigInteger.valueOf(1_000));
+      String snapshot = anvil.call("evm_snapshot").asText();
+      JsonNode orphanA = chain.transferEth(dev0, DevChain.address(dev1), BigInteger.valueOf(2_000));
+      JsonNode orphanB = chain.sendAndWait(dev0, token, BigInteger.ZERO, call("transfer", addr(DevChain.address(dev1)), uint(5)), 100_000);
+      String orphanHead = chain.blockHashOf(orphanB);
+      await("orphan-to-be written").atMost(Duration.ofSeconds(30))
+          .until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(orphanHead)));
+      Set<String> orphanIds = transfers.values().stream()
+          .filter(t -> t.getBlockHash().equals(chain.blockHashOf(orphanA)) || t.getBlockHash().equals(orphanHead))
+          .map(TransferEvent::getEventId).collect(Collectors.toSet());
+      assertThat(orphanIds).hasSize(2);
+
+      assertThat(anvil.call("evm_revert", snapshot).asBoolean()).isTrue();
+      chain.resetNonces();
+      List<JsonNode> branch = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        branch.add(chain.transferEth(dev0, DevChain.address(dev1), BigInteger.valueOf(3_000 + i)));
+      }
+      String newHead = chain.blockHashOf(branch.get(2));
+      await("new branch written").atMost(Duration.ofSeconds(30))
+          .until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(newHead)));
+
+      List<TransferEvent> all = transfers.values();
+      assertThat(all).filteredOn(TransferEvent::getRemoved).extracting(TransferEvent::getEventId)
+          .containsExactlyInAnyOrderElementsOf(orphanIds);
+      List<TransferEvent> live = all.stream().filter(t -> !t.getRemoved()).toList();
+      assertThat(live).extracting(TransferEvent::getEventId).doesNotHaveDuplicates();
+      Set<String> branchTx = branch.stream().map(r -> r.get("transactionHash").asText()).collect(Collectors.toSet());
+      assertThat(live).filteredOn(t -> branchTx.contains(t.getTxHash())).hasSize(3);
+      assertThat(live).anyMatch(t -> t.getTxHash().equals(kept.get("transactionHash").asText()));
+
+      // heads (one partition): the orphans retracted newest first, then the new branch in order
+      List<BlockHead> hs = heads.values();
+      int firstRemoved = indexOf(hs, h -> h.getRemoved());
+      assertThat(hs.subList(firstRemoved, hs.size())).extracting(BlockHead::getNumber, BlockHead::getRemoved)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(4L, true), org.assertj.core.groups.Tuple.tuple(3L, true),
+              org.assertj.core.groups.Tuple.tuple(3L, false), org.assertj.core.groups.Tuple.tuple(4L, false),
+              org.assertj.core.groups.Tuple.tuple(5L, false));
+      assertThat(hs.get(firstRemoved + 2).getParentHash()).isEqualTo(chain.blockHashOf(kept));
+      assertThat(ingest.metrics().registry().get("drainwatch.ingest.reorgs").counter().count()).isEqualTo(1.0);
+      assertThat(ingest.metrics().registry().get("drainwatch.ingest.reorg.depth").summary().max()).isEqualTo(2.0);
+      assertThat(ingest.metrics().registry().get("drainwatch.ingest.deep.reorgs").counter().count()).isZero();
+    }
+  }
+
+  @Test
+  void anvilReorgAtTheSameHeightIsNoticedByPollingAndRetracted() throws Exception {
+    IngestFixture fx = new IngestFixture(KAFKA, "reorg-anvil");
+    Credentials dev0 = DevChain.dev(0);
+    try (AnvilNode anvil = AnvilNode.start();
+         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, false));
+         TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
+         TopicReader<BlockHead> heads = fx.reader(fx.topics.heads(), BlockHead.class)) {
+      DevChain chain = new DevChain(anvil);
+      List<JsonNode> sent = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        sent.add(chain.transferEth(dev0, DevChain.address(DevChain.dev(3)), BigInteger.valueOf(10 + i)));
+      }
+      String top = chain.blockHashOf(sent.get(3));
+      await().atMost(Duration.ofSeconds(30)).until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(top)));
+
+      anvil.call("anvil_reorg", 2, List.of()); // replaces blocks 3 and 4 with empty ones; their transactions are gone
+      String replaced = Hex.lower(anvil.call("eth_getBlockByNumber", "latest", false).get("hash").asText());
+      assertThat(replaced).isNotEqualTo(top);
+      await("replacement written").atMost(Duration.ofSeconds(30))
+          .until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(replaced)));
+
+      Set<String> orphaned = sent.subList(2, 4).stream().map(r -> r.get("transactionHash").asText()).collect(Collectors.toSet());
+      List<TransferEvent> all = transfers.values();
+      assertThat(all).filteredOn(TransferEvent::getRemoved).extracting(TransferEvent::getTxHash)
+          .containsExactlyInAnyOrderElementsOf(orphaned);
+      assertThat(all).filteredOn(t -> !t.getRemoved()).hasSize(4);
+      assertThat(heads.values()).filteredOn(BlockHead::getRemoved).extracting(BlockHead::getNumber).containsExactly(4L, 3L);
+    }
+  }
+
+  private static <T> int indexOf(List<T> list, java.util.function.Predicate<T> p) {
+    for (int i = 0; i < list.size(); i++) {
+      if (p.test(list.get(i))) {
+        return i;
+      }
+    }
+    throw new AssertionError("no element matches");
+  }
+}
