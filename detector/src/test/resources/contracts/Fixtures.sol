@@ -69,3 +69,19 @@ contract Splitter {
 contract Delegate {
     function ping() external pure returns (uint256) { return 1; }
 }
+
+/// Benchmark load: one call emits `count` ERC-20 style Transfer logs and pays 10 internal ETH transfers.
+contract Spray {
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    function spray(uint256 count, uint256 seed) external payable {
+        for (uint256 i = 0; i < count; i++) {
+            emit Transfer(msg.sender, address(uint160(uint256(keccak256(abi.encode(seed, i))))), i + 1);
+        }
+        if (msg.value > 0) {
+            for (uint256 i = 0; i < 10; i++) {
+                (bool ok, ) = payable(address(uint160(uint256(keccak256(abi.encode(seed, i, "eth")))))).call{value: msg.value / 10}("");
+                require(ok, "send");
+            }
+        }
+    }
+}

@@ -7,7 +7,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -36,6 +43,14 @@ public final class Ingestor implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile Thread runner;
+  private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "ingest-prefetch");
+    t.setDaemon(true);
+    return t;
+  });
+  private @Nullable CompletableFuture<List<Prepared>> prefetch;
+  private volatile @Nullable Long lastFinalized;
+  private long prefetchFrom = -1;
   private ReorgWindow window;
   private long startNumber = -1;
   private long tipNumber;
@@ -89,6 +104,8 @@ public final class Ingestor implements Runnable, AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       ready = false;
+      boolean interrupted = Thread.interrupted(); // close() interrupts a waiting loop; let the clients close cleanly
+      prefetcher.shutdownNow();
       heads.close();
       try {
         wallets.close();
@@ -96,6 +113,9 @@ public final class Ingestor implements Runnable, AutoCloseable {
         Thread.currentThread().interrupt();
       }
       writer.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -141,16 +161,55 @@ public final class Ingestor implements Runnable, AutoCloseable {
       return false;
     }
     List<Block> candidates;
+    Map<String, BlockEvents> prepared = Map.of();
     if (tip.number() > next) {
-      candidates = fetcher.byNumbers(next, Math.min(tip.number(), next + config.batchBlocks() - 1));
+      List<Prepared> range = prefetched(next).orElseGet(() -> fetchRange(next, Math.min(tip.number(), next + config.batchBlocks() - 1)));
+      candidates = range.stream().map(Prepared::block).toList();
+      prepared = range.stream().collect(Collectors.toMap(p -> p.block().hash(), Prepared::events));
+      long after = next + range.size();
+      if (!range.isEmpty() && tip.number() >= after) {
+        // catching up: read the next range while this one is decoded and written
+        prefetchFrom = after;
+        long to = Math.min(tip.number(), after + config.batchBlocks() - 1);
+        prefetch = CompletableFuture.supplyAsync(() -> fetchRange(after, to), prefetcher);
+      }
     } else {
       candidates = fetcher.byHash(tip.hash()).map(List::of).orElse(List.of());
     }
     if (candidates.isEmpty()) {
       return false;
     }
-    apply(link(candidates));
+    apply(link(candidates), prepared);
     return true;
+  }
+
+  /** A block read and decoded ahead of linking (decoding is pure, so it can run while the previous range is written). */
+  private record Prepared(Block block, BlockEvents events) {}
+
+  private List<Prepared> fetchRange(long from, long to) {
+    Long finalized = lastFinalized;
+    return fetcher.details(fetcher.byNumbers(from, to)).stream()
+        .map(f -> new Prepared(f.block(), decoder.decode(f.block(), f.receipts(), f.traces(), finalized))).toList();
+  }
+
+  /** The range read ahead, if it starts at {@code next}; a failed read ahead is reported like a direct one. */
+  private Optional<List<Prepared>> prefetched(long next) {
+    CompletableFuture<List<Prepared>> pending = prefetch;
+    prefetch = null;
+    if (pending == null || prefetchFrom != next) {
+      if (pending != null) {
+        pending.cancel(false);
+      }
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(pending.join());
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
@@ -197,8 +256,9 @@ public final class Ingestor implements Runnable, AutoCloseable {
     return out;
   }
 
-  private void apply(Plan plan) {
+  private void apply(Plan plan, Map<String, BlockEvents> prepared) {
     Long finalized = finalizedNumber();
+    lastFinalized = finalized;
     if (!plan.orphaned().isEmpty()) {
       int depth = plan.orphaned().size();
       boolean belowFinality = finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
@@ -217,11 +277,15 @@ public final class Ingestor implements Runnable, AutoCloseable {
     for (ReorgWindow.Entry orphan : plan.orphaned()) {
       retractions.add(eventsOf(orphan, finalized).retracted());
     }
-    List<BlockEvents> blocks = new ArrayList<>();
-    for (FetchedBlock f : fetcher.details(plan.branch())) {
-      blocks.add(decoder.decode(f.block(), f.receipts(), f.traces(), finalized));
+    List<BlockEvents> decoded = new ArrayList<>();
+    if (plan.branch().stream().allMatch(b -> prepared.containsKey(b.hash()))) {
+      plan.branch().forEach(b -> decoded.add(prepared.get(b.hash())));
+    } else {
+      for (FetchedBlock f : fetcher.details(plan.branch())) {
+        decoded.add(decoder.decode(f.block(), f.receipts(), f.traces(), finalized));
+      }
     }
-    blocks = enricher.enrich(blocks, wallets.snapshot());
+    List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
     List<ReorgWindow.Entry> added = new ArrayList<>();
     for (BlockEvents b : blocks) {
       added.add(new ReorgWindow.Entry(b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), b));

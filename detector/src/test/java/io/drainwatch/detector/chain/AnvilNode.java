@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * exports as {@code DRAINWATCH_ANVIL}). Its state is kept in a file, so a stop and a start resume
  * the same chain.
  */
-final class AnvilNode implements AutoCloseable {
-  static final long CHAIN_ID = 31337;
-  static final String MNEMONIC = "test test test test test test test test test test test junk";
+public final class AnvilNode implements AutoCloseable {
+  public static final long CHAIN_ID = 31337;
+  public static final String MNEMONIC = "test test test test test test test test test test test junk";
 
   private final Path stateDir;
   private final int port;
@@ -36,7 +36,7 @@ final class AnvilNode implements AutoCloseable {
   }
 
   /** Starts anvil on a free port; {@code extraArgs} such as {@code --block-time 1} or {@code --no-mining}. */
-  static AnvilNode start(String... extraArgs) {
+  public static AnvilNode start(String... extraArgs) {
     try {
       AnvilNode node = new AnvilNode(Files.createTempDirectory("anvil-it"), freePort(), List.of(extraArgs));
       node.startProcess();
@@ -46,7 +46,7 @@ final class AnvilNode implements AutoCloseable {
     }
   }
 
-  static String binary() {
+  public static String binary() {
     String anvil = System.getenv("DRAINWATCH_ANVIL");
     if (anvil == null || !Files.isExecutable(Path.of(anvil))) {
       throw new IllegalStateException("DRAINWATCH_ANVIL is not set to the anvil binary: run the tests with bin/test "
@@ -61,10 +61,10 @@ final class AnvilNode implements AutoCloseable {
     }
   }
 
-  void startProcess() {
+  public void startProcess() {
     List<String> cmd = new ArrayList<>(List.of(binary(), "--host", "127.0.0.1", "--port", Integer.toString(port),
         "--chain-id", Long.toString(CHAIN_ID), "--accounts", "10", "--balance", "10000", "--mnemonic", MNEMONIC,
-        "--hardfork", "prague", "--state", stateDir.resolve("state.json").toString(), "--steps-tracing"));
+        "--hardfork", "prague", "--state", stateDir.resolve("state.json").toString()));
     cmd.addAll(extraArgs);
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -72,14 +72,14 @@ final class AnvilNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start anvil", e);
     }
-    rpc = new JsonRpcClient(List.of(httpUrl()), new JsonRpcClient.Settings(Duration.ofSeconds(10), 1, Duration.ofMillis(50), 500, 0),
+    rpc = new JsonRpcClient(List.of(httpUrl()), new JsonRpcClient.Settings(Duration.ofSeconds(60), 1, Duration.ofMillis(50), 500, 0),
         IngestMetrics.discarding(CHAIN_ID));
     await("anvil up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
         .until(() -> rpc.call("eth_chainId").asText().equals("0x7a69"));
   }
 
   /** Stops anvil gracefully (it writes its state file) and waits for the process to end. */
-  void stop() {
+  public void stop() {
     Process p = process;
     if (p != null) {
       p.destroy();
@@ -88,26 +88,26 @@ final class AnvilNode implements AutoCloseable {
     }
   }
 
-  RpcUrl httpUrl() {
+  public RpcUrl httpUrl() {
     return new RpcUrl(URI.create("http://127.0.0.1:" + port));
   }
 
-  RpcUrl wsUrl() {
+  public RpcUrl wsUrl() {
     return new RpcUrl(URI.create("ws://127.0.0.1:" + port));
   }
 
-  JsonRpcClient rpc() {
+  public JsonRpcClient rpc() {
     if (rpc == null) {
       throw new IllegalStateException("anvil is not running");
     }
     return rpc;
   }
 
-  JsonNode call(String method, Object... params) {
+  public JsonNode call(String method, Object... params) {
     return rpc().call(method, params);
   }
 
-  long blockNumber() {
+  public long blockNumber() {
     return Hex.lng(call("eth_blockNumber").asText());
   }
 

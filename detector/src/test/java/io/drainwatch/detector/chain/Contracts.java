@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
  * The test contracts ({@code contracts/Fixtures.sol}), compiled once per JVM with solc-js (installed by
  * {@code bin/tools/anvil.sh} as {@code DRAINWATCH_SOLCJS}); no bytecode is committed.
  */
-final class Contracts {
+public final class Contracts {
   private static JsonNode compiled;
 
   private Contracts() {}
 
   /** The creation bytecode (hex, no 0x) of {@code name}. */
-  static synchronized String bytecode(String name) {
+  public static synchronized String bytecode(String name) {
     if (compiled == null) {
       compiled = compile();
     }

@@ -26,19 +26,19 @@ import org.web3j.crypto.TransactionEncoder;
 import org.web3j.utils.Numeric;
 
 /** Real signed transactions against an anvil node: the dev mnemonic's accounts and fresh keys. */
-final class DevChain {
-  static final BigInteger GAS_PRICE = BigInteger.valueOf(10_000_000_000L);
-  static final BigInteger ETHER = BigInteger.TEN.pow(18);
+public final class DevChain {
+  public static final BigInteger GAS_PRICE = BigInteger.valueOf(10_000_000_000L);
+  public static final BigInteger ETHER = BigInteger.TEN.pow(18);
 
   private final AnvilNode node;
   private final Map<String, BigInteger> nonces = new HashMap<>();
 
-  DevChain(AnvilNode node) {
+  public DevChain(AnvilNode node) {
     this.node = node;
   }
 
   /** Account {@code index} of the dev mnemonic (funded with 10,000 ETH). */
-  static Credentials dev(int index) {
+  public static Credentials dev(int index) {
     byte[] seed = MnemonicUtils.generateSeed(AnvilNode.MNEMONIC, "");
     Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(seed);
     int h = Bip32ECKeyPair.HARDENED_BIT;
@@ -46,7 +46,7 @@ final class DevChain {
   }
 
   /** A brand-new key: nonce 0, no code, no balance. */
-  static Credentials fresh() {
+  public static Credentials fresh() {
     try {
       return Credentials.create(Keys.createEcKeyPair());
     } catch (Exception e) {
@@ -54,7 +54,7 @@ final class DevChain {
     }
   }
 
-  static String address(Credentials c) {
+  public static String address(Credentials c) {
     return c.getAddress().toLowerCase(java.util.Locale.ROOT);
   }
 
@@ -64,18 +64,18 @@ final class DevChain {
   }
 
   /** Sends a signed EIP-1559 transaction and returns its hash without waiting. */
-  String send(Credentials from, String to, BigInteger value, String data, long gas) {
+  public String send(Credentials from, String to, BigInteger value, String data, long gas) {
     RawTransaction tx = RawTransaction.createTransaction(AnvilNode.CHAIN_ID, nextNonce(from), BigInteger.valueOf(gas), to, value, data,
         BigInteger.ONE, GAS_PRICE);
     return sendRaw(TransactionEncoder.signMessage(tx, from));
   }
 
-  String sendRaw(byte[] signed) {
+  public String sendRaw(byte[] signed) {
     return Hex.lower(node.call("eth_sendRawTransaction", Numeric.toHexString(signed)).asText());
   }
 
   /** Waits for the receipt of {@code txHash}. */
-  JsonNode receipt(String txHash) {
+  public JsonNode receipt(String txHash) {
     JsonNode[] receipt = new JsonNode[1];
     await("receipt " + txHash).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
       receipt[0] = node.call("eth_getTransactionReceipt", txHash);
@@ -84,16 +84,16 @@ final class DevChain {
     return receipt[0];
   }
 
-  JsonNode sendAndWait(Credentials from, String to, BigInteger value, String data, long gas) {
+  public JsonNode sendAndWait(Credentials from, String to, BigInteger value, String data, long gas) {
     return receipt(send(from, to, value, data, gas));
   }
 
-  JsonNode transferEth(Credentials from, String to, BigInteger wei) {
+  public JsonNode transferEth(Credentials from, String to, BigInteger wei) {
     return sendAndWait(from, to, wei, "", 21_000);
   }
 
   /** Deploys {@code contract} from Fixtures.sol with ABI-encoded constructor arguments; returns its address. */
-  String deploy(Credentials from, String contract, Type<?>... constructorArgs) {
+  public String deploy(Credentials from, String contract, Type<?>... constructorArgs) {
     String data = "0x" + Contracts.bytecode(contract) + FunctionEncoder.encodeConstructor(List.of(constructorArgs));
     RawTransaction tx = RawTransaction.createTransaction(AnvilNode.CHAIN_ID, nextNonce(from), BigInteger.valueOf(3_000_000), "",
         BigInteger.ZERO, data, BigInteger.ONE, GAS_PRICE);
@@ -104,23 +104,23 @@ final class DevChain {
     return Hex.lower(receipt.get("contractAddress").asText());
   }
 
-  static String call(String function, Type<?>... args) {
+  public static String call(String function, Type<?>... args) {
     return FunctionEncoder.encode(new Function(function, List.of(args), List.of()));
   }
 
-  static Address addr(String a) {
+  public static Address addr(String a) {
     return new Address(a);
   }
 
-  static Uint256 uint(long v) {
+  public static Uint256 uint(long v) {
     return new Uint256(v);
   }
 
-  static Uint256 uint(BigInteger v) {
+  public static Uint256 uint(BigInteger v) {
     return new Uint256(v);
   }
 
-  static Bool bool(boolean b) {
+  public static Bool bool(boolean b) {
     return new Bool(b);
   }
 
@@ -128,7 +128,7 @@ final class DevChain {
    * A type-4 (EIP-7702) transaction sent by {@code sponsor} carrying {@code authority}'s signed
    * authorisation to run {@code delegate}'s code.
    */
-  JsonNode delegate(Credentials sponsor, Credentials authority, String delegate) {
+  public JsonNode delegate(Credentials sponsor, Credentials authority, String delegate) {
     BigInteger authNonce = Hex.big(node.call("eth_getTransactionCount", address(authority), "latest").asText());
     ECKeyPair key = authority.getEcKeyPair();
     AuthorizationTuple auth = Sign.signAuthorization(AnvilNode.CHAIN_ID, delegate, authNonce, key);
@@ -137,24 +137,24 @@ final class DevChain {
     return receipt(sendRaw(TransactionEncoder.signMessage(tx, sponsor)));
   }
 
-  BigInteger balance(String address, String blockHash) {
+  public BigInteger balance(String address, String blockHash) {
     return Hex.big(node.call("eth_getBalance", address, Map.of("blockHash", blockHash)).asText());
   }
 
-  BigInteger tokenBalance(String token, String address, String blockHash) {
+  public BigInteger tokenBalance(String token, String address, String blockHash) {
     return Hex.big(node.call("eth_call", Map.of("to", token, "data", call("balanceOf", addr(address))), Map.of("blockHash", blockHash)).asText());
   }
 
-  String blockHashOf(JsonNode receipt) {
+  public String blockHashOf(JsonNode receipt) {
     return Hex.lower(receipt.get("blockHash").asText());
   }
 
-  String parentOf(String blockHash) {
+  public String parentOf(String blockHash) {
     return Hex.lower(node.call("eth_getBlockByHash", blockHash, false).get("parentHash").asText());
   }
 
   /** Forgets cached nonces (after a reorg or a restart of anvil). */
-  void resetNonces() {
+  public void resetNonces() {
     nonces.clear();
   }
 }
