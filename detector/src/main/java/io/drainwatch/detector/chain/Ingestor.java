@@ -273,10 +273,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
             window.head().hash(), plan.branch().isEmpty() ? "" : plan.branch().get(plan.branch().size() - 1).hash());
       }
     }
-    List<BlockEvents> retractions = new ArrayList<>();
-    for (ReorgWindow.Entry orphan : plan.orphaned()) {
-      retractions.add(eventsOf(orphan, finalized).retracted());
-    }
+    List<BlockEvents> retractions = retractions(plan.orphaned(), finalized);
     List<BlockEvents> decoded = new ArrayList<>();
     if (plan.branch().stream().allMatch(b -> prepared.containsKey(b.hash()))) {
       plan.branch().forEach(b -> decoded.add(prepared.get(b.hash())));
@@ -287,8 +284,9 @@ public final class Ingestor implements Runnable, AutoCloseable {
     }
     List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
     List<ReorgWindow.Entry> added = new ArrayList<>();
+    long now = System.currentTimeMillis();
     for (BlockEvents b : blocks) {
-      added.add(new ReorgWindow.Entry(b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), b));
+      added.add(new ReorgWindow.Entry(b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
     }
     long keep = plan.deep() ? Long.MIN_VALUE : (plan.orphaned().isEmpty() && !window.isEmpty() ? window.head().number() : plan.ancestor());
     ReorgWindow next = window.rebase(keep, added);
@@ -305,21 +303,31 @@ public final class Ingestor implements Runnable, AutoCloseable {
     }
   }
 
-  /** What was written for an orphaned block: from memory, or re-read from the node after a restart. */
-  private BlockEvents eventsOf(ReorgWindow.Entry orphan, Long finalized) {
-    if (orphan.events() != null) {
-      return orphan.events();
+  /**
+   * The retractions of the orphaned blocks, newest first: what was written for them, from memory; after
+   * a restart, read back from the chain topics (the node usually forgets orphaned blocks), else
+   * decoded again from the node.
+   */
+  private List<BlockEvents> retractions(List<ReorgWindow.Entry> orphaned, @Nullable Long finalized) {
+    List<ReorgWindow.Entry> restored = orphaned.stream().filter(e -> e.events() == null).toList();
+    Map<String, BlockEvents> written = restored.isEmpty() ? Map.of()
+        : WrittenEvents.read(config.kafka(), config.topics(), config.chainId(), restored);
+    List<BlockEvents> out = new ArrayList<>();
+    for (ReorgWindow.Entry orphan : orphaned) {
+      BlockEvents events = orphan.events() != null ? orphan.events() : written.get(orphan.hash());
+      if (events == null) {
+        Optional<Block> block = fetcher.byHash(orphan.hash());
+        if (block.isEmpty()) {
+          log.error("event=orphan_not_retractable severity=critical chain={} number={} hash={} reason=not_on_topics_nor_node",
+              config.chainId(), orphan.number(), orphan.hash());
+          continue;
+        }
+        FetchedBlock f = fetcher.details(List.of(block.get())).get(0);
+        events = decoder.decode(f.block(), f.receipts(), f.traces(), finalized);
+      }
+      out.add(events.retracted());
     }
-    Optional<Block> block = fetcher.byHash(orphan.hash());
-    if (block.isEmpty()) {
-      log.error("event=orphan_not_retractable severity=critical chain={} number={} hash={} reason=node_forgot_block",
-          config.chainId(), orphan.number(), orphan.hash());
-      return new BlockEvents(io.drainwatch.schemas.BlockHead.newBuilder().setChainId(config.chainId()).setNumber(orphan.number())
-          .setHash(orphan.hash()).setParentHash(orphan.parentHash()).setTime(java.time.Instant.EPOCH).setRemoved(false).build(),
-          List.of(), List.of(), List.of(), List.of());
-    }
-    FetchedBlock f = fetcher.details(List.of(block.get())).get(0);
-    return decoder.decode(f.block(), f.receipts(), f.traces(), finalized);
+    return out;
   }
 
   private Long finalizedNumber() {

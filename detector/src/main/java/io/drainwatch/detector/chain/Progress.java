@@ -19,7 +19,7 @@ public record Progress(long chainId, List<ReorgWindow.Entry> window) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public Progress {
-    window = window.stream().map(e -> new ReorgWindow.Entry(e.number(), e.hash(), e.parentHash(), null)).toList();
+    window = window.stream().map(e -> new ReorgWindow.Entry(e.number(), e.hash(), e.parentHash(), e.writtenAt(), null)).toList();
   }
 
   public static Progress of(long chainId, ReorgWindow window) {
@@ -37,7 +37,7 @@ public record Progress(long chainId, List<ReorgWindow.Entry> window) {
     root.put("hash", head().hash());
     ArrayNode blocks = root.putArray("window");
     for (ReorgWindow.Entry e : window) {
-      blocks.addArray().add(e.number()).add(e.hash()).add(e.parentHash());
+      blocks.addArray().add(e.number()).add(e.hash()).add(e.parentHash()).add(e.writtenAt());
     }
     try {
       return JSON.writeValueAsBytes(root);
@@ -51,7 +51,7 @@ public record Progress(long chainId, List<ReorgWindow.Entry> window) {
       JsonNode root = JSON.readTree(bytes);
       List<ReorgWindow.Entry> entries = new ArrayList<>();
       for (JsonNode b : root.path("window")) {
-        entries.add(new ReorgWindow.Entry(b.get(0).asLong(), b.get(1).asText(), b.get(2).asText(), null));
+        entries.add(new ReorgWindow.Entry(b.get(0).asLong(), b.get(1).asText(), b.get(2).asText(), b.path(3).asLong(0), null));
       }
       if (entries.isEmpty()) {
         throw new IllegalArgumentException("progress record without blocks");

@@ -15,8 +15,11 @@ import org.jspecify.annotations.Nullable;
  * then adopts it.
  */
 public final class ReorgWindow {
-  /** One block of the window. */
-  public record Entry(long number, String hash, String parentHash, @Nullable BlockEvents events) {}
+  /**
+   * One block of the window; {@code writtenAt} is when its events were sent to Kafka (wall clock),
+   * which bounds where a restarted ingestor looks for them when a reorg orphans the block.
+   */
+  public record Entry(long number, String hash, String parentHash, long writtenAt, @Nullable BlockEvents events) {}
 
   private final int capacity;
   private final List<Entry> entries;

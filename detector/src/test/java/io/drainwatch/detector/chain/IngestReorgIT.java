@@ -111,6 +111,42 @@ class IngestReorgIT {
     }
   }
 
+  @Test
+  void aReorgWhileTheIngestorIsDownIsRetractedFromWhatItWroteWhenItRestarts() throws Exception {
+    IngestFixture fx = new IngestFixture(KAFKA, "reorg-down");
+    Credentials dev0 = DevChain.dev(0);
+    String to = DevChain.address(DevChain.dev(2));
+    try (AnvilNode anvil = AnvilNode.start();
+         TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
+         TopicReader<BlockHead> heads = fx.reader(fx.topics.heads(), BlockHead.class)) {
+      DevChain chain = new DevChain(anvil);
+      chain.transferEth(dev0, to, BigInteger.valueOf(1));
+      String snapshot = anvil.call("evm_snapshot").asText();
+      List<JsonNode> orphans = List.of(chain.transferEth(dev0, to, BigInteger.valueOf(2)), chain.transferEth(dev0, to, BigInteger.valueOf(3)));
+      String top = chain.blockHashOf(orphans.get(1));
+      try (IngestFixture.Running first = fx.start(fx.config(anvil, 0L, true))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(top)));
+      }
+
+      // while no ingestor runs, the node abandons the two blocks (and forgets them)
+      anvil.call("evm_revert", snapshot);
+      chain.resetNonces();
+      JsonNode replacement = chain.transferEth(dev0, to, BigInteger.valueOf(4));
+      assertThat(anvil.call("eth_getBlockByHash", top, false).isNull()).isTrue();
+
+      try (IngestFixture.Running second = fx.start(fx.config(anvil, 0L, true))) {
+        String newTop = chain.blockHashOf(replacement);
+        await().atMost(Duration.ofSeconds(30)).until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(newTop)));
+      }
+      Set<String> orphanTx = orphans.stream().map(r -> r.get("transactionHash").asText()).collect(Collectors.toSet());
+      List<TransferEvent> all = transfers.values();
+      assertThat(all).filteredOn(TransferEvent::getRemoved).extracting(TransferEvent::getTxHash).containsExactlyInAnyOrderElementsOf(orphanTx);
+      assertThat(all).filteredOn(t -> !t.getRemoved()).extracting(TransferEvent::getEventId).doesNotHaveDuplicates().hasSize(4);
+      assertThat(heads.values()).filteredOn(BlockHead::getRemoved).extracting(BlockHead::getHash)
+          .containsExactly(top, chain.blockHashOf(orphans.get(0)));
+    }
+  }
+
   private static <T> int indexOf(List<T> list, java.util.function.Predicate<T> p) {
     for (int i = 0; i < list.size(); i++) {
       if (p.test(list.get(i))) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ProgressTest {
   private static ReorgWindow.Entry entry(long n) {
-    return new ReorgWindow.Entry(n, "0xh" + n, "0xh" + (n - 1), null);
+    return new ReorgWindow.Entry(n, "0xh" + n, "0xh" + (n - 1), 1000 + n, null);
   }
 
   @Test
@@ -18,6 +18,7 @@ class ProgressTest {
     assertThat(read.chainId()).isEqualTo(7);
     assertThat(read.head().number()).isEqualTo(3);
     assertThat(read.window()).extracting(ReorgWindow.Entry::hash).containsExactly("0xh1", "0xh2", "0xh3");
+    assertThat(read.window()).extracting(ReorgWindow.Entry::writtenAt).containsExactly(1001L, 1002L, 1003L);
   }
 
   @Test
@@ -29,7 +30,7 @@ class ProgressTest {
     ReorgWindow window = ReorgWindow.of(4, entries);
     assertThat(window.oldest().number()).isEqualTo(3);
     assertThat(window.above(4)).extracting(ReorgWindow.Entry::number).containsExactly(6L, 5L);
-    ReorgWindow rebased = window.rebase(4, List.of(new ReorgWindow.Entry(5, "0xother5", "0xh4", null)));
+    ReorgWindow rebased = window.rebase(4, List.of(new ReorgWindow.Entry(5, "0xother5", "0xh4", 2000, null)));
     assertThat(rebased.entries()).extracting(ReorgWindow.Entry::hash).containsExactly("0xh3", "0xh4", "0xother5");
     assertThat(rebased.contains("0xh6")).isFalse();
   }
