@@ -33,8 +33,12 @@ final class IngestFixture {
   }
 
   IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket) {
+    return config(anvil, fromBlock, websocket, 0);
+  }
+
+  IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket, int finalityDepth) {
     return new IngestConfig(AnvilNode.CHAIN_ID, List.of(anvil.httpUrl()), websocket ? anvil.wsUrl() : null, fromBlock, TraceMode.DEBUG,
-        128, 20, 0, Duration.ofMillis(200), new JsonRpcClient.Settings(Duration.ofSeconds(5), 4, Duration.ofMillis(50), 200, 0),
+        128, 20, finalityDepth, Duration.ofMillis(200), new JsonRpcClient.Settings(Duration.ofSeconds(5), 4, Duration.ofMillis(50), 200, 0),
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics, progressTopic);
   }
 

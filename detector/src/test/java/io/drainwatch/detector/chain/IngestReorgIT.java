@@ -81,11 +81,11 @@ class IngestReorgIT {
   }
 
   @Test
-  void anvilReorgAtTheSameHeightIsNoticedByPollingAndRetracted() throws Exception {
+  void anvilReorgAtTheSameHeightIsNoticedByPollingAndRetractedAndBelowFinalityCountsAsDeep() throws Exception {
     IngestFixture fx = new IngestFixture(KAFKA, "reorg-anvil");
     Credentials dev0 = DevChain.dev(0);
     try (AnvilNode anvil = AnvilNode.start();
-         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, false));
+         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, false, 1)); // blocks 1 below the head are final
          TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
          TopicReader<BlockHead> heads = fx.reader(fx.topics.heads(), BlockHead.class)) {
       DevChain chain = new DevChain(anvil);
@@ -108,6 +108,8 @@ class IngestReorgIT {
           .containsExactlyInAnyOrderElementsOf(orphaned);
       assertThat(all).filteredOn(t -> !t.getRemoved()).hasSize(4);
       assertThat(heads.values()).filteredOn(BlockHead::getRemoved).extracting(BlockHead::getNumber).containsExactly(4L, 3L);
+      assertThat(ingest.metrics().registry().get("drainwatch.ingest.deep.reorgs").counter().count())
+          .as("block 3 was final (depth 1) when it was reorganised").isEqualTo(1.0);
     }
   }
 
