@@ -97,8 +97,16 @@ public final class IngestBench {
       for (int i = 0; i < blocks; i++) {
         last = chain.send(sender, spray, BigInteger.valueOf(1_000_000), DevChain.call("spray", DevChain.uint(transfersPerBlock), DevChain.uint(i)),
             12_000_000);
+        // one block per transaction: wait until it is mined so anvil's pool never backs up
+        while (anvil.call("eth_getTransactionReceipt", last).isNull()) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
       }
-      chain.receipt(last);
+      JsonNode receipt = anvil.call("eth_getTransactionReceipt", last);
+      while (receipt.isNull()) { // anvil may still be mining the queue
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        receipt = anvil.call("eth_getTransactionReceipt", last);
+      }
       long head = anvil.blockNumber();
       System.out.printf("generated blocks=%d (head %d) transfers_per_block~%d in %.1f s%n", blocks, head, transfersPerBlock + 11,
           seconds(genStart));
