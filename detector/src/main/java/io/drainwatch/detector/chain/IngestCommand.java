@@ -103,7 +103,7 @@ public final class IngestCommand implements Callable<Integer> {
     IngestMetrics metrics = new IngestMetrics(server == null ? new SimpleMeterRegistry() : server.registry(), chainId);
     checkChainId(config, metrics);
     log.info("event=ingest_configured chain={} rpc={} ws={} trace={} window={} metrics_port={}", chainId,
-        new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics).redactedEndpoints(), config.wsUrl() == null ? "none" : config.wsUrl().redacted(),
+        config.rpcUrls().stream().map(RpcUrl::redacted).toList(), config.wsUrl() == null ? "none" : config.wsUrl().redacted(),
         trace, reorgWindow, server == null ? 0 : server.port());
     Ingestor ingestor = new Ingestor(config, metrics);
     if (server != null) {

@@ -205,9 +205,4 @@ public final class JsonRpcClient {
     }
     return first;
   }
-
-  /** The endpoints, redacted, for start-up logs. */
-  public List<String> redactedEndpoints() {
-    return endpoints.stream().map(RpcUrl::redacted).toList();
-  }
 }
