@@ -17,7 +17,6 @@ public final class IngestMetrics {
   private final MeterRegistry registry;
   private final String chain;
   private final AtomicLong headLagBlocks = new AtomicLong();
-  private final AtomicLong headLagMillis = new AtomicLong();
   private final AtomicLong lastBlockTimestamp = new AtomicLong();
   private final Counter blocks;
   private final Counter reorgs;
@@ -29,7 +28,9 @@ public final class IngestMetrics {
     this.chain = Long.toString(chainId);
     Gauge.builder("drainwatch.ingest.head.lag.blocks", headLagBlocks, AtomicLong::get)
         .description("Blocks between the node's head and the last block written").tag("chain", chain).register(registry);
-    Gauge.builder("drainwatch.ingest.head.lag.seconds", headLagMillis, v -> v.get() / 1000.0)
+    // computed at scrape time, so a stuck ingestor shows a growing lag
+    Gauge.builder("drainwatch.ingest.head.lag.seconds", lastBlockTimestamp,
+            t -> t.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - t.get()))
         .description("Wall-clock time since the last written block was mined").tag("chain", chain).register(registry);
     Gauge.builder("drainwatch.ingest.last.block.timestamp.seconds", lastBlockTimestamp, AtomicLong::get)
         .description("Timestamp of the last block written").tag("chain", chain).register(registry);
@@ -68,7 +69,11 @@ public final class IngestMetrics {
     blocks.increment();
     lastBlockTimestamp.set(timestampSeconds);
     headLagBlocks.set(Math.max(0, tipNumber - number));
-    headLagMillis.set(Math.max(0, System.currentTimeMillis() - timestampSeconds * 1000));
+  }
+
+  /** The node's head as last seen, against the last block written. */
+  void tip(long tipNumber, long writtenNumber) {
+    headLagBlocks.set(Math.max(0, tipNumber - writtenNumber));
   }
 
   void reorg(int depth, boolean deep) {

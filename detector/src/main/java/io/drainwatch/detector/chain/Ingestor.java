@@ -153,6 +153,10 @@ public final class Ingestor implements Runnable, AutoCloseable {
   boolean step() {
     Head tip = heads.take().orElseGet(fetcher::latest);
     tipNumber = tip.number();
+    if (!window.isEmpty()) {
+      metrics.tip(tipNumber, window.head().number());
+      reportProgress();
+    }
     if (window.contains(tip.hash())) {
       return false;
     }
@@ -335,6 +339,18 @@ public final class Ingestor implements Runnable, AutoCloseable {
       return Math.max(0, tipNumber - config.finalityDepth());
     }
     return fetcher.finalized().orElse(null);
+  }
+
+  private long lastReport = System.nanoTime();
+
+  /** One INFO line every half minute: where the ingestor is against the node. */
+  private void reportProgress() {
+    long now = System.nanoTime();
+    if (now - lastReport > 30_000_000_000L) {
+      lastReport = now;
+      log.info("event=ingest_progress chain={} number={} tip={} lag_blocks={} ws={}", config.chainId(), window.head().number(), tipNumber,
+          Math.max(0, tipNumber - window.head().number()), heads.connected());
+    }
   }
 
   /** The last block written, for tests and tools. */

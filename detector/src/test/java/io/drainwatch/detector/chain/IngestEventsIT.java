@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.web3j.crypto.Credentials;
 
@@ -35,9 +36,10 @@ class IngestEventsIT {
   @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
   private static final BigInteger ETH = DevChain.ETHER;
 
-  @Test
-  void everyKindOfEventAppearsExactlyOnceWithItsFields() throws Exception {
-    IngestFixture fx = new IngestFixture(KAFKA, "events");
+  @ParameterizedTest(name = "internal transfers from {0} traces")
+  @EnumSource(value = TraceMode.class, names = {"DEBUG", "PARITY"})
+  void everyKindOfEventAppearsExactlyOnceWithItsFields(TraceMode traces) throws Exception {
+    IngestFixture fx = new IngestFixture(KAFKA, "events-" + traces.name().toLowerCase(java.util.Locale.ROOT));
     Credentials dev0 = DevChain.dev(0);
     Credentials dev1 = DevChain.dev(1);
     Credentials spender = DevChain.dev(2);
@@ -51,7 +53,7 @@ class IngestEventsIT {
     fx.watch(w);
 
     try (AnvilNode anvil = AnvilNode.start();
-         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, true));
+         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, true, 0, traces));
          TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
          TopicReader<ApprovalEvent> approvals = fx.reader(fx.topics.approvals(), ApprovalEvent.class);
          TopicReader<DelegationEvent> delegations = fx.reader(fx.topics.delegations(), DelegationEvent.class);

@@ -37,7 +37,11 @@ final class IngestFixture {
   }
 
   IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket, int finalityDepth) {
-    return new IngestConfig(AnvilNode.CHAIN_ID, List.of(anvil.httpUrl()), websocket ? anvil.wsUrl() : null, fromBlock, TraceMode.DEBUG,
+    return config(anvil, fromBlock, websocket, finalityDepth, TraceMode.DEBUG);
+  }
+
+  IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket, int finalityDepth, TraceMode traces) {
+    return new IngestConfig(AnvilNode.CHAIN_ID, List.of(anvil.httpUrl()), websocket ? anvil.wsUrl() : null, fromBlock, traces,
         128, 20, finalityDepth, Duration.ofMillis(200), new JsonRpcClient.Settings(Duration.ofSeconds(5), 4, Duration.ofMillis(50), 200, 0),
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics, progressTopic);
   }
