@@ -18,6 +18,8 @@ public final class BlockFetcher {
 
   private final JsonRpcClient rpc;
   private final TraceMode traces;
+  /** Cleared when the node lacks eth_getBlockReceipts: receipts are then read one transaction at a time. */
+  private volatile boolean blockReceipts = true;
 
   public BlockFetcher(JsonRpcClient rpc, TraceMode traces) {
     this.rpc = rpc;
@@ -63,9 +65,63 @@ public final class BlockFetcher {
 
   /** Receipts and traces of every block, read by block hash in one batch. */
   public List<FetchedBlock> details(List<Block> blocks) {
+    if (!blockReceipts) {
+      return detailsPerTransaction(blocks);
+    }
     List<RpcCall> calls = new ArrayList<>();
     for (Block b : blocks) {
       calls.add(RpcCall.of("eth_getBlockReceipts", b.hash()));
+      switch (traces) {
+        case DEBUG -> calls.add(RpcCall.of("debug_traceBlockByHash", b.hash(), CALL_TRACER));
+        case PARITY -> calls.add(RpcCall.of("trace_block", Hex.quantity(b.number())));
+        case NONE -> { }
+      }
+    }
+    List<RpcResult> answers = rpc.batch(calls);
+    if (blockReceipts && !answers.isEmpty() && !answers.get(0).ok() && unsupported(answers.get(0).error())) {
+      blockReceipts = false;
+      return details(blocks);
+    }
+    List<JsonNode> results = new ArrayList<>(answers.size());
+    for (int k = 0; k < answers.size(); k++) {
+      if (!answers.get(k).ok()) {
+        throw new RpcException(RpcErrorKind.RPC_ERROR, calls.get(k).method() + ": " + answers.get(k).error());
+      }
+      results.add(answers.get(k).result());
+    }
+    List<FetchedBlock> out = new ArrayList<>(blocks.size());
+    int i = 0;
+    for (Block b : blocks) {
+      JsonNode receiptsNode = results.get(i++);
+      if (receiptsNode.isNull()) {
+        throw new RpcException(RpcErrorKind.IO, "node has no receipts for block " + b.number() + " (reorganised away?)");
+      }
+      Map<String, Receipt> receipts = new HashMap<>();
+      for (JsonNode r : receiptsNode) {
+        Receipt receipt = NodeData.receipt(r);
+        receipts.put(receipt.txHash(), receipt);
+      }
+      Map<String, Frame> frames = switch (traces) {
+        case DEBUG -> debugFrames(b, results.get(i++));
+        case PARITY -> parityFrames(b, results.get(i++));
+        case NONE -> Map.of();
+      };
+      out.add(new FetchedBlock(b, receipts, frames));
+    }
+    return out;
+  }
+
+  /** Method-not-found style answers: the node does not offer the call at all. */
+  private static boolean unsupported(@Nullable String error) {
+    return error != null && (error.startsWith("-32601") || error.toLowerCase(java.util.Locale.ROOT).contains("not supported")
+        || error.toLowerCase(java.util.Locale.ROOT).contains("does not exist"));
+  }
+
+  /** The same as {@link #details} with one eth_getTransactionReceipt per transaction (older nodes). */
+  private List<FetchedBlock> detailsPerTransaction(List<Block> blocks) {
+    List<RpcCall> calls = new ArrayList<>();
+    for (Block b : blocks) {
+      b.transactions().forEach(tx -> calls.add(RpcCall.of("eth_getTransactionReceipt", tx.hash())));
       switch (traces) {
         case DEBUG -> calls.add(RpcCall.of("debug_traceBlockByHash", b.hash(), CALL_TRACER));
         case PARITY -> calls.add(RpcCall.of("trace_block", Hex.quantity(b.number())));
@@ -76,12 +132,12 @@ public final class BlockFetcher {
     List<FetchedBlock> out = new ArrayList<>(blocks.size());
     int i = 0;
     for (Block b : blocks) {
-      JsonNode receiptsNode = results.get(i++);
-      if (receiptsNode.isNull()) {
-        throw new RpcException(RpcErrorKind.IO, "node has no receipts for block " + b.number() + " (reorganised away?)");
-      }
       Map<String, Receipt> receipts = new HashMap<>();
-      for (JsonNode r : receiptsNode) {
+      for (int t = 0; t < b.transactions().size(); t++) {
+        JsonNode r = results.get(i++);
+        if (r.isNull() || !Hex.lower(r.path("blockHash").asText()).equals(b.hash())) {
+          throw new RpcException(RpcErrorKind.IO, "receipt of a transaction of block " + b.number() + " is missing or moved (reorganised?)");
+        }
         Receipt receipt = NodeData.receipt(r);
         receipts.put(receipt.txHash(), receipt);
       }
