@@ -41,8 +41,12 @@ final class IngestFixture {
   }
 
   IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket, int finalityDepth, TraceMode traces) {
+    return config(anvil, fromBlock, websocket, finalityDepth, traces, 128);
+  }
+
+  IngestConfig config(AnvilNode anvil, @Nullable Long fromBlock, boolean websocket, int finalityDepth, TraceMode traces, int window) {
     return new IngestConfig(AnvilNode.CHAIN_ID, List.of(anvil.httpUrl()), websocket ? anvil.wsUrl() : null, fromBlock, traces,
-        128, 20, finalityDepth, Duration.ofMillis(200), new JsonRpcClient.Settings(Duration.ofSeconds(5), 4, Duration.ofMillis(50), 200, 0),
+        window, 20, finalityDepth, Duration.ofMillis(200), new JsonRpcClient.Settings(Duration.ofSeconds(5), 4, Duration.ofMillis(50), 200, 0),
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics, progressTopic);
   }
 

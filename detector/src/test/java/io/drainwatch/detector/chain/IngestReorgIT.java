@@ -149,6 +149,42 @@ class IngestReorgIT {
     }
   }
 
+  @Test
+  void aReorgDeeperThanTheWindowRetractsTheWholeWindowCountsAsDeepAndCarriesOn() throws Exception {
+    IngestFixture fx = new IngestFixture(KAFKA, "reorg-deep");
+    Credentials dev0 = DevChain.dev(0);
+    String to = DevChain.address(DevChain.dev(2));
+    try (AnvilNode anvil = AnvilNode.start();
+         IngestFixture.Running ingest = fx.start(fx.config(anvil, 0L, true, 0, TraceMode.DEBUG, 2));
+         TopicReader<TransferEvent> transfers = fx.reader(fx.topics.transfers(), TransferEvent.class);
+         TopicReader<BlockHead> heads = fx.reader(fx.topics.heads(), BlockHead.class)) {
+      DevChain chain = new DevChain(anvil);
+      chain.transferEth(dev0, to, BigInteger.valueOf(1));
+      String snapshot = anvil.call("evm_snapshot").asText();
+      List<JsonNode> old = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        old.add(chain.transferEth(dev0, to, BigInteger.valueOf(10 + i))); // blocks 2, 3, 4
+      }
+      String oldTop = chain.blockHashOf(old.get(2));
+      await().atMost(Duration.ofSeconds(30)).until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(oldTop)));
+
+      anvil.call("evm_revert", snapshot);
+      chain.resetNonces();
+      anvil.call("anvil_mine", 4); // blocks 2' to 5' (empty): 3 blocks orphaned, the window holds 2
+      JsonNode after = chain.transferEth(dev0, to, BigInteger.valueOf(99)); // block 6' links to the new branch
+      String newTop = chain.blockHashOf(after);
+      await().atMost(Duration.ofSeconds(30)).until(() -> heads.values().stream().anyMatch(h -> h.getHash().equals(newTop)));
+
+      Set<String> windowTx = old.subList(1, 3).stream().map(r -> r.get("transactionHash").asText()).collect(Collectors.toSet());
+      assertThat(transfers.values()).filteredOn(TransferEvent::getRemoved).extracting(TransferEvent::getTxHash)
+          .containsExactlyInAnyOrderElementsOf(windowTx);
+      assertThat(transfers.values()).filteredOn(t -> !t.getRemoved()).extracting(TransferEvent::getTxHash)
+          .contains(after.get("transactionHash").asText());
+      assertThat(heads.values()).filteredOn(BlockHead::getRemoved).extracting(BlockHead::getNumber).containsExactly(4L, 3L);
+      assertThat(ingest.metrics().registry().get("drainwatch.ingest.deep.reorgs").counter().count()).isEqualTo(1.0);
+    }
+  }
+
   private static <T> int indexOf(List<T> list, java.util.function.Predicate<T> p) {
     for (int i = 0; i < list.size(); i++) {
       if (p.test(list.get(i))) {
