@@ -19,6 +19,22 @@ contract Token {
         _move(f, to, v);
         return true;
     }
+    // EIP-2612: an allowance granted by the owner's signature, submitted by anyone
+    mapping(address => uint256) public nonces;
+    bytes32 public constant PERMIT_TYPEHASH = keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        return keccak256(abi.encode(keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+            keccak256(bytes("Test Token")), keccak256(bytes("1")), block.chainid, address(this)));
+    }
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external {
+        require(block.timestamp <= deadline, "expired");
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", DOMAIN_SEPARATOR(),
+            keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, nonces[owner]++, deadline))));
+        address signer = ecrecover(digest, v, r, s);
+        require(signer != address(0) && signer == owner, "signature");
+        allowance[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
     function _move(address f, address to, uint256 v) internal {
         require(balanceOf[f] >= v, "balance");
         balanceOf[f] -= v; balanceOf[to] += v;

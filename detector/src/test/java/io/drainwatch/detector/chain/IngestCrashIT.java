@@ -85,6 +85,8 @@ class IngestCrashIT {
       List<TransferEvent> all = transfers.values();
       assertThat(all).noneMatch(TransferEvent::getRemoved);
       assertThat(all).extracting(TransferEvent::getEventId).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(Files.readString(logs.resolve("ingest-0.log"))).contains("event=rpc_retry").contains("http://127.0.0.1:")
+          .doesNotContain("KEY");
       List<BlockHead> hs = heads.values();
       assertThat(hs).extracting(BlockHead::getHash).doesNotHaveDuplicates();
       assertThat(hs).extracting(BlockHead::getNumber).containsExactlyElementsOf(
@@ -92,10 +94,17 @@ class IngestCrashIT {
     }
   }
 
+  private static int deadPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort(); // closed again: nothing listens there
+    }
+  }
+
   private static Process launch(IngestFixture fx, AnvilNode anvil, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Drainwatch.class.getName(), "ingest",
-        "--rpc-url", anvil.httpUrl().uri().toString(), "--ws-url", anvil.wsUrl().uri().toString(), "--chain-id", "31337",
+        // the first endpoint is dead: every start fails over to anvil
+        "--rpc-url", "http://127.0.0.1:" + deadPort() + "/v2/KEY," + anvil.httpUrl().uri(), "--ws-url", anvil.wsUrl().uri().toString(), "--chain-id", "31337",
         "--from-block", "0", "--poll-interval", "PT0.2S", "--rpc-timeout", "PT2S", "--metrics-port", "0",
         "--bootstrap-servers", fx.kafka.bootstrapServers(), "--progress-topic", fx.progressTopic,
         "--topic", "transfers=" + fx.topics.transfers(), "--topic", "approvals=" + fx.topics.approvals(),
