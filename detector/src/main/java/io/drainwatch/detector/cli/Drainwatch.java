@@ -1,6 +1,7 @@
 package io.drainwatch.detector.cli;
 
 import io.drainwatch.detector.chain.IngestCommand;
+import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       DetectCommand.class,
       IngestCommand.class,
+      DemoCommand.class,
     })
 public final class Drainwatch implements Runnable {
 
