@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class JsonRpcClient {
   private static final Logger log = LoggerFactory.getLogger(JsonRpcClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long PREFERRED_RETRY_NANOS = Duration.ofMinutes(1).toNanos();
 
   private final List<RpcUrl> endpoints;
   private final HttpClient http;
@@ -37,6 +38,7 @@ public final class JsonRpcClient {
   private final RateLimiter limiter;
   private final IngestMetrics metrics;
   private final AtomicInteger current = new AtomicInteger();
+  private volatile long failedOverAt;
   private final AtomicLong ids = new AtomicLong();
 
   /** How hard the client tries. */
@@ -92,6 +94,9 @@ public final class JsonRpcClient {
   private List<RpcResult> sendWithRetries(List<RpcCall> calls) {
     String method = methodLabel(calls);
     RpcException last = null;
+    if (current.get() != 0 && System.nanoTime() - failedOverAt > PREFERRED_RETRY_NANOS) {
+      current.set(0); // the preferred endpoint may be back: try it again now and then
+    }
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
       RpcUrl endpoint = endpoints.get(Math.floorMod(current.get(), endpoints.size()));
       long start = System.nanoTime();
@@ -109,6 +114,7 @@ public final class JsonRpcClient {
         }
         if (endpoints.size() > 1) {
           current.incrementAndGet();
+          failedOverAt = System.nanoTime();
         }
         long base = settings.backoff().toMillis() << Math.min(attempt - 1, 6);
         long sleep = Math.min(5_000, base) + ThreadLocalRandom.current().nextLong(Math.max(1, base / 4));
