@@ -44,6 +44,8 @@ public final class BlockDecoder {
   /** EIP-2612 {@code permit(address,address,uint256,uint256,uint8,bytes32,bytes32)}. */
   static final String PERMIT_SELECTOR = "0xd505accf";
   private static final String ZERO = "0x0000000000000000000000000000000000000000";
+  /** Every EVM chain's native coin has 18 decimals; token decimals are not read (the price table carries them). */
+  static final int NATIVE_DECIMALS = 18;
 
   private final long chainId;
 
@@ -133,7 +135,8 @@ public final class BlockDecoder {
         .setAmount(new BigDecimal(amount)).setTokenId(tokenId == null ? null : new BigDecimal(tokenId))
         .setEventId(ctx.id(tx.hash(), idSuffix.isEmpty() ? "call" : idSuffix)).setTxHash(tx.hash())
         .setBlockNumber(ctx.block.number()).setBlockHash(ctx.block.hash()).setBlockTime(ctx.time).setLogIndex(logIndex)
-        .setTraceAddress(null).setRemoved(false).setTxFrom(tx.from());
+        .setTraceAddress(null).setRemoved(false).setTxFrom(tx.from())
+        .setDecimals(asset.equals(Addresses.NATIVE) ? NATIVE_DECIMALS : null);
   }
 
   private ApprovalEvent.Builder approval(Ctx ctx, Transaction tx, ApprovalKind kind, String owner, String spender, String token,

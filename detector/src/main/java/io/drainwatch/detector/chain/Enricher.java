@@ -104,7 +104,8 @@ public final class Enricher {
       balances.forEach((h, v) -> {
         if (v[1] != null) {
           snapshots.add(BalanceSnapshot.newBuilder().setChainId(chainId).setWallet(h.wallet()).setAsset(h.asset())
-              .setBalance(v[1]).setPreviousBalance(v[0]).setBlockNumber(p.events().head().getNumber())
+              .setBalance(v[1]).setPreviousBalance(v[0]).setDecimals(h.asset().equals(Addresses.NATIVE) ? BlockDecoder.NATIVE_DECIMALS : null)
+              .setBlockNumber(p.events().head().getNumber())
               .setBlockHash(p.events().head().getHash()).setBlockTime(p.events().head().getTime()).build());
         }
       });

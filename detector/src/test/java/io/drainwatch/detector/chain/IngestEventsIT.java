@@ -98,6 +98,8 @@ class IngestEventsIT {
       assertThat(funded.getAmount()).isEqualByComparingTo(new BigDecimal(ETH.multiply(BigInteger.valueOf(5))));
       assertThat(funded.getBlockNumber()).isEqualTo(Hex.lng(fund.get("blockNumber").asText()));
       assertThat(funded.getSenderBalanceBefore()).as("dev0 is not watched").isNull();
+      assertThat(funded.getDecimals()).isEqualTo(18);
+      assertThat(funded.getTxFrom()).isEqualTo(DevChain.address(dev0));
 
       // watched outflow to a brand-new address: balances read at the block, destination fresh
       TransferEvent out = byId.get(id(outflow, "call"));
