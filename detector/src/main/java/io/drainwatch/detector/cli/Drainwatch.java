@@ -1,5 +1,6 @@
 package io.drainwatch.detector.cli;
 
+import io.drainwatch.detector.chain.IngestCommand;
 import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       PricesCommand.class,
       AlertsCommand.class,
       DetectCommand.class,
+      IngestCommand.class,
       DemoCommand.class,
     })
 public final class Drainwatch implements Runnable {
