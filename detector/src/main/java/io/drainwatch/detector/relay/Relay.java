@@ -92,7 +92,9 @@ public final class Relay implements Runnable, AutoCloseable {
       consumer.assign(partitions);
       committedAtStart = offsets(consumer.committed(Set.copyOf(partitions)));
       endAtStart = new HashMap<>(consumer.endOffsets(partitions));
-      lastCommitted = new HashMap<>(committedAtStart);
+      // A partition never committed counts as committed at its beginning: committing that moves nothing.
+      lastCommitted = new HashMap<>(consumer.beginningOffsets(partitions));
+      lastCommitted.putAll(committedAtStart);
       consumer.seekToBeginning(partitions);
       LOG.info("event=relay_replaying partitions={} committed={} end={}", partitions.size(), committedAtStart, endAtStart);
       while (running) {

@@ -42,10 +42,12 @@ public final class RelayMetrics {
       Gauge.builder("drainwatch.relay.pending", p, AtomicInteger::get)
           .description("Incidents and alerts whose latest state no Alertmanager has accepted yet")
           .tag("kind", kind.label())
+          .strongReference(true)
           .register(registry);
       Gauge.builder("drainwatch.relay.firing", f, AtomicInteger::get)
           .description("Incidents and alerts the relay keeps open in Alertmanager")
           .tag("kind", kind.label())
+          .strongReference(true)
           .register(registry);
       for (String status : new String[] {"firing", "resolved"}) {
         pages(kind, status);
@@ -57,6 +59,7 @@ public final class RelayMetrics {
     Gauge.builder("drainwatch.relay.last.success.timestamp", lastSuccessMillis, m -> m.get() / 1000.0)
         .description("When an Alertmanager last accepted a post (Unix time; 0 before the first)")
         .baseUnit("seconds")
+        .strongReference(true)
         .register(registry);
     postTime = Timer.builder("drainwatch.relay.post")
         .description("Time to post one batch to every Alertmanager")
