@@ -9,7 +9,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Real-time wallet drain detection for custodial EVM wallet fleets.",
-    subcommands = {CommandLine.HelpCommand.class, RelayCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      TopicsCommand.class,
+      WalletsCommand.class,
+      AllowlistCommand.class,
+      LabelsCommand.class,
+      PricesCommand.class,
+      AlertsCommand.class,
+      DetectCommand.class,
+      RelayCommand.class,
+    })
 public final class Drainwatch implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

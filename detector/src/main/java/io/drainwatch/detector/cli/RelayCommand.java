@@ -107,8 +107,8 @@ public final class RelayCommand implements Runnable {
   @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "Address of /metrics, /health, /ready (default ${DEFAULT-VALUE}).")
   String metricsHost = "0.0.0.0";
 
-  @Option(names = "--metrics-port", defaultValue = "9403", description = "Port of /metrics, /health, /ready (default ${DEFAULT-VALUE}).")
-  int metricsPort = 9403;
+  @Option(names = "--metrics-port", defaultValue = "9402", description = "Port of /metrics, /health, /ready (default ${DEFAULT-VALUE}).")
+  int metricsPort = 9402;
 
   @Override
   public void run() {

@@ -1,0 +1,77 @@
+package io.drainwatch.detector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The detect role's own meters. Labels come from fixed sets only (stream, outcome, rule, severity,
+ * status, reason): never a wallet, hash or custody group.
+ */
+public final class DetectorMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+  private final Map<String, Integer> openIncidentsByTask = new ConcurrentHashMap<>();
+
+  public DetectorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("drainwatch_incidents_open", openIncidentsByTask, m -> m.values().stream().mapToInt(Integer::intValue).sum())
+        .description("Incidents currently firing")
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Chain events that reached the filter: {@code watched} ones go on, {@code ignored} ones concern nobody. */
+  public void events(String stream, String outcome, long count) {
+    if (count > 0) {
+      counter("drainwatch_detect_events_total", "Chain events seen by the filter", "stream", stream, "outcome", outcome).increment(count);
+    }
+  }
+
+  /** An alert record written; {@code latency} is from the evidence's block time to now (FIRING only). */
+  public void alert(String rule, String severity, String status, Duration latency) {
+    counter("drainwatch_alerts_total", "Alert records written", "rule", rule, "severity", severity, "status", status).increment();
+    if (status.equals("firing")) {
+      latencies.computeIfAbsent(rule, r -> Timer.builder("drainwatch_detection_latency")
+              .description("From the block time of an alert's first evidence to the alert being written")
+              .tag("rule", r)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(10))
+              .maximumExpectedValue(Duration.ofMinutes(10))
+              .register(registry))
+          .record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+  }
+
+  public void incident(String status) {
+    counter("drainwatch_incidents_total", "Incident records written", "status", status).increment();
+  }
+
+  /** The number of incidents open in one stream task. */
+  public void openIncidents(String task, int open) {
+    openIncidentsByTask.put(task, open);
+  }
+
+  public void deadLetter(String reason) {
+    counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason).increment();
+  }
+
+  /** Registers a gauge read from {@code source}. */
+  public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+    Gauge.builder(name, source, value).description(description).register(registry);
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(name + String.join(",", tags), k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+}

@@ -1,0 +1,85 @@
+package io.drainwatch.detector.topology;
+
+import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running detector: the Kafka Streams application with its metrics bound. */
+public final class Detector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    this.streams = streams;
+    this.streamsMetrics = streamsMetrics;
+  }
+
+  /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
+  public static Detector start(DetectorConfig config, MeterRegistry registry) {
+    DetectorMetrics metrics = new DetectorMetrics(registry);
+    AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, metrics, watched::set), DetectorTopology.streamsProperties(config, metrics));
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    Detector detector = new Detector(streams, streamsMetrics);
+    for (KafkaStreams.State state : KafkaStreams.State.values()) {
+      io.micrometer.core.instrument.Gauge.builder("drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
+          .description("1 for the detector's current Kafka Streams state")
+          .tag("state", state.name())
+          .register(registry);
+    }
+    metrics.gauge("drainwatch_wallets_watched", "Watched wallets in the filter", watched, w -> w.get() == null ? 0 : w.get().size());
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("event=stream_thread_failed action=replace_thread error={}", e.toString(), e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.setStateListener((next, previous) -> {
+      LOG.info("event=state_change from={} to={}", previous, next);
+      if (next == KafkaStreams.State.RUNNING) {
+        detector.running.countDown();
+      }
+    });
+    LOG.info("event=starting application_id={} bootstrap_servers={}", config.applicationId(), config.kafka().get("bootstrap.servers"));
+    streams.start();
+    return detector;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Waits until the detector is processing (global stores restored, tasks assigned). */
+  public boolean awaitRunning(Duration timeout) {
+    try {
+      return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The Kafka Streams instance, for state queries and tests. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,94 @@
+package io.drainwatch.detector.topology;
+
+import io.drainwatch.detector.alert.FleetSignal;
+import io.drainwatch.detector.alert.FleetState;
+import io.drainwatch.detector.alert.IncidentRecords;
+import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.DrainIncident;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Stage 4, keyed by custody group: raises {@code fleet-surge} by opening the group's incident, keeps
+ * it up to date as wallets are drained (wallets, value lost, value still at risk, destinations) and
+ * resolves it when the attack goes quiet.
+ */
+final class FleetProcessor implements Processor<String, FleetSignal, String, DrainIncident> {
+  static final String STATE = "fleet-state";
+
+  private final DetectorConfig config;
+  private final DetectorMetrics metrics;
+  private ProcessorContext<String, DrainIncident> context;
+  private KeyValueStore<String, FleetState> states;
+
+  FleetProcessor(DetectorConfig config, DetectorMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, DrainIncident> context) {
+    this.context = context;
+    this.states = context.getStateStore(STATE);
+    context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  @Override
+  public void process(Record<String, FleetSignal> record) {
+    String group = record.key();
+    FleetSignal signal = record.value();
+    if (group == null || signal == null) {
+      return;
+    }
+    long now = context.currentSystemTimeMs();
+    FleetState state = orEmpty(states.get(group));
+    if (signal.drain() == null) {
+      states.put(group, state.withValueDelta(signal.valueDeltaUsd()));
+      return;
+    }
+    FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now);
+    states.put(group, change.state());
+    change.incident().ifPresent(status -> publish(group, state, change.state(), status, now, record.timestamp()));
+  }
+
+  private void tick(long now) {
+    List<KeyValue<String, FleetState>> all = new ArrayList<>();
+    try (KeyValueIterator<String, FleetState> it = states.all()) {
+      it.forEachRemaining(all::add);
+    }
+    int open = 0;
+    for (KeyValue<String, FleetState> kv : all) {
+      FleetState.Change change = kv.value.onTick(now, config.incidentResolveAfter().toMillis());
+      if (change.incident().isPresent()) {
+        states.put(kv.key, change.state());
+        publish(kv.key, kv.value, change.state(), change.incident().get(), now, now);
+      }
+      if (change.state().incident() != null) {
+        open++;
+      }
+    }
+    metrics.openIncidents(context.taskId().toString(), open);
+  }
+
+  private void publish(String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
+    boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
+    FleetState.Incident incident = ended ? before.ended() : after.incident();
+    DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
+    metrics.incident(status.name().toLowerCase(Locale.ROOT));
+    context.forward(new Record<>(record.getIncidentId(), record, timestamp));
+  }
+
+  private static FleetState orEmpty(FleetState state) {
+    return state == null ? FleetState.empty() : state;
+  }
+}
