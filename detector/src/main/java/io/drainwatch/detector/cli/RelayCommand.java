@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -174,14 +173,7 @@ public final class RelayCommand implements Runnable {
   }
 
   private Map<String, Object> consumerProperties() {
-    Map<String, Object> props = kafka.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-relay");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // The detector writes with exactly-once transactions: never page on an aborted record.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return props;
+    return Relay.consumerProperties(kafka.clientProperties(), groupId);
   }
 
   /** Reads {@code 30s}, {@code 1m}, {@code 500ms}, {@code 2h} or ISO-8601 ({@code PT1M}). */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -78,6 +79,21 @@ public final class Relay implements Runnable, AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.book = new PageBook(config.holdOpen(), config.holdOpen());
+  }
+
+  /**
+   * The relay consumer's settings on top of {@code client} (bootstrap servers, security): manual
+   * commits in {@code groupId}, from the beginning, committed records only.
+   */
+  public static Map<String, Object> consumerProperties(Map<String, Object> client, String groupId) {
+    Map<String, Object> props = new HashMap<>(client);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-relay");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The detector writes with exactly-once transactions: never page on an aborted record.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return props;
   }
 
   /** Rebuilt from the topics and the last post was accepted (or nothing needed posting). */
