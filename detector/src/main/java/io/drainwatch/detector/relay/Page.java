@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param key the topic record key with its kind, unique across both topics
  * @param resolvedAt when the incident or alert ended, or null while it fires
+ * @param figures an incident's wallets and values; null for alerts
  */
 public record Page(
     String key,
@@ -21,7 +22,11 @@ public record Page(
     Map<String, String> annotations,
     Instant startsAt,
     @Nullable Instant resolvedAt,
-    @Nullable String generatorUrl) {
+    @Nullable String generatorUrl,
+    @Nullable Figures figures) {
+
+  /** An incident's numbers, summed over firing incidents into the relay's gauges. */
+  public record Figures(int walletsDrained, double valueLostUsd, double valueAtRiskUsd) {}
 
   /** Where a page comes from. */
   public enum Kind {

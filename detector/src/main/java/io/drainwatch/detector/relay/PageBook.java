@@ -113,6 +113,14 @@ public final class PageBook {
     return (int) entries.values().stream().filter(e -> e.page.kind() == kind && e.page.firing()).count();
   }
 
+  /** The latest page of every incident that still fires. */
+  public List<Page> firingIncidents() {
+    return entries.values().stream()
+        .map(e -> e.page)
+        .filter(p -> p.kind() == Page.Kind.INCIDENT && p.firing())
+        .toList();
+  }
+
   /** Pages of {@code kind} Alertmanager has not accepted yet. */
   public int pending(Page.Kind kind) {
     return (int) entries.values().stream().filter(e -> e.pending && e.page.kind() == kind).count();

@@ -72,7 +72,9 @@ public final class Pages {
         ? incident.getUpdatedAt()
         : null;
     return new Page(key(Page.Kind.INCIDENT, incident.getIncidentId()), Page.Kind.INCIDENT, labels, a,
-        incident.getOpenedAt(), resolvedAt, config.dashboardUrl());
+        incident.getOpenedAt(), resolvedAt, config.dashboardUrl(),
+        new Page.Figures(incident.getWalletsDrained(), incident.getValueLostUsd(),
+            incident.getValueAtRiskUsd() == null ? 0 : incident.getValueAtRiskUsd()));
   }
 
   /** The page of an alert's latest state. */
@@ -111,7 +113,7 @@ public final class Pages {
         ? alert.getDetectedAt()
         : null;
     return new Page(key(Page.Kind.ALERT, alert.getAlertId()), Page.Kind.ALERT, labels, a,
-        alert.getFirstEvidenceTime(), resolvedAt, config.dashboardUrl());
+        alert.getFirstEvidenceTime(), resolvedAt, config.dashboardUrl(), null);
   }
 
   private String destinations(List<IncidentDestination> destinations) {

@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * one Alertmanager), {@code drainwatch_relay_pages_total{kind,status}} (page changes Alertmanager
  * accepted), {@code drainwatch_relay_records_total{kind,outcome}}, {@code drainwatch_relay_pending{kind}},
  * {@code drainwatch_relay_firing{kind}}, {@code drainwatch_relay_post_seconds} and
- * {@code drainwatch_relay_last_success_timestamp_seconds}.
+ * {@code drainwatch_relay_last_success_timestamp_seconds}; and, summed over the incidents that fire,
+ * {@code drainwatch_open_incidents_wallets_drained}, {@code drainwatch_open_incidents_value_lost_usd}
+ * and {@code drainwatch_open_incidents_value_at_risk_usd} for the fleet dashboard (the detector cannot
+ * label its metrics by custody group; the relay holds every open incident anyway).
  */
 public final class RelayMetrics {
   private final MeterRegistry registry;
@@ -24,6 +27,9 @@ public final class RelayMetrics {
   private final Map<Page.Kind, AtomicInteger> pending = new EnumMap<>(Page.Kind.class);
   private final Map<Page.Kind, AtomicInteger> firing = new EnumMap<>(Page.Kind.class);
   private final AtomicLong lastSuccessMillis = new AtomicLong();
+  private volatile double walletsDrained;
+  private volatile double valueLostUsd;
+  private volatile double valueAtRiskUsd;
   private final Timer postTime;
 
   public RelayMetrics(MeterRegistry registry) {
@@ -61,6 +67,18 @@ public final class RelayMetrics {
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
+    Gauge.builder("drainwatch.open.incidents.wallets.drained", this, m -> m.walletsDrained)
+        .description("Wallets drained, summed over the incidents that fire now")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("drainwatch.open.incidents.value.lost.usd", this, m -> m.valueLostUsd)
+        .description("USD lost, summed over the incidents that fire now")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("drainwatch.open.incidents.value.at.risk.usd", this, m -> m.valueAtRiskUsd)
+        .description("USD still held by the other watched wallets of the custody groups under attack")
+        .strongReference(true)
+        .register(registry);
     postTime = Timer.builder("drainwatch.relay.post")
         .description("Time to post one batch to every Alertmanager")
         .publishPercentileHistogram()
@@ -92,6 +110,19 @@ public final class RelayMetrics {
       pending.get(kind).set(book.pending(kind));
       firing.get(kind).set(book.firing(kind));
     }
+    double wallets = 0;
+    double lost = 0;
+    double atRisk = 0;
+    for (Page incident : book.firingIncidents()) {
+      if (incident.figures() != null) {
+        wallets += incident.figures().walletsDrained();
+        lost += incident.figures().valueLostUsd();
+        atRisk += incident.figures().valueAtRiskUsd();
+      }
+    }
+    walletsDrained = wallets;
+    valueLostUsd = lost;
+    valueAtRiskUsd = atRisk;
   }
 
   private Counter pages(Page.Kind kind, String status) {

@@ -26,6 +26,9 @@ class MetricsServerTest {
           .contains("drainwatch_relay_pages_total{kind=\"incident\",role=\"relay\",status=\"firing\"} 0.0")
           .contains("drainwatch_relay_last_success_timestamp_seconds{role=\"relay\"} 0")
           .contains("drainwatch_relay_post_seconds_bucket{role=\"relay\",le=")
+          .contains("drainwatch_open_incidents_value_at_risk_usd{role=\"relay\"} 0")
+          .contains("drainwatch_open_incidents_value_lost_usd{role=\"relay\"} 0")
+          .contains("drainwatch_open_incidents_wallets_drained{role=\"relay\"} 0")
           .contains("jvm_memory_used_bytes{area=\"heap\"")
           .contains("process_uptime_seconds{role=\"relay\"}");
     }

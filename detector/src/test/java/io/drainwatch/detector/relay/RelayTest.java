@@ -60,6 +60,8 @@ class RelayTest {
     assertThat(Instant.parse(first.get("endsAt").asText())).isAfter(Instant.now());
     assertThat(committed(INCIDENTS)).isEqualTo(1);
     assertThat(postsOf("inc-1")).extracting(p -> p.get("labels")).containsOnly(first.get("labels"));
+    assertThat(registry.get("drainwatch.open.incidents.value.at.risk.usd").gauge().value()).isEqualTo(1_200_000.0);
+    assertThat(registry.get("drainwatch.open.incidents.wallets.drained").gauge().value()).isEqualTo(12);
   }
 
   @Test
