@@ -22,7 +22,8 @@ public final class DetectorConfig {
       StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG,
       StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
       StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
+      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
 
   private final Settings settings;
   private final Topics topics;

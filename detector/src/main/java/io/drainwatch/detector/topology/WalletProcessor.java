@@ -90,12 +90,13 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     RuleSettings rules = config.rules(group.get());
     WalletState state = orEmpty(states.get(key));
     WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
+    // The value change goes first, so an incident opened by this outflow already counts it as lost.
+    store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
     outcome.findings().forEach(f -> emit(f, now, timestamp));
     outcome.payment().ifPresent(p -> context.forward(new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
     if (outcome.awaitSignature()) {
       pending.put(t.eventId(), new Pending(t, group.get(), now + rules.unauthorizedGrace().toMillis()));
     }
-    store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
   }
 
   private void onInflow(Transfer t, long now, long timestamp) {
