@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real server binary (Prometheus, Alertmanager) started for a test, ready once its {@code /-/ready}
- * answers 200, stopped (SIGTERM, then SIGKILL) by {@link #close()}. Its output goes to a log file
+ * A real server process (Prometheus, Alertmanager, a drainwatch role) started for a test, ready once
+ * its readiness path answers 200, stopped (SIGTERM, then SIGKILL) by {@link #close()}. Its output goes to a log file
  * that a failing test can show.
  */
 public final class ExternalProcess implements AutoCloseable {
@@ -28,21 +28,41 @@ public final class ExternalProcess implements AutoCloseable {
   private final List<String> command;
   private final Path log;
   private final int port;
+  private final String readyPath;
+  private final Duration readyWithin;
   private Process process;
 
-  private ExternalProcess(String name, List<String> command, Path log, int port) {
+  private ExternalProcess(String name, List<String> command, Path log, int port, String readyPath, Duration readyWithin) {
     this.name = name;
     this.command = command;
     this.log = log;
     this.port = port;
+    this.readyPath = readyPath;
+    this.readyWithin = readyWithin;
   }
 
-  /** Starts {@code binary args...}, which must listen on {@code port}, and waits until it is ready. */
+  /** Starts {@code binary args...}, which must listen on {@code port}, and waits until {@code /-/ready} answers. */
   public static ExternalProcess start(String name, Path workDir, int port, String binary, String... args) {
     List<String> command = new ArrayList<>();
     command.add(require(binary));
     command.addAll(List.of(args));
-    ExternalProcess p = new ExternalProcess(name, command, workDir.resolve(name + ".log"), port);
+    ExternalProcess p = new ExternalProcess(name, command, workDir.resolve(name + ".log"), port, "/-/ready", Duration.ofSeconds(30));
+    p.startProcess();
+    return p;
+  }
+
+  /**
+   * Starts a drainwatch command from the packaged jar ({@code java -jar drainwatch.jar args...}) with
+   * the JVM running the tests, and waits until its {@code /health} answers on {@code port}.
+   */
+  public static ExternalProcess drainwatch(String name, Path workDir, Path jar, int port, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx768m");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    ExternalProcess p = new ExternalProcess(name, command, workDir.resolve(name + ".log"), port, "/health", Duration.ofSeconds(90));
     p.startProcess();
     return p;
   }
@@ -63,6 +83,11 @@ public final class ExternalProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Whether the process still runs. */
+  public boolean alive() {
+    return process.isAlive();
   }
 
   /** The process id, for the test's record. */
@@ -102,14 +127,14 @@ public final class ExternalProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
-    await(name + " ready on " + url()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    await(name + " ready on " + url()).atMost(readyWithin).pollInterval(Duration.ofMillis(100))
         .failFast(name + " exited:\n" + output(), () -> !process.isAlive())
         .until(this::ready);
   }
 
   private boolean ready() {
     try {
-      HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
+      HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + readyPath)).build(),
           HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
