@@ -6,11 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay's memory: the latest page of every incident and alert that fires (or ended recently), and
  * which of them Alertmanager has not accepted yet. Rebuilt on start by replaying the topics. Not
  * thread-safe: the relay loop owns it.
+ *
+ * <p>A page that ends before Alertmanager ever accepted it firing (Alertmanager was down for its whole
+ * life) is not lost: it is posted firing first and its end is held back until the firing state has been
+ * accepted for {@code minFiring}, so Alertmanager notifies it, then resolves it.
  *
  * <p>Alertmanager identifies an alert by its labels. When a page's labels change (an incident
  * escalates from high to critical), the old label set is posted as ended, so it does not linger as a
@@ -19,16 +24,23 @@ import java.util.Map;
 public final class PageBook {
   private final Duration holdOpen;
   private final Duration resolvedRetention;
+  private final Duration minFiring;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final List<PostableAlert> superseded = new ArrayList<>();
 
   private static final class Entry {
     Page page;
     boolean pending;
+    /** When Alertmanager first accepted this page firing; null while it never has. */
+    @Nullable Instant firingAcceptedAt;
+    /** The end of a page whose firing state Alertmanager has not accepted yet, held back. */
+    @Nullable Page heldEnd;
 
     Entry(Page page, boolean pending) {
       this.page = page;
       this.pending = pending;
+      // Replayed pages were accepted before the restart.
+      this.firingAcceptedAt = pending ? null : Instant.EPOCH;
     }
   }
 
@@ -36,10 +48,12 @@ public final class PageBook {
    * @param holdOpen how far in the future a firing page's {@code endsAt} is set on each post
    * @param resolvedRetention how long an ended page is still re-posted, so an Alertmanager that missed
    *     the end learns it
+   * @param minFiring how long a page that Alertmanager never saw firing is shown firing before its end
    */
-  public PageBook(Duration holdOpen, Duration resolvedRetention) {
+  public PageBook(Duration holdOpen, Duration resolvedRetention, Duration minFiring) {
     this.holdOpen = holdOpen;
     this.resolvedRetention = resolvedRetention;
+    this.minFiring = minFiring;
   }
 
   /** Whether a page is known under {@code key}. */
@@ -57,11 +71,30 @@ public final class PageBook {
       entries.put(page.key(), new Entry(page, pending));
       return;
     }
+    if (pending && previous.page.firing() && previous.firingAcceptedAt == null && !page.firing()) {
+      // Never accepted firing: keep showing it firing (with the latest labels) until Alertmanager has.
+      previous.heldEnd = page;
+      previous.pending = true;
+      return;
+    }
     if (pending && previous.page.firing() && !previous.page.labels().equals(page.labels())) {
       superseded.add(previous.page.toResolved(now));
     }
     previous.page = page;
+    previous.heldEnd = null;
     previous.pending = previous.pending || pending;
+  }
+
+  /** Releases held ends whose firing state Alertmanager has accepted for at least the minimum. */
+  public void releaseHeldEnds(Instant now) {
+    for (Entry entry : entries.values()) {
+      if (entry.heldEnd != null && entry.firingAcceptedAt != null
+          && !entry.firingAcceptedAt.plus(minFiring).isAfter(now)) {
+        entry.page = entry.heldEnd;
+        entry.heldEnd = null;
+        entry.pending = true;
+      }
+    }
   }
 
   /** Forgets a page whose record was deleted; if it still fired, it is posted as ended. */
@@ -72,9 +105,14 @@ public final class PageBook {
     }
   }
 
-  /** Whether anything waits for Alertmanager to accept it. */
+  /** Whether anything waits for Alertmanager to accept it (held ends included). */
   public boolean hasPending() {
     return !superseded.isEmpty() || entries.values().stream().anyMatch(e -> e.pending);
+  }
+
+  /** Whether a change waits to be posted now (a held end waits for its time, not for a post). */
+  public boolean hasPostable() {
+    return !superseded.isEmpty() || entries.values().stream().anyMatch(e -> e.pending && (e.heldEnd == null || e.firingAcceptedAt == null));
   }
 
   /**
@@ -86,25 +124,31 @@ public final class PageBook {
     List<Page> changed = new ArrayList<>();
     Instant holdUntil = now.plus(holdOpen);
     for (Entry entry : entries.values()) {
-      if (entry.pending) {
+      boolean post = entry.pending && (entry.heldEnd == null || entry.firingAcceptedAt == null);
+      if (post) {
         changed.add(entry.page);
       }
-      if (entry.pending || everything) {
+      if (post || everything) {
         alerts.add(entry.page.toPostable(holdUntil));
       }
     }
     return new Batch(List.copyOf(alerts), List.copyOf(changed), superseded.size());
   }
 
-  /** Alertmanager accepted everything pending: nothing waits any more. */
-  public void accepted() {
+  /** Alertmanager accepted everything pending at {@code now}: nothing waits any more but held ends. */
+  public void accepted(Instant now) {
     superseded.clear();
-    entries.values().forEach(e -> e.pending = false);
+    for (Entry entry : entries.values()) {
+      if (entry.page.firing() && entry.firingAcceptedAt == null) {
+        entry.firingAcceptedAt = now;
+      }
+      entry.pending = entry.heldEnd != null;
+    }
   }
 
   /** Drops ended pages that Alertmanager accepted more than the retention ago. */
   public void expire(Instant now) {
-    entries.values().removeIf(e -> !e.pending && e.page.resolvedAt() != null
+    entries.values().removeIf(e -> !e.pending && e.heldEnd == null && e.page.resolvedAt() != null
         && e.page.resolvedAt().plus(resolvedRetention).isBefore(now));
   }
 

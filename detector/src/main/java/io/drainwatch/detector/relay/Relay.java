@@ -78,7 +78,7 @@ public final class Relay implements Runnable, AutoCloseable {
     this.alertmanager = alertmanager;
     this.metrics = metrics;
     this.clock = clock;
-    this.book = new PageBook(config.holdOpen(), config.holdOpen());
+    this.book = new PageBook(config.holdOpen(), config.holdOpen(), config.repostInterval());
   }
 
   /**
@@ -139,9 +139,10 @@ public final class Relay implements Runnable, AutoCloseable {
       LOG.info("event=relay_caught_up incidents_firing={} alerts_firing={} pending={}",
           book.firing(Page.Kind.INCIDENT), book.firing(Page.Kind.ALERT), book.hasPending());
     }
+    book.releaseHeldEnds(now);
     book.expire(now);
     boolean repostDue = !now.isBefore(nextRepost);
-    if ((book.hasPending() || repostDue) && !now.isBefore(nextAttempt)) {
+    if ((book.hasPostable() || repostDue) && !now.isBefore(nextAttempt)) {
       deliver(now, repostDue);
     } else if (!book.hasPending()) {
       commitPositions();
@@ -210,7 +211,7 @@ public final class Relay implements Runnable, AutoCloseable {
             page.kind().label(), page.key(), page.firing() ? "firing" : "resolved",
             page.labels().get("severity"), page.labels().get("custody_group"));
       }
-      book.accepted();
+      book.accepted(now);
       commitPositions();
       if (everything) {
         nextRepost = now.plus(config.repostInterval());

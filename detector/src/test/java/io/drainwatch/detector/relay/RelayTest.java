@@ -99,6 +99,26 @@ class RelayTest {
   }
 
   @Test
+  void anIncidentThatOpensAndResolvesWhileAlertmanagerIsDownStillPagesThenResolves() {
+    alertmanager.answer(503);
+    start(Map.of(), Map.of());
+    addIncident(0, Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1));
+    addIncident(1, Records.incident("inc-1", AlertStatus.RESOLVED, Severity.CRITICAL, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.counter("drainwatch.relay.posts", "outcome", "failed").count() >= 2);
+
+    alertmanager.answer(200);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<JsonNode> posts = postsOf("inc-1");
+      assertThat(posts).isNotEmpty();
+      assertThat(Instant.parse(posts.get(0).get("endsAt").asText())).as("first shown firing").isAfter(Instant.now());
+      assertThat(Instant.parse(posts.get(posts.size() - 1).get("endsAt").asText())).as("then ended")
+          .isEqualTo(Records.OPENED.plusSeconds(120));
+      assertThat(committed(INCIDENTS)).isEqualTo(2);
+    });
+  }
+
+  @Test
   void restartRepostsWhatStillFiresAndForgetsWhatEndedLongAgo() {
     List<DrainIncident> history = List.of(
         Records.incident("inc-old", AlertStatus.FIRING, Severity.CRITICAL, 1),
