@@ -6,20 +6,23 @@ import io.drainwatch.schemas.AlertStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One custody group as the fleet stage sees it: wallets drained recently, the learned normal number
- * of drained wallets per window, the open incident if any, and the estimated value its watched
- * wallets still hold. Immutable; each change returns the next state.
+ * of drained wallets per window, the open incident's running totals, and the estimated value its
+ * watched wallets still hold. Its size is bounded whatever the size of the attack: the incident's
+ * wallets themselves live in {@link IncidentMembers}. Immutable; each change returns the next state.
  *
- * @param recent wallets drained within the surge window while no incident is open
+ * @param recent wallets drained within the surge window while no incident is open (fewer than the threshold)
  * @param bucket the index of the current surge window (block time / window), for learning the normal
  * @param bucketCount wallets newly drained in the current window
  */
@@ -31,44 +34,87 @@ public record FleetState(
     @Nullable Incident incident,
     double atRiskUsd) {
 
+  static final int MAX_ALERT_IDS = 1000;
+  static final int MAX_LATEST_WALLETS = 200;
+  static final int MAX_DESTINATIONS = 200;
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   public static FleetState empty() {
     return new FleetState(Map.of(), 0, Long.MIN_VALUE, 0, null, 0);
   }
 
-  /** One piece of evidence that drained a wallet. */
-  public record Hit(@Nullable Double usd, @Nullable String destination, String rule, String alertId) {}
+  /** One piece of evidence that drained a wallet, as one alert cites it. */
+  public record Hit(String eventId, @Nullable Double usd, @Nullable String destination, String rule, String alertId) {}
 
-  /** A drained wallet and its evidence, by event id (so one transfer flagged by two rules counts once). */
+  /**
+   * A drained wallet and its evidence, keyed by event and alert: a transfer cited by two alerts is
+   * two hits but is lost once.
+   */
   public record DrainedWallet(String wallet, long chainId, long firstTime, long lastTime, Map<String, Hit> hits) {
+    static DrainedWallet of(DrainSignal s) {
+      return new DrainedWallet(s.wallet(), s.chainId(), s.blockTime(), s.blockTime(), Map.of()).with(s);
+    }
+
+    static String key(DrainSignal s) {
+      return s.eventId() + "|" + s.alertId();
+    }
+
+    boolean has(DrainSignal s) {
+      return hits.containsKey(key(s));
+    }
+
+    /** Whether some hit already counts the value of event {@code eventId}. */
+    boolean valued(String eventId) {
+      return hits.values().stream().anyMatch(h -> h.eventId().equals(eventId) && h.usd() != null);
+    }
+
     DrainedWallet with(DrainSignal s) {
       Map<String, Hit> next = new LinkedHashMap<>(hits);
-      Hit previous = next.get(s.eventId());
-      next.put(s.eventId(), new Hit(s.usd() != null ? s.usd() : previous == null ? null : previous.usd(), s.destination(), s.rule(), s.alertId()));
+      next.put(key(s), new Hit(s.eventId(), s.usd(), s.destination(), s.rule(), s.alertId()));
       return new DrainedWallet(wallet, chainId, Math.min(firstTime, s.blockTime()), Math.max(lastTime, s.blockTime()), next);
     }
 
-    @Nullable DrainedWallet without(String eventId) {
+    @Nullable DrainedWallet without(DrainSignal s) {
       Map<String, Hit> next = new LinkedHashMap<>(hits);
-      next.remove(eventId);
+      next.remove(key(s));
       return next.isEmpty() ? null : new DrainedWallet(wallet, chainId, firstTime, lastTime, next);
     }
 
-    double usd() {
-      return hits.values().stream().map(Hit::usd).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).sum();
+    boolean paid(String destination) {
+      return hits.values().stream().anyMatch(h -> destination.equals(h.destination()));
     }
   }
 
-  /** The open incident: the unit that pages. */
-  public record Incident(String incidentId, long openedAt, long lastChange, int version, Map<String, DrainedWallet> wallets) {}
+  /** Where an incident's funds went: distinct wallets that paid the address and the value they sent. */
+  public record Destination(int wallets, double usd) {}
+
+  /** The open incident's running totals: the unit that pages. */
+  public record Incident(
+      String incidentId,
+      long openedAt,
+      long lastChange,
+      int version,
+      int walletsDrained,
+      double valueLostUsd,
+      long firstEvidence,
+      long lastEvidence,
+      List<Long> chainIds,
+      Map<String, Destination> destinations,
+      List<String> alertIds,
+      Map<String, Integer> rules,
+      List<String> latestWallets) {
+
+    Incident next(long now) {
+      return new Incident(incidentId, openedAt, now, version + 1, walletsDrained, valueLostUsd, firstEvidence, lastEvidence, chainIds, destinations, alertIds, rules, latestWallets);
+    }
+  }
 
   /** The result of a change: the next state and, when the incident changed, its new status. */
   public record Change(FleetState state, Optional<AlertStatus> incident) {}
 
-  public Change onDrain(String group, DrainSignal s, RuleSettings rules, long now) {
+  public Change onDrain(String group, DrainSignal s, RuleSettings rules, long now, IncidentMembers members) {
     if (s.retracted()) {
-      return onRetraction(s, now);
+      return onRetraction(s, now, members);
     }
     long window = rules.surgeWindow().toMillis();
     long signalBucket = Math.floorDiv(s.blockTime(), window);
@@ -82,18 +128,15 @@ public record FleetState(
       nextBucket = signalBucket;
       nextCount = 0;
     }
-    boolean newWallet = !recent.containsKey(s.wallet()) && (incident == null || !incident.wallets().containsKey(s.wallet()));
-    if (newWallet) {
-      nextCount++;
-    }
     if (incident != null) {
-      Map<String, DrainedWallet> wallets = new LinkedHashMap<>(incident.wallets());
-      DrainedWallet existing = wallets.get(s.wallet());
-      if (existing != null && existing.hits().containsKey(s.eventId()) && existing.hits().get(s.eventId()).rule().equals(s.rule())) {
+      DrainedWallet existing = members.get(s.wallet());
+      if (existing == null) {
+        nextCount++;
+      } else if (existing.has(s)) {
         return new Change(new FleetState(recent, nextNormal, nextBucket, nextCount, incident, atRiskUsd), Optional.empty());
       }
-      wallets.put(s.wallet(), existing == null ? fresh(s) : existing.with(s));
-      Incident next = new Incident(incident.incidentId(), incident.openedAt(), now, incident.version() + 1, wallets);
+      Incident next = add(incident.next(now), existing, s);
+      members.put(existing == null ? DrainedWallet.of(s) : existing.with(s));
       return new Change(new FleetState(recent, nextNormal, nextBucket, nextCount, next, atRiskUsd), Optional.of(AlertStatus.UPDATED));
     }
     Map<String, DrainedWallet> kept = new LinkedHashMap<>();
@@ -103,34 +146,111 @@ public record FleetState(
       }
     });
     DrainedWallet existing = kept.get(s.wallet());
-    kept.put(s.wallet(), existing == null ? fresh(s) : existing.with(s));
+    if (existing == null) {
+      nextCount++;
+    }
+    kept.put(s.wallet(), existing == null ? DrainedWallet.of(s) : existing.with(s));
     if (!FleetSurgeRule.surging(kept.size(), normal, rules)) {
       return new Change(new FleetState(kept, nextNormal, nextBucket, nextCount, null, atRiskUsd), Optional.empty());
     }
     long first = kept.values().stream().mapToLong(DrainedWallet::firstTime).min().orElse(s.blockTime());
-    String id = "inc-" + group + "-" + ID_TIME.format(Instant.ofEpochMilli(first));
-    Incident opened = new Incident(id, now, now, 1, kept);
+    Incident opened = new Incident("inc-" + group + "-" + ID_TIME.format(Instant.ofEpochMilli(first)), now, now, 1, 0, 0, first, first,
+        List.of(), Map.of(), List.of(), Map.of(), List.of());
+    members.clear();
+    for (DrainedWallet w : kept.values()) {
+      DrainedWallet added = null;
+      for (Hit hit : w.hits().values()) {
+        DrainSignal replay = new DrainSignal(group, w.chainId(), w.wallet(), hit.rule(), hit.alertId(), hit.eventId(), hit.destination(), hit.usd(), w.firstTime(), false);
+        opened = add(opened, added, replay);
+        added = added == null ? DrainedWallet.of(replay) : added.with(replay);
+      }
+      members.put(new DrainedWallet(w.wallet(), w.chainId(), w.firstTime(), w.lastTime(), w.hits()));
+    }
     return new Change(new FleetState(Map.of(), nextNormal, nextBucket, nextCount, opened, atRiskUsd), Optional.of(AlertStatus.FIRING));
   }
 
-  private Change onRetraction(DrainSignal s, long now) {
-    Map<String, DrainedWallet> nextRecent = removeHit(recent, s);
-    if (incident == null || !incident.wallets().containsKey(s.wallet())) {
+  /** The incident's totals with signal {@code s} added to member {@code before} (null: a new member). */
+  private static Incident add(Incident i, @Nullable DrainedWallet before, DrainSignal s) {
+    double addedUsd = s.usd() == null || (before != null && before.valued(s.eventId())) ? 0 : s.usd();
+    Map<String, Destination> destinations = new LinkedHashMap<>(i.destinations());
+    if (s.destination() != null && (destinations.containsKey(s.destination()) || destinations.size() < MAX_DESTINATIONS)) {
+      Destination d = destinations.getOrDefault(s.destination(), new Destination(0, 0));
+      boolean newPayer = before == null || !before.paid(s.destination());
+      destinations.put(s.destination(), new Destination(d.wallets() + (newPayer ? 1 : 0), d.usd() + addedUsd));
+    }
+    LinkedHashSet<String> alertIds = new LinkedHashSet<>(i.alertIds());
+    Map<String, Integer> rules = new TreeMap<>(i.rules());
+    if (alertIds.size() < MAX_ALERT_IDS && alertIds.add(s.alertId())) {
+      rules.merge(s.rule(), 1, Integer::sum);
+    }
+    List<String> latest = new ArrayList<>(i.latestWallets());
+    LinkedHashSet<Long> chains = new LinkedHashSet<>(i.chainIds());
+    chains.add(s.chainId());
+    int wallets = i.walletsDrained();
+    if (before == null) {
+      wallets++;
+      latest.add(s.wallet());
+      if (latest.size() > MAX_LATEST_WALLETS) {
+        latest.remove(0);
+      }
+    }
+    return new Incident(i.incidentId(), i.openedAt(), i.lastChange(), i.version(), wallets, i.valueLostUsd() + addedUsd,
+        Math.min(i.firstEvidence(), s.blockTime()), Math.max(i.lastEvidence(), s.blockTime()), new ArrayList<>(chains), destinations,
+        new ArrayList<>(alertIds), rules, latest);
+  }
+
+  private Change onRetraction(DrainSignal s, long now, IncidentMembers members) {
+    Map<String, DrainedWallet> nextRecent = new LinkedHashMap<>(recent);
+    DrainedWallet r = nextRecent.get(s.wallet());
+    if (r != null) {
+      DrainedWallet rest = r.without(s);
+      if (rest == null) {
+        nextRecent.remove(s.wallet());
+      } else {
+        nextRecent.put(s.wallet(), rest);
+      }
+    }
+    DrainedWallet member = incident == null ? null : members.get(s.wallet());
+    Hit hit = member == null ? null : member.hits().get(DrainedWallet.key(s));
+    if (hit == null) {
       return new Change(new FleetState(nextRecent, normal, bucket, bucketCount, incident, atRiskUsd), Optional.empty());
     }
-    Map<String, DrainedWallet> wallets = removeHit(incident.wallets(), s);
-    if (wallets.isEmpty()) {
+    DrainedWallet rest = member.without(s);
+    double lostUsd = hit.usd() == null || (rest != null && rest.valued(hit.eventId())) ? 0 : hit.usd();
+    Incident i = incident.next(now);
+    Map<String, Destination> destinations = new LinkedHashMap<>(i.destinations());
+    if (hit.destination() != null && destinations.containsKey(hit.destination())) {
+      Destination d = destinations.get(hit.destination());
+      boolean stillPays = rest != null && rest.paid(hit.destination());
+      Destination next = new Destination(d.wallets() - (stillPays ? 0 : 1), d.usd() - lostUsd);
+      if (next.wallets() <= 0) {
+        destinations.remove(hit.destination());
+      } else {
+        destinations.put(hit.destination(), next);
+      }
+    }
+    int wallets = i.walletsDrained() - (rest == null ? 1 : 0);
+    List<String> latest = i.latestWallets().stream().filter(w -> rest != null || !w.equals(s.wallet())).toList();
+    Incident next = new Incident(i.incidentId(), i.openedAt(), now, i.version(), wallets, i.valueLostUsd() - lostUsd,
+        i.firstEvidence(), i.lastEvidence(), i.chainIds(), destinations, i.alertIds(), i.rules(), latest);
+    if (rest == null) {
+      members.delete(s.wallet());
+    } else {
+      members.put(rest);
+    }
+    if (wallets <= 0) {
+      members.clear();
       return new Change(new FleetState(nextRecent, normal, bucket, bucketCount, null, atRiskUsd), Optional.of(AlertStatus.RETRACTED));
     }
-    Incident next = new Incident(incident.incidentId(), incident.openedAt(), now, incident.version() + 1, wallets);
     return new Change(new FleetState(nextRecent, normal, bucket, bucketCount, next, atRiskUsd), Optional.of(AlertStatus.UPDATED));
   }
 
   /** Resolves the incident when it has had no new evidence for {@code quiet} milliseconds. */
-  public Change onTick(long now, long quiet) {
+  public Change onTick(long now, long quiet, IncidentMembers members) {
     if (incident == null || now - incident.lastChange() < quiet) {
       return new Change(this, Optional.empty());
     }
+    members.clear();
     return new Change(new FleetState(Map.of(), normal, bucket, bucketCount, null, atRiskUsd), Optional.of(AlertStatus.RESOLVED));
   }
 
@@ -138,57 +258,8 @@ public record FleetState(
     return new FleetState(recent, normal, bucket, bucketCount, incident, Math.max(0, atRiskUsd + delta));
   }
 
-  /** The incident's new version number for a status change that removes it (RESOLVED, RETRACTED). */
-  public Incident ended() {
-    if (incident == null) {
-      throw new IllegalStateException("no open incident");
-    }
-    return new Incident(incident.incidentId(), incident.openedAt(), incident.lastChange(), incident.version() + 1, incident.wallets());
-  }
-
-  private static DrainedWallet fresh(DrainSignal s) {
-    return new DrainedWallet(s.wallet(), s.chainId(), s.blockTime(), s.blockTime(), Map.of()).with(s);
-  }
-
-  private static Map<String, DrainedWallet> removeHit(Map<String, DrainedWallet> wallets, DrainSignal s) {
-    Map<String, DrainedWallet> next = new LinkedHashMap<>(wallets);
-    DrainedWallet w = next.get(s.wallet());
-    if (w != null) {
-      DrainedWallet rest = w.without(s.eventId());
-      if (rest == null) {
-        next.remove(s.wallet());
-      } else {
-        next.put(s.wallet(), rest);
-      }
-    }
-    return next;
-  }
-
-  /** Chain ids seen in a set of wallets. */
-  static Set<Long> chains(Map<String, DrainedWallet> wallets) {
-    Set<Long> ids = new LinkedHashSet<>();
-    wallets.values().forEach(w -> ids.add(w.chainId()));
-    return ids;
-  }
-
-  static Map<String, double[]> destinations(Map<String, DrainedWallet> wallets) {
-    // destination -> {distinct wallets, usd}
-    Map<String, double[]> byDestination = new HashMap<>();
-    for (DrainedWallet w : wallets.values()) {
-      Set<String> counted = new java.util.HashSet<>();
-      for (Hit h : w.hits().values()) {
-        if (h.destination() == null) {
-          continue;
-        }
-        double[] agg = byDestination.computeIfAbsent(h.destination(), d -> new double[2]);
-        if (counted.add(h.destination())) {
-          agg[0]++;
-        }
-        if (h.usd() != null) {
-          agg[1] += h.usd();
-        }
-      }
-    }
-    return byDestination;
+  /** The incident's final version for a status change that closes it (RESOLVED, RETRACTED). */
+  public Incident ended(long now) {
+    return Objects.requireNonNull(incident, "no open incident").next(now);
   }
 }

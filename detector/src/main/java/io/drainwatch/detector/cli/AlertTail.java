@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -66,6 +67,9 @@ final class AlertTail {
         }
         // resolve the start offsets now, so "only new" means new from this moment, not from the first poll
         partitions.forEach(consumer::position);
+        err.println("drainwatch: reading " + alertTopic + " and " + incidentTopic
+            + (fromBeginning ? " from the beginning" : ", new records only") + (max > 0 ? ", at most " + max : ""));
+        err.flush();
         long printed = 0;
         while (max <= 0 || printed < max) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -90,6 +94,10 @@ final class AlertTail {
         }
       } catch (WakeupException e) {
         // Ctrl-C: leave quietly
+      } catch (KafkaException e) {
+        err.println("drainwatch: cannot read " + alertTopic + " and " + incidentTopic + ": " + e.getMessage());
+        err.flush();
+        return 1;
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

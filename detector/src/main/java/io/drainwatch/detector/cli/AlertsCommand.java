@@ -23,7 +23,7 @@ public final class AlertsCommand implements Runnable {
           "JSON lines carry the Avro field names, a \"type\" of alert or incident, exact amounts as strings and ISO-8601 times."})
   int tail(
       @Option(names = "--from-beginning", description = "Start with the oldest retained records instead of only new ones.") boolean fromBeginning,
-      @Option(names = "--format", defaultValue = "human", description = "human or json (default ${DEFAULT-VALUE}).") AlertTail.Format format,
+      @Option(names = "--format", defaultValue = "human", paramLabel = "FORMAT", description = "human or json (default ${DEFAULT-VALUE}).") AlertTail.Format format,
       @Option(names = "--max", defaultValue = "0", paramLabel = "N", description = "Stop after N records (0: run until interrupted).") long max,
       @Mixin KafkaOptions kafka) {
     CommandLine cli = spec.commandLine().getSubcommands().get("tail");

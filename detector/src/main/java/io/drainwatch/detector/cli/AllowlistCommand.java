@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code drainwatch allowlist}: Allowed counterparties (compacted topic allowlist, key chainId */
-@Command(name = "allowlist", mixinStandardHelpOptions = true, description = "Allowed counterparties (compacted topic allowlist, key chainId")
+/** {@code drainwatch allowlist}: Allowed counterparties (compacted topic drainwatch.allowlist, key chainId:address/custodyGroup). */
+@Command(name = "allowlist", mixinStandardHelpOptions = true, description = "Allowed counterparties (compacted topic drainwatch.allowlist, key chainId:address/custodyGroup).")
 public final class AllowlistCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -23,7 +23,7 @@ public final class AllowlistCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description = {
-          "Load address/custodyGroup).:an allowlist file (columns chain_id,address,custody_group,kind,note; custody_group * for every group).",
+          "Load an allowlist file: columns chain_id,address,custody_group,kind,note; custody_group * means every group; kind is own-hot, own-cold, exchange, user-withdrawal or other.",
           "Rejected rows are reported as FILE:LINE: reason; the other rows still load.",
           "Exit code 0 when every row loaded, 1 when a row was rejected, 2 when the file or its header is unusable."})
   int importFile(

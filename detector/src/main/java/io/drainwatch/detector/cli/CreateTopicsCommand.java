@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "create",
     mixinStandardHelpOptions = true,
-    description = "Create every drainwatch topic that does not exist yet (reference tables compacted). Existing topics are left unchanged.")
+    description = {
+        "Create every drainwatch topic that does not exist yet (reference tables and incidents compacted).",
+        "Existing topics are left unchanged; exit code 1 when one has the wrong cleanup policy."})
 public final class CreateTopicsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +47,10 @@ public final class CreateTopicsCommand implements Callable<Integer> {
       outcome.created().forEach(t -> out.println("created " + t));
       outcome.existing().forEach(t -> out.println("exists  " + t));
       out.flush();
+      var err = spec.commandLine().getErr();
+      outcome.problems().forEach(p -> err.println("drainwatch: " + p));
+      err.flush();
+      return outcome.problems().isEmpty() ? 0 : 1;
     }
-    return 0;
   }
 }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code drainwatch labels}: Address labels (compacted topic labels, key chainId */
-@Command(name = "labels", mixinStandardHelpOptions = true, description = "Address labels (compacted topic labels, key chainId")
+/** {@code drainwatch labels}: Address labels (compacted topic drainwatch.labels, key chainId:address, or {@code *:address} for every chain). */
+@Command(name = "labels", mixinStandardHelpOptions = true, description = "Address labels (compacted topic drainwatch.labels, key chainId:address, or *:address for every chain).")
 public final class LabelsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -23,7 +23,7 @@ public final class LabelsCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description = {
-          "Load address or *:address).:an address-labels file (columns address,category,source; optional chain_id,note).",
+          "Load an address-labels file: columns address,category,source; optional chain_id (empty: every chain), note; category is sanctioned, attacker, drainer, mixer, bridge, exchange, own or other.",
           "Rejected rows are reported as FILE:LINE: reason; the other rows still load.",
           "Exit code 0 when every row loaded, 1 when a row was rejected, 2 when the file or its header is unusable."})
   int importFile(

@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code drainwatch prices}: Token prices in USD (compacted topic prices, key chainId */
-@Command(name = "prices", mixinStandardHelpOptions = true, description = "Token prices in USD (compacted topic prices, key chainId")
+/** {@code drainwatch prices}: Token prices in USD (compacted topic drainwatch.prices, key chainId:asset). */
+@Command(name = "prices", mixinStandardHelpOptions = true, description = "Token prices in USD (compacted topic drainwatch.prices, key chainId:asset).")
 public final class PricesCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,7 +24,7 @@ public final class PricesCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description = {
-          "Load asset).:a token-prices file (columns chain_id,asset,usd_price,decimals; optional symbol).",
+          "Load a token-prices file: columns chain_id,asset,usd_price,decimals; optional symbol; asset is native or the token address; prices are stamped with the import time.",
           "Rejected rows are reported as FILE:LINE: reason; the other rows still load.",
           "Exit code 0 when every row loaded, 1 when a row was rejected, 2 when the file or its header is unusable."})
   int importFile(

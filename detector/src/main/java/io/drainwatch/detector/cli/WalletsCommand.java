@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code drainwatch wallets}: Watched wallets (compacted topic wallets, key chainId */
-@Command(name = "wallets", mixinStandardHelpOptions = true, description = "Watched wallets (compacted topic wallets, key chainId")
+/** {@code drainwatch wallets}: Watched wallets (compacted topic drainwatch.wallets, key chainId:address). */
+@Command(name = "wallets", mixinStandardHelpOptions = true, description = "Watched wallets (compacted topic drainwatch.wallets, key chainId:address).")
 public final class WalletsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -23,7 +23,7 @@ public final class WalletsCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description = {
-          "Load address).:a watched-wallets file (columns chain_id,address,custody_group; optional owner_ref,tags).",
+          "Load a watched-wallets file: columns chain_id,address,custody_group; optional owner_ref,tags (separated by ;).",
           "Rejected rows are reported as FILE:LINE: reason; the other rows still load.",
           "Exit code 0 when every row loaded, 1 when a row was rejected, 2 when the file or its header is unusable."})
   int importFile(

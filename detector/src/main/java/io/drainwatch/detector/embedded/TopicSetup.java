@@ -11,9 +11,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -31,11 +34,16 @@ public final class TopicSetup {
   private final Admin admin;
   private final Duration timeout;
 
-  /** What a run did: topics it created and topics that were already there. */
-  public record Outcome(List<String> created, List<String> existing) {
+  /**
+   * What a run did: topics it created, topics that were already there, and existing topics whose
+   * cleanup policy is not the one drainwatch needs (a reference table that is not compacted loses
+   * wallets to retention), each as {@code topic: problem}.
+   */
+  public record Outcome(List<String> created, List<String> existing, List<String> problems) {
     public Outcome {
       created = List.copyOf(created);
       existing = List.copyOf(existing);
+      problems = List.copyOf(problems);
     }
   }
 
@@ -89,9 +97,38 @@ public final class TopicSetup {
       }
     }
     awaitLeaders(all(topics));
-    LOG.info("topics ready created={} existing={} partitions={} replicationFactor={}",
-        created.size(), existing.size(), partitions, replicationFactor);
-    return new Outcome(created, existing);
+    List<String> problems = policyProblems(existing, compacted);
+    LOG.info("topics ready created={} existing={} problems={} partitions={} replicationFactor={}",
+        created.size(), existing.size(), problems.size(), partitions, replicationFactor);
+    return new Outcome(created, existing, problems);
+  }
+
+  private List<String> policyProblems(List<String> existing, Set<String> compacted) {
+    if (existing.isEmpty()) {
+      return List.of();
+    }
+    List<ConfigResource> resources = existing.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs;
+    try {
+      configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the configs of existing topics: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading topic configs", e);
+    }
+    List<String> problems = new ArrayList<>();
+    for (String topic : existing) {
+      ConfigEntry entry = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+      Set<String> policy = entry == null ? Set.of() : Set.of(entry.value().replace(" ", "").split(","));
+      boolean compacts = policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+      if (compacted.contains(topic) && !compacts) {
+        problems.add(topic + ": cleanup.policy is " + (entry == null ? "unset" : entry.value()) + ", drainwatch needs compact");
+      } else if (!compacted.contains(topic) && compacts) {
+        problems.add(topic + ": cleanup.policy is " + entry.value() + ", drainwatch needs delete (a stream, not a table)");
+      }
+    }
+    return problems;
   }
 
   private static List<String> all(Topics topics) {

@@ -28,10 +28,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DestinationProcessor implements Processor<String, Payment, String, StageOutput> {
   static final String STATE = "destination-state";
   static final String ALERTS = "destination-alerts";
-  static final int MAX_PAYMENTS = 2000;
+  /** Payments kept per destination before a sweep is recognised; the threshold is a handful of wallets. */
+  static final int MAX_PAYMENTS = 100;
 
-  /** A destination's payers and the payments within the window (to cite once the sweep is recognised). */
+  /**
+   * A destination's payers and, until the sweep is recognised, the payments within the window (to
+   * cite as its first evidence). Once it fires each payment is cited as it comes, so none are kept.
+   */
   record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
+
+  private static final CoordinatedSweepRule.Payer EMPTY_PAYER = new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
 
   private final DetectorConfig config;
   private final ExplorerLinks links;
@@ -75,15 +81,19 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
     }
     RuleSettings rules = config.rules(p.custodyGroup());
     long horizon = p.blockTime() - rules.sweepWindow().toMillis();
-    if (entry.payments().stream().anyMatch(e -> e.eventId().equals(p.eventId()))) {
+    if (entry.payments().stream().anyMatch(e -> e.eventId().equals(p.eventId()))
+        || entry.state().payers().getOrDefault(p.wallet(), EMPTY_PAYER).eventIds().contains(p.eventId())) {
       return; // replayed event
     }
     List<Payment> earlier = entry.payments().stream().filter(e -> e.blockTime() >= horizon).toList();
     CoordinatedSweepRule.Outcome outcome = CoordinatedSweepRule.evaluate(p, earlier, entry.state(), rules);
-    List<Payment> payments = new ArrayList<>(earlier);
-    payments.add(p);
-    if (payments.size() > MAX_PAYMENTS) {
-      payments.remove(0);
+    List<Payment> payments = new ArrayList<>();
+    if (!outcome.state().firing()) {
+      payments.addAll(earlier);
+      payments.add(p);
+      while (payments.size() > MAX_PAYMENTS) {
+        payments.remove(0);
+      }
     }
     entries.put(record.key(), new Entry(outcome.state(), payments));
     outcome.finding().ifPresent(f -> {

@@ -86,6 +86,7 @@ public final class DetectorTopology {
     builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
     builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
     builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
+    builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
 
     // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
     KStream<String, WalletEvent> watched = builder
@@ -121,7 +122,7 @@ public final class DetectorTopology {
         .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
         .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
         .repartition(Repartitioned.<String, FleetSignal>as("fleet-signals").withKeySerde(STRING).withValueSerde(JsonSerde.of(FleetSignal.class)))
-        .process(() -> new FleetProcessor(config, metrics), Named.as("fleet-rules"), FleetProcessor.STATE)
+        .process(() -> new FleetProcessor(config, metrics), Named.as("fleet-rules"), FleetProcessor.STATE, FleetProcessor.MEMBERS)
         .to(topics.incidents(), Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));
 
     return builder.build();

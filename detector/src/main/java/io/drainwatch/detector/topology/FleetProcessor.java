@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.alert.FleetSignal;
 import io.drainwatch.detector.alert.FleetState;
+import io.drainwatch.detector.alert.IncidentMembers;
 import io.drainwatch.detector.alert.IncidentRecords;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.metrics.DetectorMetrics;
@@ -10,6 +11,7 @@ import io.drainwatch.schemas.DrainIncident;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,11 +27,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class FleetProcessor implements Processor<String, FleetSignal, String, DrainIncident> {
   static final String STATE = "fleet-state";
+  static final String MEMBERS = "fleet-incident-wallets";
 
   private final DetectorConfig config;
   private final DetectorMetrics metrics;
   private ProcessorContext<String, DrainIncident> context;
   private KeyValueStore<String, FleetState> states;
+  private KeyValueStore<String, FleetState.DrainedWallet> members;
 
   FleetProcessor(DetectorConfig config, DetectorMetrics metrics) {
     this.config = config;
@@ -40,6 +44,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
   public void init(ProcessorContext<String, DrainIncident> context) {
     this.context = context;
     this.states = context.getStateStore(STATE);
+    this.members = context.getStateStore(MEMBERS);
     context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 
@@ -56,7 +61,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
       states.put(group, state.withValueDelta(signal.valueDeltaUsd()));
       return;
     }
-    FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now);
+    FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now, members(group));
     states.put(group, change.state());
     change.incident().ifPresent(status -> publish(group, state, change.state(), status, now, record.timestamp()));
   }
@@ -68,7 +73,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
     }
     int open = 0;
     for (KeyValue<String, FleetState> kv : all) {
-      FleetState.Change change = kv.value.onTick(now, config.incidentResolveAfter().toMillis());
+      FleetState.Change change = kv.value.onTick(now, config.incidentResolveAfter().toMillis(), members(kv.key));
       if (change.incident().isPresent()) {
         states.put(kv.key, change.state());
         publish(kv.key, kv.value, change.state(), change.incident().get(), now, now);
@@ -82,10 +87,40 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
 
   private void publish(String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
     boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
-    FleetState.Incident incident = ended ? before.ended() : after.incident();
+    FleetState.Incident incident = ended ? before.ended(now) : after.incident();
     DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
     metrics.incident(status.name().toLowerCase(Locale.ROOT));
     context.forward(new Record<>(record.getIncidentId(), record, timestamp));
+  }
+
+  /** The incident's wallets of {@code group}, stored one record per wallet under {@code group|wallet}. */
+  private IncidentMembers members(String group) {
+    String prefix = group + "|";
+    return new IncidentMembers() {
+      @Override
+      public FleetState.DrainedWallet get(String wallet) {
+        return members.get(prefix + wallet);
+      }
+
+      @Override
+      public void put(FleetState.DrainedWallet wallet) {
+        members.put(prefix + wallet.wallet(), wallet);
+      }
+
+      @Override
+      public void delete(String wallet) {
+        members.delete(prefix + wallet);
+      }
+
+      @Override
+      public void clear() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, FleetState.DrainedWallet> it = members.prefixScan(prefix, new StringSerializer())) {
+          it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(members::delete);
+      }
+    };
   }
 
   private static FleetState orEmpty(FleetState state) {

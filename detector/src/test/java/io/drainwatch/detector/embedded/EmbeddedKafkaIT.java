@@ -8,11 +8,13 @@ import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -26,17 +28,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded single-node KRaft broker behaves like Kafka: records, groups, transactions, topic configs. */
 class EmbeddedKafkaIT {
   @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
 
   @Test
-  void startsWithinSeconds() {
-    assertThat(KAFKA.startMillis()).isLessThan(10_000);
+  void listensOnLoopbackOnAFreePortAndCleansUpItsTemporaryDirectory() {
     assertThat(KAFKA.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
+    Path dir;
+    try (EmbeddedKafka other = EmbeddedKafka.start()) {
+      dir = other.dataDir();
+      assertThat(other.bootstrapServers()).isNotEqualTo(KAFKA.bootstrapServers());
+      assertThat(dir).isDirectory();
+    }
+    assertThat(dir).doesNotExist();
   }
 
   @Test
@@ -133,6 +143,21 @@ class EmbeddedKafkaIT {
   }
 
   @Test
+  void anExistingReferenceTopicThatIsNotCompactedIsReported() throws Exception {
+    KAFKA.createTopic("it.wrong.wallets", 1, 1);
+    StringWriter err = new StringWriter();
+
+    int exit = Drainwatch.commandLine()
+        .setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err))
+        .execute("topics", "create", "-b", KAFKA.bootstrapServers(), "--partitions", "1", "--replication-factor", "1",
+            "--topic", "wallets=it.wrong.wallets", "--topic", "alerts=it.wrong.alerts");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("it.wrong.wallets: cleanup.policy is delete, drainwatch needs compact");
+  }
+
+  @Test
   void topicsCreateCommandRejectsAZeroPartitionCountAsAConfigurationError() {
     StringWriter err = new StringWriter();
     int exit = Drainwatch.commandLine()
@@ -148,6 +173,36 @@ class EmbeddedKafkaIT {
     List<String> roles = List.of("transfers", "approvals", "delegations", "balances", "heads", "wallets", "labels",
         "allowlist", "prices", "signed-tx", "alerts", "incidents", "dead-letter");
     return Topics.from(roles.stream().collect(Collectors.toMap(r -> "topic." + r, r -> prefix + r)));
+  }
+
+  @Test
+  void aGivenDataDirectoryKeepsItsRecordsAcrossRestartsAndIsNotDeleted(@TempDir Path dir) throws Exception {
+    EmbeddedKafka.Options options = EmbeddedKafka.Options.defaults().withDataDir(dir);
+    try (EmbeddedKafka first = EmbeddedKafka.start(options);
+        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+            new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>("it.kept", "k", "kept")).get(20, TimeUnit.SECONDS);
+    }
+    assertThat(dir.resolve("node-0/meta.properties")).exists();
+
+    try (EmbeddedKafka second = EmbeddedKafka.start(options)) {
+      Map<String, Object> props = KAFKA.consumerProps("it-kept");
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers());
+      assertThat(readAll("it.kept", props, 1)).containsExactly("kept");
+    }
+  }
+
+  @Test
+  void aFixedPortIsTheOneAdvertised() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    try (EmbeddedKafka fixed = EmbeddedKafka.start(EmbeddedKafka.Options.defaults().withPort(port))) {
+      assertThat(fixed.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+      assertThat(fixed.nodeCount()).isEqualTo(1);
+    }
   }
 
   private static List<String> readAll(String topic, Map<String, Object> props, int expected) {

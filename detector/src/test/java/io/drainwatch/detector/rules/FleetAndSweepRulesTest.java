@@ -60,20 +60,78 @@ class FleetAndSweepRulesTest {
   @Test
   void fleetOpensOneIncidentAtTheFifthWalletAndCountsATransferFlaggedTwiceOnce() {
     RuleSettings rules = Fixtures.rules();
+    Members members = new Members();
     FleetState state = FleetState.empty();
     for (int i = 1; i <= 4; i++) {
-      FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0);
+      FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0, members);
       assertThat(change.incident()).isEmpty();
       state = change.state();
-      state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0).state();
+      state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0, members).state();
     }
-    FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0);
+    FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
     assertThat(fifth.incident()).contains(AlertStatus.FIRING);
-    assertThat(fifth.state().incident().wallets()).hasSize(5);
+    assertThat(members.map).hasSize(5);
     var record = io.drainwatch.detector.alert.IncidentRecords.toRecord("retail", fifth.state().incident(), AlertStatus.FIRING, 0, 0);
+    assertThat(record.getWalletsDrained()).isEqualTo(5);
     assertThat(record.getValueLostUsd()).as("one transfer flagged by two rules is lost once").isEqualTo(5000.0);
-    assertThat(fifth.state().onTick(29 * 60_000, 30 * 60_000).incident()).isEmpty();
-    assertThat(fifth.state().onTick(30 * 60_000, 30 * 60_000).incident()).contains(AlertStatus.RESOLVED);
+    assertThat(record.getDestinations()).singleElement().satisfies(d -> assertThat(d.getWallets()).isEqualTo(5));
+    assertThat(record.getRules()).containsEntry("balance-drain", 5).containsEntry("unauthorized-outflow", 4);
+
+    FleetState.Change again = fifth.state().onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+    assertThat(again.incident()).as("the same evidence again changes nothing").isEmpty();
+    FleetState.Change sixth = fifth.state().onDrain("retail", signal(6, "balance-drain", 1000.0), rules, 1, members);
+    assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
+    assertThat(sixth.state().incident().walletsDrained()).isEqualTo(6);
+
+    FleetState.Change retracted = sixth.state().onDrain("retail", retract(signal(6, "balance-drain", 1000.0)), rules, 2, members);
+    assertThat(retracted.state().incident().walletsDrained()).isEqualTo(5);
+    assertThat(retracted.state().incident().valueLostUsd()).isEqualTo(5000.0);
+
+    assertThat(retracted.state().onTick(29 * 60_000, 30 * 60_000, members).incident()).isEmpty();
+    assertThat(retracted.state().onTick(30 * 60_000 + 2, 30 * 60_000, members).incident()).contains(AlertStatus.RESOLVED);
+    assertThat(members.map).as("members forgotten with the incident").isEmpty();
+  }
+
+  @Test
+  void incidentStateStaysSmallWhateverTheNumberOfWallets() throws Exception {
+    RuleSettings rules = Fixtures.rules();
+    Members members = new Members();
+    FleetState state = FleetState.empty();
+    for (int i = 1; i <= 5000; i++) {
+      state = state.onDrain("retail", signal(i, "balance-drain", 10.0), rules, i, members).state();
+    }
+    assertThat(state.incident().walletsDrained()).isEqualTo(5000);
+    byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(state);
+    assertThat(json.length).as("one changelog record, far below Kafka's 1 MB limit").isLessThan(200_000);
+  }
+
+  private static DrainSignal retract(DrainSignal s) {
+    return new DrainSignal(s.custodyGroup(), s.chainId(), s.wallet(), s.rule(), s.alertId(), s.eventId(), s.destination(), s.usd(), s.blockTime(), true);
+  }
+
+  /** Incident members in a map. */
+  static final class Members implements io.drainwatch.detector.alert.IncidentMembers {
+    final java.util.Map<String, FleetState.DrainedWallet> map = new java.util.HashMap<>();
+
+    @Override
+    public FleetState.DrainedWallet get(String wallet) {
+      return map.get(wallet);
+    }
+
+    @Override
+    public void put(FleetState.DrainedWallet wallet) {
+      map.put(wallet.wallet(), wallet);
+    }
+
+    @Override
+    public void delete(String wallet) {
+      map.remove(wallet);
+    }
+
+    @Override
+    public void clear() {
+      map.clear();
+    }
   }
 
   private static DrainSignal signal(int wallet, String rule, Double usd) {
