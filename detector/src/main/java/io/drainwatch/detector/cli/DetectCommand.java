@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -30,18 +31,32 @@ public final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DetectorConfig detectorConfig = DetectorConfig.from(layers(kafka, config, overrides, System.getenv()), kafka.bootstrapServers());
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The hook waits for the detector to close: the JVM halts as soon as every hook has returned.
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "detect-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (MetricsServer metrics = MetricsServer.start(detectorConfig.metricsHost(), detectorConfig.metricsPort(), "detect");
          Detector detector = Detector.start(detectorConfig, metrics.registry())) {
       metrics.readiness(() -> detector.state() == KafkaStreams.State.RUNNING);
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "detect-shutdown"));
-      detector.streams().setStateListener((next, previous) -> {
-        if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.NOT_RUNNING) {
-          stop.countDown();
+      // Kafka Streams accepts a state listener only before start(), and the detector has started:
+      // watch the state instead.
+      while (!stop.await(500, TimeUnit.MILLISECONDS)) {
+        KafkaStreams.State state = detector.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+          break;
         }
-      });
-      stop.await();
-      return detector.state() == KafkaStreams.State.ERROR ? 1 : 0;
+      }
+      return detector.state() == KafkaStreams.State.ERROR || detector.state() == KafkaStreams.State.PENDING_ERROR ? 1 : 0;
+    } finally {
+      closed.countDown();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.drainwatch.detector.cli;
 
+import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       DetectCommand.class,
       RelayCommand.class,
+      DemoCommand.class,
     })
 public final class Drainwatch implements Runnable {
 
