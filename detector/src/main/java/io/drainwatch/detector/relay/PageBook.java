@@ -90,6 +90,9 @@ public final class PageBook {
     for (Entry entry : entries.values()) {
       if (entry.heldEnd != null && entry.firingAcceptedAt != null
           && !entry.firingAcceptedAt.plus(minFiring).isAfter(now)) {
+        if (!entry.page.labels().equals(entry.heldEnd.labels())) {
+          superseded.add(entry.page.toResolved(now));
+        }
         entry.page = entry.heldEnd;
         entry.heldEnd = null;
         entry.pending = true;
