@@ -93,6 +93,8 @@ public final class Relay implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // The detector writes with exactly-once transactions: never page on an aborted record.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Waiting for the topics must not create them with the broker's defaults (incidents is compacted).
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return props;
   }
 
@@ -268,11 +270,16 @@ public final class Relay implements Runnable, AutoCloseable {
   private List<TopicPartition> awaitPartitions() {
     while (running) {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(incidentsTopic, alertsTopic)) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic);
-        if (infos != null) {
-          infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+      try {
+        for (String topic : List.of(incidentsTopic, alertsTopic)) {
+          List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+          if (infos != null) {
+            infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+          }
         }
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        LOG.warn("event=relay_waiting_for_kafka error=\"{}\"", e.getMessage());
+        continue;
       }
       if (partitions.stream().anyMatch(p -> p.topic().equals(incidentsTopic))
           && partitions.stream().anyMatch(p -> p.topic().equals(alertsTopic))) {
