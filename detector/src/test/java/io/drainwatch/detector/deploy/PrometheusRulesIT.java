@@ -85,6 +85,13 @@ class PrometheusRulesIT {
   }
 
   @Test
+  void theRunbooksThatRelayPagesLinkExist() {
+    for (String page : List.of("drain-incident", "drain-alert")) {
+      assertThat(Repo.path("docs/runbooks/" + page + ".md")).isRegularFile();
+    }
+  }
+
+  @Test
   void everyAlertIsUnitTestedNotFiringAndFiring() throws IOException {
     Map<String, boolean[]> seen = new HashMap<>();
     for (String file : files("tests", ".test.yml")) {
