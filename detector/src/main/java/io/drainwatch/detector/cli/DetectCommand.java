@@ -43,7 +43,7 @@ public final class DetectCommand implements Callable<Integer> {
       }
     }, "detect-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (MetricsServer metrics = MetricsServer.start(detectorConfig.metricsHost(), detectorConfig.metricsPort());
+    try (MetricsServer metrics = MetricsServer.start(detectorConfig.metricsHost(), detectorConfig.metricsPort(), "detect");
          Detector detector = Detector.start(detectorConfig, metrics.registry())) {
       metrics.readiness(() -> detector.state() == KafkaStreams.State.RUNNING);
       // Kafka Streams accepts a state listener only before start(), and the detector has started:

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       DetectCommand.class,
       IngestCommand.class,
+      RelayCommand.class,
       DemoCommand.class,
     })
 public final class Drainwatch implements Runnable {

@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private MetricsServer startMetrics() {
     try {
-      return MetricsServer.start("0.0.0.0", metricsPort);
+      return MetricsServer.start("0.0.0.0", metricsPort, "detect");
     } catch (UncheckedIOException e) {
       throw new ConfigException("--metrics-port", "cannot serve /metrics on port " + metricsPort + " (" + e.getCause().getMessage()
           + "): pick another port, or 0 for any free one");

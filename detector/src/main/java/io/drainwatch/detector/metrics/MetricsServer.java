@@ -9,26 +9,54 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves {@code /metrics} (Prometheus text format), {@code /health} (the process is alive) and
  * {@code /ready} (the role is doing its work, as the role's readiness check says).
+ *
+ * <p>Roles start it with {@link #start(String, int, String)}: every meter then carries the common tag
+ * {@code role} ({@code detect}, {@code ingest}, {@code relay}) and the JVM and process meters are bound.
  */
 public final class MetricsServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final HttpServer server;
   private volatile BooleanSupplier ready = () -> true;
+  private volatile @Nullable ProcessMetrics processMetrics;
 
   private MetricsServer(PrometheusMeterRegistry registry, HttpServer server) {
     this.registry = registry;
     this.server = server;
   }
 
-  /** Starts serving on {@code host:port} (port 0 picks a free port). */
-  public static MetricsServer start(String host, int port) {
+  /** Roles that may tag their meters; a fixed set so {@code role} stays a bounded label. */
+  public static final Set<String> ROLES = Set.of("detect", "ingest", "relay");
+
+  /**
+   * Starts serving on {@code host:port} (port 0 picks a free port) for {@code role}: every meter is
+   * tagged {@code role=<role>}, and JVM and process meters are bound.
+   */
+  public static MetricsServer start(String host, int port, String role) {
+    if (!ROLES.contains(role)) {
+      throw new IllegalArgumentException("role must be one of " + new TreeSet<>(ROLES) + ", was '" + role + "'");
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("role", role);
+    MetricsServer server = serve(registry, host, port);
+    server.processMetrics = ProcessMetrics.bindTo(registry);
+    return server;
+  }
+
+  /** Starts serving on {@code host:port} (port 0 picks a free port), without a role tag. */
+  public static MetricsServer start(String host, int port) {
+    return serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), host, port);
+  }
+
+  private static MetricsServer serve(PrometheusMeterRegistry registry, String host, int port) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
       MetricsServer metrics = new MetricsServer(registry, server);
@@ -77,6 +105,10 @@ public final class MetricsServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    ProcessMetrics process = processMetrics;
+    if (process != null) {
+      process.close();
+    }
     registry.close();
   }
 }
