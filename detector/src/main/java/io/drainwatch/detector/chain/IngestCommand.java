@@ -19,11 +19,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    description = {
-      "Reads one chain from Ethereum JSON-RPC nodes and writes transfers, approvals, EIP-7702 delegations, balances of",
-      "watched wallets and block heads to the chain topics: every event once, retracted (removed=true) when a reorg",
-      "orphans its block, resumed without gap or duplicate after a crash (progress is committed with the events)."
-    })
+    description = "Reads one chain from Ethereum JSON-RPC nodes and writes transfers, approvals, EIP-7702 delegations, "
+        + "balances of watched wallets and block heads to the chain topics: every event once, retracted (removed=true) when a "
+        + "reorg orphans its block, resumed without gap or duplicate after a crash (progress is committed with the events).")
 public final class IngestCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(IngestCommand.class);
 

@@ -130,12 +130,29 @@ public final class Ingestor implements Runnable, AutoCloseable {
       if (config.fromBlock() != null) {
         log.info("event=from_block_ignored chain={} reason=progress_stored", config.chainId());
       }
+      verifyStoredHead(head);
     } else {
       startNumber = config.fromBlock() != null ? config.fromBlock() : retrying(() -> fetcher.latest().number());
       log.info("event=ingest_start chain={} from_block={}", config.chainId(), startNumber);
     }
     wallets.start(Duration.ofSeconds(30));
     heads.start();
+  }
+
+  /**
+   * Says at start whether the stored head is still canonical. Nothing depends on it: the first step
+   * links to the window by parent hash and retracts whatever the node abandoned while we were down.
+   */
+  private void verifyStoredHead(ReorgWindow.Entry head) {
+    try {
+      List<Block> canonical = fetcher.byNumbers(head.number(), head.number());
+      String now = canonical.isEmpty() ? "none" : canonical.get(0).hash();
+      if (!now.equals(head.hash())) {
+        log.warn("event=stored_head_reorganised chain={} number={} stored={} canonical={}", config.chainId(), head.number(), head.hash(), now);
+      }
+    } catch (RpcException e) {
+      log.warn("event=stored_head_unverified chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+    }
   }
 
   private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
