@@ -97,7 +97,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IngestConfig config = config();
-    MetricsServer server = metricsPort == 0 ? null : MetricsServer.start(metricsHost, metricsPort);
+    MetricsServer server = metricsPort == 0 ? null : MetricsServer.start(metricsHost, metricsPort, "ingest");
     IngestMetrics metrics = new IngestMetrics(server == null ? new SimpleMeterRegistry() : server.registry(), chainId);
     checkChainId(config, metrics);
     log.info("event=ingest_configured chain={} rpc={} ws={} trace={} window={} metrics_port={}", chainId,
