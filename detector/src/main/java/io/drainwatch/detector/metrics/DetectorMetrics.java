@@ -4,7 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.drainwatch.detector.rules.RuleId;
+import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.Severity;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -24,6 +29,25 @@ public final class DetectorMetrics {
     Gauge.builder("drainwatch_incidents_open", openIncidentsByTask, m -> m.values().stream().mapToInt(Integer::intValue).sum())
         .description("Incidents currently firing")
         .register(registry);
+    // Every series an alert rule can page on exists from the start at 0: Prometheus' increase() cannot
+    // see a counter's first step if the series appears with it, and the first critical alert must page.
+    for (RuleId rule : RuleId.values()) {
+      for (Severity severity : EnumSet.of(rule.severity(), Severity.CRITICAL)) {
+        for (AlertStatus status : AlertStatus.values()) {
+          counter("drainwatch_alerts_total", "Alert records written", "rule", rule.id(), "severity", lower(severity.name()), "status", lower(status.name()));
+        }
+      }
+    }
+    for (AlertStatus status : AlertStatus.values()) {
+      counter("drainwatch_incidents_total", "Incident records written", "status", lower(status.name()));
+    }
+    for (String reason : new String[] {"malformed", "deserialization", "processing"}) {
+      counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason);
+    }
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
   }
 
   public MeterRegistry registry() {
