@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainwatch.detector.deploy.Dashboards;
 import io.drainwatch.detector.deploy.DeployPaths;
+import io.drainwatch.detector.chain.AnvilNode;
 import io.drainwatch.detector.opstest.Alertmanager;
 import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.opstest.Prometheus;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Shown: the relay's incident page reaches the pager, grouped by incident, with the incident's labels
  * and annotations; the rules fire and reach Alertmanager (the backup page held back by the incident
- * page; the ingest role, which this test does not run, paged as down); every PromQL expression of the
+ * page; the ingest role, killed once its panels answered, paged as down); every PromQL expression of the
  * rules and dashboards runs without error and every dashboard panel answers with data; when the attack
  * stops the incident resolves and the resolved notification arrives.
  */
@@ -54,9 +55,11 @@ class OperationsEndToEndIT {
     int kafkaPort = ExternalProcess.freePort();
     int detectPort = ExternalProcess.freePort();
     int relayPort = ExternalProcess.freePort();
+    int ingestPort = ExternalProcess.freePort();
     Map<String, String> jobs = new LinkedHashMap<>();
     jobs.put("drainwatch-detect", "127.0.0.1:" + detectPort);
     jobs.put("drainwatch-relay", "127.0.0.1:" + relayPort);
+    jobs.put("drainwatch-ingest", "127.0.0.1:" + ingestPort);
 
     try (WebhookReceiver webhook = new WebhookReceiver();
         ExternalProcess alertmanager = Alertmanager.start(DeployPaths.alertmanagerConfig(), webhook, work);
@@ -67,7 +70,14 @@ class OperationsEndToEndIT {
             "relay", "--bootstrap-servers", "127.0.0.1:" + kafkaPort, "--alertmanager-url", alertmanager.url(),
             "--metrics-host", "127.0.0.1", "--metrics-port", String.valueOf(relayPort),
             "--repost-interval", "5s", "--max-backoff", "2s",
-            "--dashboard-url", "https://grafana.example.com/d/drainwatch-fleet")) {
+            "--dashboard-url", "https://grafana.example.com/d/drainwatch-fleet");
+        // A real chain node mining a block a second, ingested into the demo's broker: the ingestion
+        // panels and rules get real series.
+        AnvilNode anvil = AnvilNode.start("--block-time", "1");
+        ExternalProcess ingest = ExternalProcess.drainwatch("ingest", work, jar, ingestPort,
+            "ingest", "--rpc-url", anvil.httpUrl().uri().toString(), "--ws-url", anvil.wsUrl().uri().toString(),
+            "--chain-id", Long.toString(AnvilNode.CHAIN_ID), "--bootstrap-servers", "127.0.0.1:" + kafkaPort,
+            "--metrics-host", "127.0.0.1", "--metrics-port", String.valueOf(ingestPort))) {
       Instant started = Instant.now();
 
       // 1. The relay's incident page arrives at the pager, one notification group per incident.
@@ -95,7 +105,7 @@ class OperationsEndToEndIT {
 
       // 2. While the incident is open (about 30 s in the demo): the rules fire and reach Alertmanager,
       // which holds the backup pages behind the incident page; every expression executes; every
-      // dashboard panel (ingest panels aside) answers with data.
+      // dashboard panel answers with data.
       Set<String> firedRules = new TreeSet<>();
       Set<String> inhibitedInAlertmanager = new TreeSet<>();
       await("backup page rules fire and Alertmanager inhibits them").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -126,7 +136,8 @@ class OperationsEndToEndIT {
       System.out.printf("e2e: %d expressions executed, %d panels with data, rules fired %s%n",
           expressions.size(), panelsWithData.size(), firedRules);
 
-      // The ingest role is not running here: drainwatch is blind to the chain, and says so.
+      // 3. The ingestor dies: drainwatch is blind to the chain, and says so at the pager.
+      ingest.kill();
       await("DrainwatchRoleDown{role=ingest} at the pager").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
           .until(() -> webhook.to("/pager", "DrainwatchRoleDown").stream()
               .anyMatch(n -> n.alerts().stream().anyMatch(a -> a.at("/labels/role").asText().equals("ingest"))));
@@ -162,21 +173,13 @@ class OperationsEndToEndIT {
     return panels;
   }
 
-  /** Every panel but those fed only by the ingest role. */
+  /** Every panel of every dashboard. */
   private static Set<String> panelsExpectingData() {
     Set<String> panels = new TreeSet<>();
-    for (Dashboards.Query query : Dashboards.queries()) {
-      if (!needsIngest(query.expr())) {
-        panels.add(query.dashboard() + " / " + query.panel());
-      }
-    }
+    Dashboards.queries().forEach(query -> panels.add(query.dashboard() + " / " + query.panel()));
     return panels;
   }
 
-  /** Ingestion panels: this test runs no ingest role (no chain node), so they have no series to show. */
-  private static boolean needsIngest(String expr) {
-    return expr.contains("drainwatch_ingest_") || expr.contains("drainwatch_rpc_") || expr.contains("ingest_block_age");
-  }
 
   private static Set<String> firingRules(ExternalProcess prometheus) {
     Set<String> names = new TreeSet<>();
