@@ -49,6 +49,8 @@ public final class DetectorConfig {
       kafka.put(key, value);
     });
     kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // One stream thread per processor unless the operator says otherwise (Kafka Streams' default is one).
+    kafka.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(Runtime.getRuntime().availableProcessors()));
     this.defaults = RuleSettings.defaults(settings);
     this.alertResolveAfter = settings.duration("alerts.resolve-after");
     this.incidentResolveAfter = settings.duration("incidents.resolve-after");

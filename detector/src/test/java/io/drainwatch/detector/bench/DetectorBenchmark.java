@@ -92,7 +92,7 @@ public final class DetectorBenchmark {
         Integer.parseInt(options.getOrDefault("wallets", "1000000")),
         Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
         Integer.parseInt(options.getOrDefault("partitions", "4")),
-        Integer.parseInt(options.getOrDefault("stream-threads", "1")),
+        Integer.parseInt(options.getOrDefault("stream-threads", "0")),
         detectorSettings);
     bench.run();
     System.exit(0);
@@ -123,7 +123,9 @@ public final class DetectorBenchmark {
         Map<String, String> settings = new HashMap<>();
         settings.put("application.id", applicationId);
         settings.put("kafka.state.dir", stateDir.toString());
-        settings.put("kafka.num.stream.threads", Integer.toString(streamThreads));
+        if (streamThreads > 0) {
+          settings.put("kafka.num.stream.threads", Integer.toString(streamThreads)); // else the detector's default
+        }
         settings.putAll(detectorSettings);
         long start = System.nanoTime();
         try (Detector detector = Detector.start(DetectorConfig.withOverrides(settings, kafka.bootstrapServers()), new SimpleMeterRegistry())) {
@@ -285,7 +287,8 @@ public final class DetectorBenchmark {
   private void printTable(Pass raw, Pass detect, double bootstrap, long touching) {
     System.out.println();
     System.out.printf(Locale.ROOT, "transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
-        events, touching, wallets, partitions, streamThreads, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        events, touching, wallets, partitions,
+        streamThreads > 0 ? streamThreads : Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
     if (!detectorSettings.isEmpty()) {
       System.out.println("detector settings " + new java.util.TreeMap<>(detectorSettings));
     }

@@ -20,6 +20,8 @@ class DetectorConfigTest {
     assertThat(rules.surgeMinWallets()).isEqualTo(5);
     assertThat(rules.surgeNormalMultiplier()).isEqualTo(10);
     assertThat(config.topics().transfers()).isEqualTo("chain.transfers");
+    assertThat(config.kafka()).containsEntry("num.stream.threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    assertThat(DetectorConfig.withOverrides(Map.of("kafka.num.stream.threads", "1"), "x:1").kafka()).containsEntry("num.stream.threads", "1");
   }
 
   @Test
