@@ -3,6 +3,7 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
   private final Supplier<WatchedWalletsStore> watched;
   private final DetectorMetrics metrics;
   private WatchedTransferCheck check;
+  private byte[][] values = new byte[0][];
+  private boolean[] ignorable = new boolean[0];
 
   PrefilteringConsumer(Map<String, Object> config, String transfersTopic, Supplier<WatchedWalletsStore> watched, DetectorMetrics metrics) {
     super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -59,12 +62,20 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
       }
       List<ConsumerRecord<byte[], byte[]>> keep = new ArrayList<>();
       int last = batch.size() - 1;
+      if (values.length < last) {
+        values = new byte[Math.max(last, 2 * values.length)][];
+        ignorable = new boolean[values.length];
+      }
       for (int i = 0; i < last; i++) {
-        ConsumerRecord<byte[], byte[]> record = batch.get(i);
-        if (check.ignorable(record.value())) {
+        values[i] = batch.get(i).value();
+      }
+      check.ignorable(values, last, ignorable);
+      Arrays.fill(values, 0, last, null);
+      for (int i = 0; i < last; i++) {
+        if (ignorable[i]) {
           dropped++;
         } else {
-          keep.add(record);
+          keep.add(batch.get(i));
         }
       }
       keep.add(batch.get(last));

@@ -67,6 +67,11 @@ public final class WatchedWalletsStore implements StateStore {
     return table.get(chainId, buf, hexOffset) >= 0;
   }
 
+  /** Answers a batch of lookups together; an address is watched when its value is not negative. */
+  void containsAll(AddressTable.Batch batch) {
+    table.getAll(batch);
+  }
+
   /** The custody group of a watched wallet. */
   public Optional<String> group(long chainId, String address) {
     int index = table.get(chainId, address);

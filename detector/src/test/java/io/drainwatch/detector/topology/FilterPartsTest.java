@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drainwatch.schemas.TransferEvent;
+import io.drainwatch.schemas.WatchedWallet;
 import io.drainwatch.schemas.serde.AvroSerde;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,43 @@ class FilterPartsTest {
   }
 
   @Test
+  void batchedChecksAgreeWithOneAtATimeAcrossBatchBoundaries() {
+    WatchedWalletsStore store = new WatchedWalletsStore();
+    AvroSerde<WatchedWallet> wallets = AvroSerde.of(WatchedWallet.class);
+    for (int i = 0; i < 1000; i += 7) {
+      store.apply(null, wallets.encode(WatchedWallet.newBuilder()
+          .setChainId(1).setAddress(Chain.address(i)).setCustodyGroup("hot").build()));
+    }
+    AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
+    Chain chain = new Chain(Instant.EPOCH);
+    int n = 1000; // several batches of the lookup table's size
+    byte[][] values = new byte[n][];
+    boolean[] expected = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = switch (i % 10) {
+        case 3 -> null;
+        case 5 -> "not a transfer".getBytes(StandardCharsets.UTF_8);
+        case 6 -> transfers.encode(chain.eth(Chain.address(i), "0xnot-an-address-at-all-but-42-chars-long!", BigInteger.ONE, null, null));
+        default -> transfers.encode(chain.eth(Chain.address(i), Chain.address(i * 13 % 1000), BigInteger.ONE, null, null));
+      };
+      expected[i] = new WatchedTransferCheck(store).ignorable(values[i]);
+    }
+    boolean[] batched = new boolean[n];
+    new WatchedTransferCheck(store).ignorable(values, n, batched);
+
+    assertThat(batched).containsExactly(expected);
+    int kept = 0;
+    for (boolean ignorable : batched) {
+      kept += ignorable ? 0 : 1;
+    }
+    assertThat(kept).as("watched senders or recipients, tombstones and non-transfers go on; the rest is dropped").isBetween(300, 600);
+    assertThat(batched[21]).as("a watched sender").isFalse();
+    assertThat(batched[1]).as("1 and 13 are not watched").isTrue();
+    assertThat(batched[3]).as("a tombstone").isFalse();
+    assertThat(batched[5]).as("not a transfer").isFalse();
+  }
+
+  @Test
   void readersNeverSeeAWrongAnswerWhileTheTableGrows() throws Exception {
     AddressTable table = new AddressTable();
     for (int i = 0; i < 1000; i++) {
@@ -68,13 +106,36 @@ class FilterPartsTest {
         }
       }
     });
+    Thread batchReader = new Thread(() -> {
+      AddressTable.Batch batch = new AddressTable.Batch();
+      byte[][] addresses = new byte[1000][];
+      for (int i = 0; i < 1000; i++) {
+        addresses[i] = Chain.address(i).getBytes(StandardCharsets.US_ASCII);
+      }
+      while (!done.get()) {
+        for (int i = 0; i < 1000; i++) {
+          batch.add(1, addresses[i], 2);
+          if (batch.full() || i == 999) {
+            table.getAll(batch);
+            for (int k = 0; k < batch.size(); k++) {
+              if (batch.value(k) != 7) {
+                wrong.set(true);
+              }
+            }
+            batch.clear();
+          }
+        }
+      }
+    });
     reader.start();
+    batchReader.start();
     for (int i = 1000; i < 200_000; i++) {
       table.put(1, Chain.address(i), 8);
     }
     done.set(true);
     reader.join();
-    assertThat(wrong).as("an address present all along was always found").isFalse();
+    batchReader.join();
+    assertThat(wrong).as("an address present all along was always found, one at a time and in batches").isFalse();
     assertThat(table.size()).isEqualTo(200_000);
   }
 }
