@@ -24,12 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Formatter;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -305,12 +307,12 @@ public final class DetectorBenchmark {
   /** Prints the figures in one piece, so that no log line of a closing client lands inside the table. */
   private void printTable(Pass raw, Pass detect, Pass firstRun, Pass secondRun, long touching) {
     StringBuilder table = new StringBuilder("\n");
-    java.util.Formatter out = new java.util.Formatter(table, Locale.ROOT);
+    Formatter out = new Formatter(table, Locale.ROOT);
     out.format("transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
         events, touching, wallets, partitions,
         streamThreads > 0 ? streamThreads : Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
     if (!detectorSettings.isEmpty()) {
-      out.format("detector settings %s%n", new java.util.TreeMap<>(detectorSettings));
+      out.format("detector settings %s%n", new TreeMap<>(detectorSettings));
     }
     out.format("%-28s %12s %10s %14s %12s %16s %12s%n", "", "records", "seconds", "events/s", "cpu seconds", "events/cpu-s", "jit seconds");
     row(out, "raw KafkaConsumer (byte[])", raw);
@@ -325,7 +327,7 @@ public final class DetectorBenchmark {
     System.out.flush();
   }
 
-  private void row(java.util.Formatter out, String name, Pass pass) {
+  private void row(Formatter out, String name, Pass pass) {
     out.format("%-28s %,12d %10.2f %,14.0f %12.2f %,16.0f %12.2f%n",
         name, events, pass.seconds(), events / pass.seconds(), pass.cpuSeconds(), events / pass.cpuSeconds(), pass.jitSeconds());
   }
