@@ -8,12 +8,17 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 /**
  * The ingestor's meters, all labelled with the chain id only plus labels from fixed sets (method,
  * outcome, kind, type): never a URL, address or hash.
  */
 public final class IngestMetrics {
+  /** Histogram buckets of the RPC latency: a few per decade, from a local node to a slow remote one. */
+  private static final Duration[] RPC_BUCKETS = LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000)
+      .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+
   private final MeterRegistry registry;
   private final String chain;
   private final AtomicLong headLagBlocks = new AtomicLong();
@@ -52,7 +57,9 @@ public final class IngestMetrics {
 
   void rpc(String method, String outcome, long nanos) {
     Timer.builder("drainwatch.rpc.request").description("JSON-RPC request latency (a batch counts once)")
-        .tags("chain", chain, "method", method, "outcome", outcome).register(registry).record(Duration.ofNanos(nanos));
+        .tags("chain", chain, "method", method, "outcome", outcome)
+        .serviceLevelObjectives(RPC_BUCKETS)
+        .register(registry).record(Duration.ofNanos(nanos));
   }
 
   void rpcError(RpcErrorKind kind) {

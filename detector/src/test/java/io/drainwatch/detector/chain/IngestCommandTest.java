@@ -68,6 +68,9 @@ class IngestCommandTest {
         .contains("drainwatch_ingest_reorg_depth_blocks_max{chain=\"1\"} 3.0")
         .contains("drainwatch_ingest_deep_reorgs_total{chain=\"1\"} 1.0")
         .contains("drainwatch_rpc_request_seconds_count{chain=\"1\",method=\"eth_getBlockByNumber\",outcome=\"ok\"} 1")
+        .as("a 1 ms request lands in the lowest latency bucket, for p99 panels")
+        .contains("drainwatch_rpc_request_seconds_bucket{chain=\"1\",method=\"eth_getBlockByNumber\",outcome=\"ok\",le=\"0.005\"} 1")
+        .contains("drainwatch_rpc_request_seconds_bucket{chain=\"1\",method=\"eth_getBlockByNumber\",outcome=\"ok\",le=\"+Inf\"} 1")
         .contains("drainwatch_rpc_errors_total{chain=\"1\",kind=\"http_429\"} 1.0");
   }
 }
