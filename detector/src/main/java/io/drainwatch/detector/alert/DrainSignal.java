@@ -7,13 +7,13 @@ import org.jspecify.annotations.Nullable;
  * that a reorganisation removed that evidence).
  */
 public record DrainSignal(
-    String custodyGroup,
-    long chainId,
-    String wallet,
-    String rule,
-    String alertId,
-    String eventId,
-    @Nullable String destination,
-    @Nullable Double usd,
-    long blockTime,
-    boolean retracted) {}
+        String custodyGroup,
+        long chainId,
+        String wallet,
+        String rule,
+        String alertId,
+        String eventId,
+        @Nullable String destination,
+        @Nullable Double usd,
+        long blockTime,
+        boolean retracted) {}

@@ -7,11 +7,11 @@ import org.jspecify.annotations.Nullable;
  * either a drain or a change in the estimated value held by one of the group's wallets.
  */
 public record FleetSignal(@Nullable DrainSignal drain, double valueDeltaUsd) {
-  public static FleetSignal drain(DrainSignal signal) {
-    return new FleetSignal(signal, 0);
-  }
+    public static FleetSignal drain(DrainSignal signal) {
+        return new FleetSignal(signal, 0);
+    }
 
-  public static FleetSignal value(double deltaUsd) {
-    return new FleetSignal(null, deltaUsd);
-  }
+    public static FleetSignal value(double deltaUsd) {
+        return new FleetSignal(null, deltaUsd);
+    }
 }

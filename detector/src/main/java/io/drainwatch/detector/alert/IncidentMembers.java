@@ -7,12 +7,12 @@ import org.jspecify.annotations.Nullable;
  * group's own state so an incident of thousands of wallets never makes one oversized record.
  */
 public interface IncidentMembers {
-  FleetState.@Nullable DrainedWallet get(String wallet);
+    FleetState.@Nullable DrainedWallet get(String wallet);
 
-  void put(FleetState.DrainedWallet wallet);
+    void put(FleetState.DrainedWallet wallet);
 
-  void delete(String wallet);
+    void delete(String wallet);
 
-  /** Forgets every member (the incident ended). */
-  void clear();
+    /** Forgets every member (the incident ended). */
+    void clear();
 }

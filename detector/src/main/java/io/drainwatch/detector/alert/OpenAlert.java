@@ -16,75 +16,125 @@ import java.util.Optional;
  * @param lastChange wall-clock time of the latest new evidence, for resolving quiet alerts
  */
 public record OpenAlert(
-    String alertId,
-    RuleId rule,
-    Severity severity,
-    long chainId,
-    String custodyGroup,
-    String subject,
-    int version,
-    List<Evidence> evidence,
-    String summary,
-    String description,
-    Map<String, String> thresholds,
-    long lastChange) {
+        String alertId,
+        RuleId rule,
+        Severity severity,
+        long chainId,
+        String custodyGroup,
+        String subject,
+        int version,
+        List<Evidence> evidence,
+        String summary,
+        String description,
+        Map<String, String> thresholds,
+        long lastChange) {
 
-  /** Evidence kept per alert; the count and totals stay exact in the incident. */
-  static final int MAX_EVIDENCE = 500;
+    /** Evidence kept per alert; the count and totals stay exact in the incident. */
+    static final int MAX_EVIDENCE = 500;
 
-  /**
-   * The deterministic id of the alert a finding opens: rule, chain, subject and the block of the
-   * first evidence. A replay of the same events yields the same id, so it never pages twice.
-   */
-  public static String idFor(Finding f) {
-    return f.rule().id() + ":" + f.chainId() + ":" + f.subject() + ":" + f.evidence().blockNumber();
-  }
-
-  public static OpenAlert open(Finding f, long now) {
-    return new OpenAlert(idFor(f), f.rule(), f.severity(), f.chainId(), f.custodyGroup(), f.subject(), 1, List.of(f.evidence()), f.summary(), f.description(), f.thresholds(), now);
-  }
-
-  /** Whether the evidence of {@code eventId} is already part of this alert. */
-  public boolean has(String eventId) {
-    return evidence.stream().anyMatch(e -> e.eventId().equals(eventId));
-  }
-
-  /** The next version with {@code f}'s evidence added; empty when it adds nothing new. */
-  public Optional<OpenAlert> add(Finding f, long now) {
-    if (has(f.evidence().eventId())) {
-      return Optional.empty();
+    /**
+     * The deterministic id of the alert a finding opens: rule, chain, subject and the block of the
+     * first evidence. A replay of the same events yields the same id, so it never pages twice.
+     */
+    public static String idFor(Finding f) {
+        return f.rule().id() + ":" + f.chainId() + ":" + f.subject() + ":"
+                + f.evidence().blockNumber();
     }
-    List<Evidence> next = new ArrayList<>(evidence);
-    next.add(f.evidence());
-    if (next.size() > MAX_EVIDENCE) {
-      next.remove(1); // keep the first evidence: it anchors the alert id
+
+    public static OpenAlert open(Finding f, long now) {
+        return new OpenAlert(
+                idFor(f),
+                f.rule(),
+                f.severity(),
+                f.chainId(),
+                f.custodyGroup(),
+                f.subject(),
+                1,
+                List.of(f.evidence()),
+                f.summary(),
+                f.description(),
+                f.thresholds(),
+                now);
     }
-    Severity severity = f.severity().compareTo(this.severity) > 0 ? f.severity() : this.severity;
-    // A coordinated sweep's groups widen as wallets of other groups pay the same destination.
-    return Optional.of(new OpenAlert(alertId, rule, severity, chainId, f.custodyGroup(), subject, version + 1, next, f.summary(), f.description(), f.thresholds(), now));
-  }
 
-  /** The next version without the evidence of {@code eventId}, which a reorganisation removed. */
-  public OpenAlert without(String eventId) {
-    List<Evidence> next = evidence.stream().filter(e -> !e.eventId().equals(eventId)).toList();
-    return new OpenAlert(alertId, rule, severity, chainId, custodyGroup, subject, version + 1, next, summary, description, thresholds, lastChange);
-  }
+    /** Whether the evidence of {@code eventId} is already part of this alert. */
+    public boolean has(String eventId) {
+        return evidence.stream().anyMatch(e -> e.eventId().equals(eventId));
+    }
 
-  /** The next version, unchanged but for its version number (for RESOLVED and RETRACTED). */
-  public OpenAlert ended() {
-    return new OpenAlert(alertId, rule, severity, chainId, custodyGroup, subject, version + 1, evidence, summary, description, thresholds, lastChange);
-  }
+    /** The next version with {@code f}'s evidence added; empty when it adds nothing new. */
+    public Optional<OpenAlert> add(Finding f, long now) {
+        if (has(f.evidence().eventId())) {
+            return Optional.empty();
+        }
+        List<Evidence> next = new ArrayList<>(evidence);
+        next.add(f.evidence());
+        if (next.size() > MAX_EVIDENCE) {
+            next.remove(1); // keep the first evidence: it anchors the alert id
+        }
+        Severity severity = f.severity().compareTo(this.severity) > 0 ? f.severity() : this.severity;
+        // A coordinated sweep's groups widen as wallets of other groups pay the same destination.
+        return Optional.of(new OpenAlert(
+                alertId,
+                rule,
+                severity,
+                chainId,
+                f.custodyGroup(),
+                subject,
+                version + 1,
+                next,
+                f.summary(),
+                f.description(),
+                f.thresholds(),
+                now));
+    }
 
-  /** Distinct watched wallets in the evidence, in order of appearance. */
-  public List<String> wallets() {
-    return evidence.stream().map(Evidence::wallet).distinct().toList();
-  }
+    /** The next version without the evidence of {@code eventId}, which a reorganisation removed. */
+    public OpenAlert without(String eventId) {
+        List<Evidence> next =
+                evidence.stream().filter(e -> !e.eventId().equals(eventId)).toList();
+        return new OpenAlert(
+                alertId,
+                rule,
+                severity,
+                chainId,
+                custodyGroup,
+                subject,
+                version + 1,
+                next,
+                summary,
+                description,
+                thresholds,
+                lastChange);
+    }
 
-  public Evidence first() {
-    return evidence.get(0);
-  }
+    /** The next version, unchanged but for its version number (for RESOLVED and RETRACTED). */
+    public OpenAlert ended() {
+        return new OpenAlert(
+                alertId,
+                rule,
+                severity,
+                chainId,
+                custodyGroup,
+                subject,
+                version + 1,
+                evidence,
+                summary,
+                description,
+                thresholds,
+                lastChange);
+    }
 
-  public Evidence latest() {
-    return evidence.get(evidence.size() - 1);
-  }
+    /** Distinct watched wallets in the evidence, in order of appearance. */
+    public List<String> wallets() {
+        return evidence.stream().map(Evidence::wallet).distinct().toList();
+    }
+
+    public Evidence first() {
+        return evidence.get(0);
+    }
+
+    public Evidence latest() {
+        return evidence.get(evidence.size() - 1);
+    }
 }

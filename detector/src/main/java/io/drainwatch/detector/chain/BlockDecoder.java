@@ -32,216 +32,394 @@ import org.web3j.crypto.Sign;
  * retraction after a reorg reproduce ids exactly.
  */
 public final class BlockDecoder {
-  private static final Logger log = LoggerFactory.getLogger(BlockDecoder.class);
+    private static final Logger log = LoggerFactory.getLogger(BlockDecoder.class);
 
-  static final String TRANSFER = topic("Transfer(address,address,uint256)");
-  static final String APPROVAL = topic("Approval(address,address,uint256)");
-  static final String APPROVAL_FOR_ALL = topic("ApprovalForAll(address,address,bool)");
-  static final String TRANSFER_SINGLE = topic("TransferSingle(address,address,address,uint256,uint256)");
-  static final String TRANSFER_BATCH = topic("TransferBatch(address,address,address,uint256[],uint256[])");
-  static final String PERMIT2_APPROVAL = topic("Approval(address,address,address,uint160,uint48)");
-  static final String PERMIT2_PERMIT = topic("Permit(address,address,address,uint160,uint48,uint48)");
-  /** EIP-2612 {@code permit(address,address,uint256,uint256,uint8,bytes32,bytes32)}. */
-  static final String PERMIT_SELECTOR = "0xd505accf";
-  private static final String ZERO = "0x0000000000000000000000000000000000000000";
-  /** Every EVM chain's native coin has 18 decimals; token decimals are not read (the price table carries them). */
-  static final int NATIVE_DECIMALS = 18;
+    static final String TRANSFER = topic("Transfer(address,address,uint256)");
+    static final String APPROVAL = topic("Approval(address,address,uint256)");
+    static final String APPROVAL_FOR_ALL = topic("ApprovalForAll(address,address,bool)");
+    static final String TRANSFER_SINGLE = topic("TransferSingle(address,address,address,uint256,uint256)");
+    static final String TRANSFER_BATCH = topic("TransferBatch(address,address,address,uint256[],uint256[])");
+    static final String PERMIT2_APPROVAL = topic("Approval(address,address,address,uint160,uint48)");
+    static final String PERMIT2_PERMIT = topic("Permit(address,address,address,uint160,uint48,uint48)");
+    /** EIP-2612 {@code permit(address,address,uint256,uint256,uint8,bytes32,bytes32)}. */
+    static final String PERMIT_SELECTOR = "0xd505accf";
 
-  private final long chainId;
+    private static final String ZERO = "0x0000000000000000000000000000000000000000";
+    /** Every EVM chain's native coin has 18 decimals; token decimals are not read (the price table carries them). */
+    static final int NATIVE_DECIMALS = 18;
 
-  public BlockDecoder(long chainId) {
-    this.chainId = chainId;
-  }
+    private final long chainId;
 
-  private static String topic(String signature) {
-    return Hash.sha3String(signature);
-  }
-
-  /**
-   * The events of {@code block}; {@code traces} holds the root call frame per transaction hash
-   * (empty when tracing is off: internal transfers are then not seen).
-   */
-  public BlockEvents decode(Block block, Map<String, Receipt> receipts, Map<String, Frame> traces, @Nullable Long finalizedNumber) {
-    Instant time = Instant.ofEpochSecond(block.timestamp());
-    BlockHead head = BlockHead.newBuilder().setChainId(chainId).setNumber(block.number()).setHash(block.hash())
-        .setParentHash(block.parentHash()).setTime(time).setFinalizedNumber(finalizedNumber).setRemoved(false).build();
-    Ctx ctx = new Ctx(block, time);
-    for (Transaction tx : block.transactions()) {
-      Receipt receipt = receipts.get(tx.hash());
-      if (receipt == null) {
-        throw new IllegalStateException("no receipt for transaction " + tx.hash() + " of block " + block.hash());
-      }
-      delegations(ctx, tx);
-      if (!receipt.success()) {
-        continue; // a reverted transaction moved no value and its logs were discarded
-      }
-      String to = tx.to() != null ? tx.to() : receipt.contractAddress();
-      if (tx.value().signum() > 0 && to != null) {
-        ctx.transfers.add(transfer(ctx, tx, TransferKind.NATIVE, tx.from(), to, Addresses.NATIVE, tx.value(), null, null, "")
-            .build());
-      }
-      permitCall(ctx, tx, tx.from(), tx.to(), tx.input(), "");
-      Frame root = traces.get(tx.hash());
-      if (root != null && !root.failed()) {
-        frames(ctx, tx, root.calls(), "");
-      }
-      for (Log l : receipt.logs()) {
-        decodeLog(ctx, tx, l);
-      }
-    }
-    return new BlockEvents(head, ctx.transfers, ctx.approvals, ctx.delegations, List.of());
-  }
-
-  private final class Ctx {
-    final Block block;
-    final Instant time;
-    final List<TransferEvent> transfers = new ArrayList<>();
-    final List<ApprovalEvent> approvals = new ArrayList<>();
-    final List<DelegationEvent> delegations = new ArrayList<>();
-
-    Ctx(Block block, Instant time) {
-      this.block = block;
-      this.time = time;
+    public BlockDecoder(long chainId) {
+        this.chainId = chainId;
     }
 
-    String id(String txHash, String suffix) {
-      return chainId + ":" + block.hash() + ":" + txHash + ":" + suffix;
+    private static String topic(String signature) {
+        return Hash.sha3String(signature);
     }
-  }
 
-  private void frames(Ctx ctx, Transaction tx, List<Frame> frames, String parent) {
-    for (int i = 0; i < frames.size(); i++) {
-      Frame f = frames.get(i);
-      String address = parent.isEmpty() ? Integer.toString(i) : parent + "." + i;
-      if (f.failed()) {
-        continue; // a reverted frame and everything under it moved nothing
-      }
-      boolean movesValue = switch (f.type()) {
-        case "CALL", "CREATE", "CREATE2", "SELFDESTRUCT" -> true;
-        default -> false; // DELEGATECALL and CALLCODE echo the caller's value; STATICCALL carries none
-      };
-      if (movesValue && f.value().signum() > 0 && f.to() != null) {
-        ctx.transfers.add(transfer(ctx, tx, TransferKind.INTERNAL, f.from(), f.to(), Addresses.NATIVE, f.value(), null, null, "call:" + address)
-            .setTraceAddress(address).build());
-      }
-      permitCall(ctx, tx, f.from(), f.to(), f.input(), address);
-      frames(ctx, tx, f.calls(), address);
-    }
-  }
-
-  private TransferEvent.Builder transfer(Ctx ctx, Transaction tx, TransferKind kind, String from, String to, String asset,
-      BigInteger amount, @Nullable BigInteger tokenId, @Nullable Integer logIndex, String idSuffix) {
-    return TransferEvent.newBuilder().setChainId(chainId).setFrom(from).setTo(to).setKind(kind).setAsset(asset)
-        .setAmount(new BigDecimal(amount)).setTokenId(tokenId == null ? null : new BigDecimal(tokenId))
-        .setEventId(ctx.id(tx.hash(), idSuffix.isEmpty() ? "call" : idSuffix)).setTxHash(tx.hash())
-        .setBlockNumber(ctx.block.number()).setBlockHash(ctx.block.hash()).setBlockTime(ctx.time).setLogIndex(logIndex)
-        .setTraceAddress(null).setRemoved(false).setTxFrom(tx.from())
-        .setDecimals(asset.equals(Addresses.NATIVE) ? NATIVE_DECIMALS : null);
-  }
-
-  private ApprovalEvent.Builder approval(Ctx ctx, Transaction tx, ApprovalKind kind, String owner, String spender, String token,
-      @Nullable BigInteger amount, boolean approved, @Nullable Integer logIndex, String idSuffix) {
-    return ApprovalEvent.newBuilder().setChainId(chainId).setOwner(owner).setSpender(spender).setKind(kind).setToken(token)
-        .setAmount(amount == null ? null : new BigDecimal(amount)).setApproved(approved).setEventId(ctx.id(tx.hash(), idSuffix))
-        .setTxHash(tx.hash()).setTxFrom(tx.from()).setBlockNumber(ctx.block.number()).setBlockHash(ctx.block.hash())
-        .setBlockTime(ctx.time).setLogIndex(logIndex).setRemoved(false);
-  }
-
-  private void decodeLog(Ctx ctx, Transaction tx, Log l) {
-    if (l.topics().isEmpty()) {
-      return;
-    }
-    String sig = l.topics().get(0);
-    int n = l.topics().size();
-    String idx = Integer.toString(l.logIndex());
-    try {
-      if (sig.equals(TRANSFER) && n == 3 && Hex.words(l.data()) >= 1) {
-        ctx.transfers.add(transfer(ctx, tx, TransferKind.ERC20, Hex.addressFromWord(l.topics().get(1)), Hex.addressFromWord(l.topics().get(2)),
-            l.address(), Hex.wordNumber(l.data(), 0), null, l.logIndex(), idx).build());
-      } else if (sig.equals(TRANSFER) && n == 4) {
-        ctx.transfers.add(transfer(ctx, tx, TransferKind.ERC721, Hex.addressFromWord(l.topics().get(1)), Hex.addressFromWord(l.topics().get(2)),
-            l.address(), BigInteger.ONE, Hex.big(l.topics().get(3)), l.logIndex(), idx).build());
-      } else if (sig.equals(TRANSFER_SINGLE) && n == 4) {
-        ctx.transfers.add(transfer(ctx, tx, TransferKind.ERC1155, Hex.addressFromWord(l.topics().get(2)), Hex.addressFromWord(l.topics().get(3)),
-            l.address(), Hex.wordNumber(l.data(), 1), Hex.wordNumber(l.data(), 0), l.logIndex(), idx).build());
-      } else if (sig.equals(TRANSFER_BATCH) && n == 4) {
-        List<BigInteger> ids = array(l.data(), 0);
-        List<BigInteger> values = array(l.data(), 1);
-        for (int i = 0; i < Math.min(ids.size(), values.size()); i++) {
-          ctx.transfers.add(transfer(ctx, tx, TransferKind.ERC1155, Hex.addressFromWord(l.topics().get(2)), Hex.addressFromWord(l.topics().get(3)),
-              l.address(), values.get(i), ids.get(i), l.logIndex(), idx + ":" + i).build());
+    /**
+     * The events of {@code block}; {@code traces} holds the root call frame per transaction hash
+     * (empty when tracing is off: internal transfers are then not seen).
+     */
+    public BlockEvents decode(
+            Block block, Map<String, Receipt> receipts, Map<String, Frame> traces, @Nullable Long finalizedNumber) {
+        Instant time = Instant.ofEpochSecond(block.timestamp());
+        BlockHead head = BlockHead.newBuilder()
+                .setChainId(chainId)
+                .setNumber(block.number())
+                .setHash(block.hash())
+                .setParentHash(block.parentHash())
+                .setTime(time)
+                .setFinalizedNumber(finalizedNumber)
+                .setRemoved(false)
+                .build();
+        Ctx ctx = new Ctx(block, time);
+        for (Transaction tx : block.transactions()) {
+            Receipt receipt = receipts.get(tx.hash());
+            if (receipt == null) {
+                throw new IllegalStateException(
+                        "no receipt for transaction " + tx.hash() + " of block " + block.hash());
+            }
+            delegations(ctx, tx);
+            if (!receipt.success()) {
+                continue; // a reverted transaction moved no value and its logs were discarded
+            }
+            String to = tx.to() != null ? tx.to() : receipt.contractAddress();
+            if (tx.value().signum() > 0 && to != null) {
+                ctx.transfers.add(transfer(
+                                ctx,
+                                tx,
+                                TransferKind.NATIVE,
+                                tx.from(),
+                                to,
+                                Addresses.NATIVE,
+                                tx.value(),
+                                null,
+                                null,
+                                "")
+                        .build());
+            }
+            permitCall(ctx, tx, tx.from(), tx.to(), tx.input(), "");
+            Frame root = traces.get(tx.hash());
+            if (root != null && !root.failed()) {
+                frames(ctx, tx, root.calls(), "");
+            }
+            for (Log l : receipt.logs()) {
+                decodeLog(ctx, tx, l);
+            }
         }
-      } else if (sig.equals(APPROVAL) && n == 3 && Hex.words(l.data()) >= 1) {
-        BigInteger amount = Hex.wordNumber(l.data(), 0);
-        ctx.approvals.add(approval(ctx, tx, ApprovalKind.ERC20_APPROVAL, Hex.addressFromWord(l.topics().get(1)),
-            Hex.addressFromWord(l.topics().get(2)), l.address(), amount, amount.signum() > 0, l.logIndex(), idx).build());
-      } else if (sig.equals(APPROVAL) && n == 4) {
-        // ERC-721 approve(spender, tokenId): the spender may move that one token
-        String spender = Hex.addressFromWord(l.topics().get(2));
-        ctx.approvals.add(approval(ctx, tx, ApprovalKind.OTHER, Hex.addressFromWord(l.topics().get(1)), spender, l.address(),
-            null, !spender.equals(ZERO), l.logIndex(), idx).build());
-      } else if (sig.equals(APPROVAL_FOR_ALL) && n == 3 && Hex.words(l.data()) >= 1) {
-        ctx.approvals.add(approval(ctx, tx, ApprovalKind.APPROVAL_FOR_ALL, Hex.addressFromWord(l.topics().get(1)),
-            Hex.addressFromWord(l.topics().get(2)), l.address(), null, Hex.wordNumber(l.data(), 0).signum() != 0, l.logIndex(), idx).build());
-      } else if ((sig.equals(PERMIT2_APPROVAL) || sig.equals(PERMIT2_PERMIT)) && n == 4 && Hex.words(l.data()) >= 1) {
-        BigInteger amount = Hex.wordNumber(l.data(), 0);
-        ctx.approvals.add(approval(ctx, tx, sig.equals(PERMIT2_APPROVAL) ? ApprovalKind.PERMIT2_APPROVAL : ApprovalKind.PERMIT2_PERMIT,
-            Hex.addressFromWord(l.topics().get(1)), Hex.addressFromWord(l.topics().get(3)), Hex.addressFromWord(l.topics().get(2)),
-            amount, amount.signum() > 0, l.logIndex(), idx).build());
-      }
-    } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
-      // a contract may emit a log with a well-known topic and malformed data: it is not a token event
-      log.debug("event=malformed_log tx={} log_index={} reason=\"{}\"", tx.hash(), l.logIndex(), e.getMessage());
+        return new BlockEvents(head, ctx.transfers, ctx.approvals, ctx.delegations, List.of());
     }
-  }
 
-  /** The dynamic uint256[] whose offset is in word {@code headIndex}. */
-  private static List<BigInteger> array(String data, int headIndex) {
-    int at = Hex.wordNumber(data, headIndex).divide(BigInteger.valueOf(32)).intValueExact();
-    int length = Hex.wordNumber(data, at).intValueExact();
-    List<BigInteger> out = new ArrayList<>(length);
-    for (int i = 0; i < length; i++) {
-      out.add(Hex.wordNumber(data, at + 1 + i));
-    }
-    return out;
-  }
+    private final class Ctx {
+        final Block block;
+        final Instant time;
+        final List<TransferEvent> transfers = new ArrayList<>();
+        final List<ApprovalEvent> approvals = new ArrayList<>();
+        final List<DelegationEvent> delegations = new ArrayList<>();
 
-  /** An EIP-2612 permit submitted by someone other than the owner: the spender can now move funds. */
-  private void permitCall(Ctx ctx, Transaction tx, String caller, @Nullable String token, String input, String traceAddress) {
-    if (token == null || !input.startsWith(PERMIT_SELECTOR)) {
-      return;
-    }
-    String args = input.substring(PERMIT_SELECTOR.length());
-    if (Hex.words(args) < 7) {
-      return;
-    }
-    String owner = Hex.addressFromWord(Hex.word(args, 0));
-    if (owner.equals(caller)) {
-      return;
-    }
-    BigInteger amount = Hex.wordNumber(args, 2);
-    ctx.approvals.add(approval(ctx, tx, ApprovalKind.EIP2612_PERMIT, owner, Hex.addressFromWord(Hex.word(args, 1)), token,
-        amount, amount.signum() > 0, null, traceAddress.isEmpty() ? "permit" : "permit:" + traceAddress).build());
-  }
+        Ctx(Block block, Instant time) {
+            this.block = block;
+            this.time = time;
+        }
 
-  private void delegations(Ctx ctx, Transaction tx) {
-    List<Authorization> auths = tx.authorizations();
-    for (int i = 0; i < auths.size(); i++) {
-      Authorization a = auths.get(i);
-      if (a.chainId().signum() != 0 && !a.chainId().equals(BigInteger.valueOf(chainId))) {
-        continue; // signed for another chain: the protocol skips it
-      }
-      String authority;
-      try {
-        authority = Hex.lower(Sign.recoverAuthorizationSigner(new AuthorizationTuple(a.chainId(), a.address(), a.nonce(), a.yParity(), a.r(), a.s())));
-      } catch (java.security.SignatureException | RuntimeException e) {
-        log.debug("event=unrecoverable_authorization tx={} index={} reason=\"{}\"", tx.hash(), i, e.getMessage());
-        continue;
-      }
-      ctx.delegations.add(DelegationEvent.newBuilder().setChainId(chainId).setAuthority(authority).setDelegate(a.address())
-          .setAuthorizationNonce(a.nonce().longValueExact()).setEventId(ctx.id(tx.hash(), "auth:" + i)).setTxHash(tx.hash())
-          .setTxFrom(tx.from()).setBlockNumber(ctx.block.number()).setBlockHash(ctx.block.hash()).setBlockTime(ctx.time)
-          .setRemoved(false).build());
+        String id(String txHash, String suffix) {
+            return chainId + ":" + block.hash() + ":" + txHash + ":" + suffix;
+        }
     }
-  }
+
+    private void frames(Ctx ctx, Transaction tx, List<Frame> frames, String parent) {
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            String address = parent.isEmpty() ? Integer.toString(i) : parent + "." + i;
+            if (f.failed()) {
+                continue; // a reverted frame and everything under it moved nothing
+            }
+            boolean movesValue = switch (f.type()) {
+                case "CALL", "CREATE", "CREATE2", "SELFDESTRUCT" -> true;
+                default -> false; // DELEGATECALL and CALLCODE echo the caller's value; STATICCALL carries none
+            };
+            if (movesValue && f.value().signum() > 0 && f.to() != null) {
+                ctx.transfers.add(transfer(
+                                ctx,
+                                tx,
+                                TransferKind.INTERNAL,
+                                f.from(),
+                                f.to(),
+                                Addresses.NATIVE,
+                                f.value(),
+                                null,
+                                null,
+                                "call:" + address)
+                        .setTraceAddress(address)
+                        .build());
+            }
+            permitCall(ctx, tx, f.from(), f.to(), f.input(), address);
+            frames(ctx, tx, f.calls(), address);
+        }
+    }
+
+    private TransferEvent.Builder transfer(
+            Ctx ctx,
+            Transaction tx,
+            TransferKind kind,
+            String from,
+            String to,
+            String asset,
+            BigInteger amount,
+            @Nullable BigInteger tokenId,
+            @Nullable Integer logIndex,
+            String idSuffix) {
+        return TransferEvent.newBuilder()
+                .setChainId(chainId)
+                .setFrom(from)
+                .setTo(to)
+                .setKind(kind)
+                .setAsset(asset)
+                .setAmount(new BigDecimal(amount))
+                .setTokenId(tokenId == null ? null : new BigDecimal(tokenId))
+                .setEventId(ctx.id(tx.hash(), idSuffix.isEmpty() ? "call" : idSuffix))
+                .setTxHash(tx.hash())
+                .setBlockNumber(ctx.block.number())
+                .setBlockHash(ctx.block.hash())
+                .setBlockTime(ctx.time)
+                .setLogIndex(logIndex)
+                .setTraceAddress(null)
+                .setRemoved(false)
+                .setTxFrom(tx.from())
+                .setDecimals(asset.equals(Addresses.NATIVE) ? NATIVE_DECIMALS : null);
+    }
+
+    private ApprovalEvent.Builder approval(
+            Ctx ctx,
+            Transaction tx,
+            ApprovalKind kind,
+            String owner,
+            String spender,
+            String token,
+            @Nullable BigInteger amount,
+            boolean approved,
+            @Nullable Integer logIndex,
+            String idSuffix) {
+        return ApprovalEvent.newBuilder()
+                .setChainId(chainId)
+                .setOwner(owner)
+                .setSpender(spender)
+                .setKind(kind)
+                .setToken(token)
+                .setAmount(amount == null ? null : new BigDecimal(amount))
+                .setApproved(approved)
+                .setEventId(ctx.id(tx.hash(), idSuffix))
+                .setTxHash(tx.hash())
+                .setTxFrom(tx.from())
+                .setBlockNumber(ctx.block.number())
+                .setBlockHash(ctx.block.hash())
+                .setBlockTime(ctx.time)
+                .setLogIndex(logIndex)
+                .setRemoved(false);
+    }
+
+    private void decodeLog(Ctx ctx, Transaction tx, Log l) {
+        if (l.topics().isEmpty()) {
+            return;
+        }
+        String sig = l.topics().get(0);
+        int n = l.topics().size();
+        String idx = Integer.toString(l.logIndex());
+        try {
+            if (sig.equals(TRANSFER) && n == 3 && Hex.words(l.data()) >= 1) {
+                ctx.transfers.add(transfer(
+                                ctx,
+                                tx,
+                                TransferKind.ERC20,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                Hex.addressFromWord(l.topics().get(2)),
+                                l.address(),
+                                Hex.wordNumber(l.data(), 0),
+                                null,
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if (sig.equals(TRANSFER) && n == 4) {
+                ctx.transfers.add(transfer(
+                                ctx,
+                                tx,
+                                TransferKind.ERC721,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                Hex.addressFromWord(l.topics().get(2)),
+                                l.address(),
+                                BigInteger.ONE,
+                                Hex.big(l.topics().get(3)),
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if (sig.equals(TRANSFER_SINGLE) && n == 4) {
+                ctx.transfers.add(transfer(
+                                ctx,
+                                tx,
+                                TransferKind.ERC1155,
+                                Hex.addressFromWord(l.topics().get(2)),
+                                Hex.addressFromWord(l.topics().get(3)),
+                                l.address(),
+                                Hex.wordNumber(l.data(), 1),
+                                Hex.wordNumber(l.data(), 0),
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if (sig.equals(TRANSFER_BATCH) && n == 4) {
+                List<BigInteger> ids = array(l.data(), 0);
+                List<BigInteger> values = array(l.data(), 1);
+                for (int i = 0; i < Math.min(ids.size(), values.size()); i++) {
+                    ctx.transfers.add(transfer(
+                                    ctx,
+                                    tx,
+                                    TransferKind.ERC1155,
+                                    Hex.addressFromWord(l.topics().get(2)),
+                                    Hex.addressFromWord(l.topics().get(3)),
+                                    l.address(),
+                                    values.get(i),
+                                    ids.get(i),
+                                    l.logIndex(),
+                                    idx + ":" + i)
+                            .build());
+                }
+            } else if (sig.equals(APPROVAL) && n == 3 && Hex.words(l.data()) >= 1) {
+                BigInteger amount = Hex.wordNumber(l.data(), 0);
+                ctx.approvals.add(approval(
+                                ctx,
+                                tx,
+                                ApprovalKind.ERC20_APPROVAL,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                Hex.addressFromWord(l.topics().get(2)),
+                                l.address(),
+                                amount,
+                                amount.signum() > 0,
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if (sig.equals(APPROVAL) && n == 4) {
+                // ERC-721 approve(spender, tokenId): the spender may move that one token
+                String spender = Hex.addressFromWord(l.topics().get(2));
+                ctx.approvals.add(approval(
+                                ctx,
+                                tx,
+                                ApprovalKind.OTHER,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                spender,
+                                l.address(),
+                                null,
+                                !spender.equals(ZERO),
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if (sig.equals(APPROVAL_FOR_ALL) && n == 3 && Hex.words(l.data()) >= 1) {
+                ctx.approvals.add(approval(
+                                ctx,
+                                tx,
+                                ApprovalKind.APPROVAL_FOR_ALL,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                Hex.addressFromWord(l.topics().get(2)),
+                                l.address(),
+                                null,
+                                Hex.wordNumber(l.data(), 0).signum() != 0,
+                                l.logIndex(),
+                                idx)
+                        .build());
+            } else if ((sig.equals(PERMIT2_APPROVAL) || sig.equals(PERMIT2_PERMIT))
+                    && n == 4
+                    && Hex.words(l.data()) >= 1) {
+                BigInteger amount = Hex.wordNumber(l.data(), 0);
+                ctx.approvals.add(approval(
+                                ctx,
+                                tx,
+                                sig.equals(PERMIT2_APPROVAL)
+                                        ? ApprovalKind.PERMIT2_APPROVAL
+                                        : ApprovalKind.PERMIT2_PERMIT,
+                                Hex.addressFromWord(l.topics().get(1)),
+                                Hex.addressFromWord(l.topics().get(3)),
+                                Hex.addressFromWord(l.topics().get(2)),
+                                amount,
+                                amount.signum() > 0,
+                                l.logIndex(),
+                                idx)
+                        .build());
+            }
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+            // a contract may emit a log with a well-known topic and malformed data: it is not a token event
+            log.debug("event=malformed_log tx={} log_index={} reason=\"{}\"", tx.hash(), l.logIndex(), e.getMessage());
+        }
+    }
+
+    /** The dynamic uint256[] whose offset is in word {@code headIndex}. */
+    private static List<BigInteger> array(String data, int headIndex) {
+        int at = Hex.wordNumber(data, headIndex).divide(BigInteger.valueOf(32)).intValueExact();
+        int length = Hex.wordNumber(data, at).intValueExact();
+        List<BigInteger> out = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            out.add(Hex.wordNumber(data, at + 1 + i));
+        }
+        return out;
+    }
+
+    /** An EIP-2612 permit submitted by someone other than the owner: the spender can now move funds. */
+    private void permitCall(
+            Ctx ctx, Transaction tx, String caller, @Nullable String token, String input, String traceAddress) {
+        if (token == null || !input.startsWith(PERMIT_SELECTOR)) {
+            return;
+        }
+        String args = input.substring(PERMIT_SELECTOR.length());
+        if (Hex.words(args) < 7) {
+            return;
+        }
+        String owner = Hex.addressFromWord(Hex.word(args, 0));
+        if (owner.equals(caller)) {
+            return;
+        }
+        BigInteger amount = Hex.wordNumber(args, 2);
+        ctx.approvals.add(approval(
+                        ctx,
+                        tx,
+                        ApprovalKind.EIP2612_PERMIT,
+                        owner,
+                        Hex.addressFromWord(Hex.word(args, 1)),
+                        token,
+                        amount,
+                        amount.signum() > 0,
+                        null,
+                        traceAddress.isEmpty() ? "permit" : "permit:" + traceAddress)
+                .build());
+    }
+
+    private void delegations(Ctx ctx, Transaction tx) {
+        List<Authorization> auths = tx.authorizations();
+        for (int i = 0; i < auths.size(); i++) {
+            Authorization a = auths.get(i);
+            if (a.chainId().signum() != 0 && !a.chainId().equals(BigInteger.valueOf(chainId))) {
+                continue; // signed for another chain: the protocol skips it
+            }
+            String authority;
+            try {
+                authority = Hex.lower(Sign.recoverAuthorizationSigner(
+                        new AuthorizationTuple(a.chainId(), a.address(), a.nonce(), a.yParity(), a.r(), a.s())));
+            } catch (java.security.SignatureException | RuntimeException e) {
+                log.debug(
+                        "event=unrecoverable_authorization tx={} index={} reason=\"{}\"", tx.hash(), i, e.getMessage());
+                continue;
+            }
+            ctx.delegations.add(DelegationEvent.newBuilder()
+                    .setChainId(chainId)
+                    .setAuthority(authority)
+                    .setDelegate(a.address())
+                    .setAuthorizationNonce(a.nonce().longValueExact())
+                    .setEventId(ctx.id(tx.hash(), "auth:" + i))
+                    .setTxHash(tx.hash())
+                    .setTxFrom(tx.from())
+                    .setBlockNumber(ctx.block.number())
+                    .setBlockHash(ctx.block.hash())
+                    .setBlockTime(ctx.time)
+                    .setRemoved(false)
+                    .build());
+        }
+    }
 }

@@ -15,84 +15,112 @@ import java.util.stream.LongStream;
  * outcome, kind, type): never a URL, address or hash.
  */
 public final class IngestMetrics {
-  /** Histogram buckets of the RPC latency: a few per decade, from a local node to a slow remote one. */
-  private static final Duration[] RPC_BUCKETS = LongStream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000)
-      .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+    /** Histogram buckets of the RPC latency: a few per decade, from a local node to a slow remote one. */
+    private static final Duration[] RPC_BUCKETS = LongStream.of(
+                    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000)
+            .mapToObj(Duration::ofMillis)
+            .toArray(Duration[]::new);
 
-  private final MeterRegistry registry;
-  private final String chain;
-  private final AtomicLong headLagBlocks = new AtomicLong();
-  private final AtomicLong lastBlockTimestamp = new AtomicLong();
-  private final Counter blocks;
-  private final Counter reorgs;
-  private final Counter deepReorgs;
-  private final DistributionSummary reorgDepth;
+    private final MeterRegistry registry;
+    private final String chain;
+    private final AtomicLong headLagBlocks = new AtomicLong();
+    private final AtomicLong lastBlockTimestamp = new AtomicLong();
+    private final Counter blocks;
+    private final Counter reorgs;
+    private final Counter deepReorgs;
+    private final DistributionSummary reorgDepth;
 
-  public IngestMetrics(MeterRegistry registry, long chainId) {
-    this.registry = registry;
-    this.chain = Long.toString(chainId);
-    Gauge.builder("drainwatch.ingest.head.lag.blocks", headLagBlocks, AtomicLong::get)
-        .description("Blocks between the node's head and the last block written").tag("chain", chain).register(registry);
-    // computed at scrape time, so a stuck ingestor shows a growing lag
-    Gauge.builder("drainwatch.ingest.head.lag.seconds", lastBlockTimestamp,
-            t -> t.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - t.get()))
-        .description("Wall-clock time since the last written block was mined").tag("chain", chain).register(registry);
-    Gauge.builder("drainwatch.ingest.last.block.timestamp.seconds", lastBlockTimestamp, AtomicLong::get)
-        .description("Timestamp of the last block written").tag("chain", chain).register(registry);
-    blocks = Counter.builder("drainwatch.ingest.blocks").description("Blocks written").tag("chain", chain).register(registry);
-    reorgs = Counter.builder("drainwatch.ingest.reorgs").description("Chain reorganisations handled").tag("chain", chain).register(registry);
-    deepReorgs = Counter.builder("drainwatch.ingest.deep.reorgs")
-        .description("Reorganisations deeper than the window or below finality").tag("chain", chain).register(registry);
-    reorgDepth = DistributionSummary.builder("drainwatch.ingest.reorg.depth").baseUnit("blocks")
-        .description("Blocks orphaned per reorganisation").tag("chain", chain).register(registry);
-    for (String type : new String[] {"transfer", "approval", "delegation", "balance", "head"}) {
-      events(type);
+    public IngestMetrics(MeterRegistry registry, long chainId) {
+        this.registry = registry;
+        this.chain = Long.toString(chainId);
+        Gauge.builder("drainwatch.ingest.head.lag.blocks", headLagBlocks, AtomicLong::get)
+                .description("Blocks between the node's head and the last block written")
+                .tag("chain", chain)
+                .register(registry);
+        // computed at scrape time, so a stuck ingestor shows a growing lag
+        Gauge.builder(
+                        "drainwatch.ingest.head.lag.seconds",
+                        lastBlockTimestamp,
+                        t -> t.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - t.get()))
+                .description("Wall-clock time since the last written block was mined")
+                .tag("chain", chain)
+                .register(registry);
+        Gauge.builder("drainwatch.ingest.last.block.timestamp.seconds", lastBlockTimestamp, AtomicLong::get)
+                .description("Timestamp of the last block written")
+                .tag("chain", chain)
+                .register(registry);
+        blocks = Counter.builder("drainwatch.ingest.blocks")
+                .description("Blocks written")
+                .tag("chain", chain)
+                .register(registry);
+        reorgs = Counter.builder("drainwatch.ingest.reorgs")
+                .description("Chain reorganisations handled")
+                .tag("chain", chain)
+                .register(registry);
+        deepReorgs = Counter.builder("drainwatch.ingest.deep.reorgs")
+                .description("Reorganisations deeper than the window or below finality")
+                .tag("chain", chain)
+                .register(registry);
+        reorgDepth = DistributionSummary.builder("drainwatch.ingest.reorg.depth")
+                .baseUnit("blocks")
+                .description("Blocks orphaned per reorganisation")
+                .tag("chain", chain)
+                .register(registry);
+        for (String type : new String[] {"transfer", "approval", "delegation", "balance", "head"}) {
+            events(type);
+        }
     }
-  }
 
-  /** Meters that go nowhere, for tools and tests that do not serve metrics. */
-  public static IngestMetrics discarding(long chainId) {
-    return new IngestMetrics(new SimpleMeterRegistry(), chainId);
-  }
-
-  void rpc(String method, String outcome, long nanos) {
-    Timer.builder("drainwatch.rpc.request").description("JSON-RPC request latency (a batch counts once)")
-        .tags("chain", chain, "method", method, "outcome", outcome)
-        .serviceLevelObjectives(RPC_BUCKETS)
-        .register(registry).record(Duration.ofNanos(nanos));
-  }
-
-  void rpcError(RpcErrorKind kind) {
-    Counter.builder("drainwatch.rpc.errors").description("Failed JSON-RPC attempts")
-        .tags("chain", chain, "kind", kind.label()).register(registry).increment();
-  }
-
-  Counter events(String type) {
-    return Counter.builder("drainwatch.ingest.events").description("Events written, by type")
-        .tags("chain", chain, "type", type).register(registry);
-  }
-
-  void block(long number, long timestampSeconds, long tipNumber) {
-    blocks.increment();
-    lastBlockTimestamp.set(timestampSeconds);
-    headLagBlocks.set(Math.max(0, tipNumber - number));
-  }
-
-  /** The node's head as last seen, against the last block written. */
-  void tip(long tipNumber, long writtenNumber) {
-    headLagBlocks.set(Math.max(0, tipNumber - writtenNumber));
-  }
-
-  void reorg(int depth, boolean deep) {
-    reorgs.increment();
-    reorgDepth.record(depth);
-    if (deep) {
-      deepReorgs.increment();
+    /** Meters that go nowhere, for tools and tests that do not serve metrics. */
+    public static IngestMetrics discarding(long chainId) {
+        return new IngestMetrics(new SimpleMeterRegistry(), chainId);
     }
-  }
 
-  /** The registry, for tests that read a meter. */
-  public MeterRegistry registry() {
-    return registry;
-  }
+    void rpc(String method, String outcome, long nanos) {
+        Timer.builder("drainwatch.rpc.request")
+                .description("JSON-RPC request latency (a batch counts once)")
+                .tags("chain", chain, "method", method, "outcome", outcome)
+                .serviceLevelObjectives(RPC_BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    void rpcError(RpcErrorKind kind) {
+        Counter.builder("drainwatch.rpc.errors")
+                .description("Failed JSON-RPC attempts")
+                .tags("chain", chain, "kind", kind.label())
+                .register(registry)
+                .increment();
+    }
+
+    Counter events(String type) {
+        return Counter.builder("drainwatch.ingest.events")
+                .description("Events written, by type")
+                .tags("chain", chain, "type", type)
+                .register(registry);
+    }
+
+    void block(long number, long timestampSeconds, long tipNumber) {
+        blocks.increment();
+        lastBlockTimestamp.set(timestampSeconds);
+        headLagBlocks.set(Math.max(0, tipNumber - number));
+    }
+
+    /** The node's head as last seen, against the last block written. */
+    void tip(long tipNumber, long writtenNumber) {
+        headLagBlocks.set(Math.max(0, tipNumber - writtenNumber));
+    }
+
+    void reorg(int depth, boolean deep) {
+        reorgs.increment();
+        reorgDepth.record(depth);
+        if (deep) {
+            deepReorgs.increment();
+        }
+    }
+
+    /** The registry, for tests that read a meter. */
+    public MeterRegistry registry() {
+        return registry;
+    }
 }

@@ -13,13 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,358 +30,415 @@ import org.slf4j.LoggerFactory;
  * decodes and enriches them, and writes retractions, events and progress in one Kafka transaction.
  */
 public final class Ingestor implements Runnable, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+    private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
 
-  private final IngestConfig config;
-  private final BlockFetcher fetcher;
-  private final BlockDecoder decoder;
-  private final Enricher enricher;
-  private final HeadTracker heads;
-  private final WatchedWallets wallets;
-  private final ChainWriter writer;
-  private final IngestMetrics metrics;
-  private volatile boolean running = true;
-  private volatile boolean ready;
-  private volatile Thread runner;
-  private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "ingest-prefetch");
-    t.setDaemon(true);
-    return t;
-  });
-  private @Nullable CompletableFuture<List<Prepared>> prefetch;
-  private volatile @Nullable Long lastFinalized;
-  private long prefetchFrom = -1;
-  private ReorgWindow window;
-  private long startNumber = -1;
-  private long tipNumber;
+    private final IngestConfig config;
+    private final BlockFetcher fetcher;
+    private final BlockDecoder decoder;
+    private final Enricher enricher;
+    private final HeadTracker heads;
+    private final WatchedWallets wallets;
+    private final ChainWriter writer;
+    private final IngestMetrics metrics;
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private volatile Thread runner;
+    private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ingest-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+    private @Nullable CompletableFuture<List<Prepared>> prefetch;
+    private volatile @Nullable Long lastFinalized;
+    private long prefetchFrom = -1;
+    private ReorgWindow window;
+    private long startNumber = -1;
+    private long tipNumber;
 
-  public Ingestor(IngestConfig config, IngestMetrics metrics) {
-    this.config = config;
-    this.metrics = metrics;
-    JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
-    this.fetcher = new BlockFetcher(rpc, config.traceMode());
-    this.decoder = new BlockDecoder(config.chainId());
-    this.enricher = new Enricher(rpc, config.chainId());
-    this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
-    this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
-    this.writer = new ChainWriter(config.kafka(), config.topics(), config.progressTopic(), config.chainId(), metrics);
-    this.window = ReorgWindow.empty(config.reorgWindow());
-  }
+    public Ingestor(IngestConfig config, IngestMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
+        this.fetcher = new BlockFetcher(rpc, config.traceMode());
+        this.decoder = new BlockDecoder(config.chainId());
+        this.enricher = new Enricher(rpc, config.chainId());
+        this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
+        this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
+        this.writer =
+                new ChainWriter(config.kafka(), config.topics(), config.progressTopic(), config.chainId(), metrics);
+        this.window = ReorgWindow.empty(config.reorgWindow());
+    }
 
-  /** Whether the loop is past start-up and writing. */
-  public boolean ready() {
-    return ready;
-  }
+    /** Whether the loop is past start-up and writing. */
+    public boolean ready() {
+        return ready;
+    }
 
-  @Override
-  public void run() {
-    runner = Thread.currentThread();
-    try {
-      start();
-      ready = true;
-      long failures = 0;
-      while (running) {
+    @Override
+    public void run() {
+        runner = Thread.currentThread();
         try {
-          if (!step()) {
-            heads.await();
-          }
-          failures = 0;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-          log.error("event=ingest_fenced chain={} reason=\"{}\"", config.chainId(), e.getMessage());
-          throw e;
-        } catch (RpcException | KafkaException | IllegalStateException e) {
-          if (!running) {
-            break;
-          }
-          failures++;
-          long backoff = Math.min(10_000, 200L << Math.min(failures, 6)) + ThreadLocalRandom.current().nextLong(100);
-          log.warn("event=ingest_step_failed chain={} failures={} backoff_ms={} reason=\"{}\"", config.chainId(), failures, backoff,
-              e.getMessage());
-          Thread.sleep(backoff);
+            start();
+            ready = true;
+            long failures = 0;
+            while (running) {
+                try {
+                    if (!step()) {
+                        heads.await();
+                    }
+                    failures = 0;
+                } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+                    log.error("event=ingest_fenced chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+                    throw e;
+                } catch (RpcException | KafkaException | IllegalStateException e) {
+                    if (!running) {
+                        break;
+                    }
+                    failures++;
+                    long backoff = Math.min(10_000, 200L << Math.min(failures, 6))
+                            + ThreadLocalRandom.current().nextLong(100);
+                    log.warn(
+                            "event=ingest_step_failed chain={} failures={} backoff_ms={} reason=\"{}\"",
+                            config.chainId(),
+                            failures,
+                            backoff,
+                            e.getMessage());
+                    Thread.sleep(backoff);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ready = false;
+            boolean interrupted =
+                    Thread.interrupted(); // close() interrupts a waiting loop; let the clients close cleanly
+            prefetcher.shutdownNow();
+            heads.close();
+            try {
+                wallets.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writer.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      ready = false;
-      boolean interrupted = Thread.interrupted(); // close() interrupts a waiting loop; let the clients close cleanly
-      prefetcher.shutdownNow();
-      heads.close();
-      try {
-        wallets.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      writer.close();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
-  }
 
-  private void start() throws InterruptedException {
-    ProgressStore.ensureTopic(config.kafka(), config.progressTopic());
-    writer.init(); // fences a previous ingestor and aborts its open transaction before progress is read
-    Optional<Progress> progress = ProgressStore.load(config.kafka(), config.progressTopic(), config.chainId());
-    if (progress.isPresent()) {
-      window = ReorgWindow.of(config.reorgWindow(), progress.get().window());
-      ReorgWindow.Entry head = window.head();
-      log.info("event=ingest_resume chain={} number={} hash={} window={}", config.chainId(), head.number(), head.hash(), window.entries().size());
-      if (config.fromBlock() != null) {
-        log.info("event=from_block_ignored chain={} reason=progress_stored", config.chainId());
-      }
-      verifyStoredHead(head);
-    } else {
-      startNumber = config.fromBlock() != null ? config.fromBlock() : retrying(() -> fetcher.latest().number());
-      log.info("event=ingest_start chain={} from_block={}", config.chainId(), startNumber);
-    }
-    wallets.start(Duration.ofSeconds(30));
-    heads.start();
-  }
-
-  /**
-   * Says at start whether the stored head is still canonical. Nothing depends on it: the first step
-   * links to the window by parent hash and retracts whatever the node abandoned while we were down.
-   */
-  private void verifyStoredHead(ReorgWindow.Entry head) {
-    try {
-      List<Block> canonical = fetcher.byNumbers(head.number(), head.number());
-      String now = canonical.isEmpty() ? "none" : canonical.get(0).hash();
-      if (!now.equals(head.hash())) {
-        log.warn("event=stored_head_reorganised chain={} number={} stored={} canonical={}", config.chainId(), head.number(), head.hash(), now);
-      }
-    } catch (RpcException e) {
-      log.warn("event=stored_head_unverified chain={} reason=\"{}\"", config.chainId(), e.getMessage());
-    }
-  }
-
-  private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
-    while (true) {
-      try {
-        return call.get();
-      } catch (RpcException e) {
-        log.warn("event=rpc_unavailable chain={} reason=\"{}\"", config.chainId(), e.getMessage());
-        Thread.sleep(1000);
-      }
-    }
-  }
-
-  /** One step; false when there was nothing to do. */
-  boolean step() {
-    Head tip = heads.take().orElseGet(fetcher::latest);
-    tipNumber = tip.number();
-    if (!window.isEmpty()) {
-      metrics.tip(tipNumber, window.head().number());
-      reportProgress();
-    }
-    if (window.contains(tip.hash())) {
-      return false;
-    }
-    long next = window.isEmpty() ? startNumber : window.head().number() + 1;
-    if (window.isEmpty() && tip.number() < startNumber) {
-      return false;
-    }
-    List<Block> candidates;
-    Map<String, BlockEvents> prepared = Map.of();
-    if (tip.number() > next) {
-      List<Prepared> range = prefetched(next).orElseGet(() -> fetchRange(next, Math.min(tip.number(), next + config.batchBlocks() - 1)));
-      candidates = range.stream().map(Prepared::block).toList();
-      prepared = range.stream().collect(Collectors.toMap(p -> p.block().hash(), Prepared::events));
-      long after = next + range.size();
-      if (!range.isEmpty() && tip.number() >= after) {
-        // catching up: read the next range while this one is decoded and written
-        prefetchFrom = after;
-        long to = Math.min(tip.number(), after + config.batchBlocks() - 1);
-        prefetch = CompletableFuture.supplyAsync(() -> fetchRange(after, to), prefetcher);
-      }
-    } else {
-      candidates = fetcher.byHash(tip.hash()).map(List::of).orElse(List.of());
-    }
-    if (candidates.isEmpty()) {
-      return false;
-    }
-    apply(link(candidates), prepared);
-    return true;
-  }
-
-  /** A block read and decoded ahead of linking (decoding is pure, so it can run while the previous range is written). */
-  private record Prepared(Block block, BlockEvents events) {}
-
-  private List<Prepared> fetchRange(long from, long to) {
-    Long finalized = lastFinalized;
-    return fetcher.details(fetcher.byNumbers(from, to)).stream()
-        .map(f -> new Prepared(f.block(), decoder.decode(f.block(), f.receipts(), f.traces(), finalized))).toList();
-  }
-
-  /** The range read ahead, if it starts at {@code next}; a failed read ahead is reported like a direct one. */
-  private Optional<List<Prepared>> prefetched(long next) {
-    CompletableFuture<List<Prepared>> pending = prefetch;
-    prefetch = null;
-    if (pending == null || prefetchFrom != next) {
-      if (pending != null) {
-        pending.cancel(false);
-      }
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(pending.join());
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
-  record Plan(long ancestor, List<ReorgWindow.Entry> orphaned, List<Block> branch, boolean deep) {}
-
-  Plan link(List<Block> candidates) {
-    Block first = candidates.get(0);
-    if (window.isEmpty()) {
-      return new Plan(Long.MIN_VALUE, List.of(), contiguous(candidates), false);
-    }
-    if (first.parentHash().equals(window.head().hash())) {
-      return new Plan(window.head().number(), List.of(), contiguous(candidates), false);
-    }
-    // the parent is not our head: walk back by hash until the branch meets the window
-    Deque<Block> prefix = new ArrayDeque<>();
-    Block cursor = first;
-    while (true) {
-      Optional<ReorgWindow.Entry> ancestor = window.byHash(cursor.parentHash());
-      if (ancestor.isPresent()) {
-        List<Block> branch = new ArrayList<>(prefix);
-        branch.addAll(contiguous(candidates));
-        return new Plan(ancestor.get().number(), window.above(ancestor.get().number()), branch, false);
-      }
-      if (cursor.number() <= window.oldest().number()) {
-        List<Block> branch = new ArrayList<>(prefix);
-        branch.addAll(contiguous(candidates));
-        return new Plan(Long.MIN_VALUE, window.above(Long.MIN_VALUE), branch, true);
-      }
-      String parent = cursor.parentHash();
-      cursor = fetcher.byHash(parent).orElseThrow(() -> new RpcException(RpcErrorKind.IO, "node lost block " + parent + " while walking back"));
-      prefix.addFirst(cursor);
-    }
-  }
-
-  /** The leading run of {@code blocks} that links by parent hash (a reorg during a batch read cuts it). */
-  private static List<Block> contiguous(List<Block> blocks) {
-    List<Block> out = new ArrayList<>();
-    for (Block b : blocks) {
-      if (!out.isEmpty() && !b.parentHash().equals(out.get(out.size() - 1).hash())) {
-        break;
-      }
-      out.add(b);
-    }
-    return out;
-  }
-
-  private void apply(Plan plan, Map<String, BlockEvents> prepared) {
-    Long finalized = finalizedNumber();
-    lastFinalized = finalized;
-    if (!plan.orphaned().isEmpty()) {
-      int depth = plan.orphaned().size();
-      boolean belowFinality = finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
-      boolean deep = plan.deep() || belowFinality;
-      metrics.reorg(depth, deep);
-      if (deep) {
-        log.error("event=deep_reorg severity=critical chain={} depth={} window={} finalized={} ancestor={} reason={}",
-            config.chainId(), depth, window.entries().size(), finalized, plan.deep() ? "unknown" : plan.ancestor(),
-            plan.deep() ? "beyond_window" : "below_finality");
-      } else {
-        log.warn("event=reorg chain={} depth={} ancestor={} old_head={} new_head={}", config.chainId(), depth, plan.ancestor(),
-            window.head().hash(), plan.branch().isEmpty() ? "" : plan.branch().get(plan.branch().size() - 1).hash());
-      }
-    }
-    List<BlockEvents> retractions = retractions(plan.orphaned(), finalized);
-    List<BlockEvents> decoded = new ArrayList<>();
-    if (plan.branch().stream().allMatch(b -> prepared.containsKey(b.hash()))) {
-      plan.branch().forEach(b -> decoded.add(prepared.get(b.hash())));
-    } else {
-      for (FetchedBlock f : fetcher.details(plan.branch())) {
-        decoded.add(decoder.decode(f.block(), f.receipts(), f.traces(), finalized));
-      }
-    }
-    List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
-    List<ReorgWindow.Entry> added = new ArrayList<>();
-    long now = System.currentTimeMillis();
-    for (BlockEvents b : blocks) {
-      added.add(new ReorgWindow.Entry(b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
-    }
-    long keep = plan.deep() ? Long.MIN_VALUE : (plan.orphaned().isEmpty() && !window.isEmpty() ? window.head().number() : plan.ancestor());
-    ReorgWindow next = window.rebase(keep, added);
-    if (next.isEmpty()) {
-      return;
-    }
-    writer.write(retractions, blocks, Progress.of(config.chainId(), next));
-    window = next;
-    for (BlockEvents b : blocks) {
-      metrics.block(b.head().getNumber(), b.head().getTime().getEpochSecond(), tipNumber);
-    }
-    if (log.isDebugEnabled()) {
-      log.debug("event=blocks_written chain={} head={} blocks={} retracted={}", config.chainId(), window.head().number(), blocks.size(), retractions.size());
-    }
-  }
-
-  /**
-   * The retractions of the orphaned blocks, newest first: what was written for them, from memory; after
-   * a restart, read back from the chain topics (the node usually forgets orphaned blocks), else
-   * decoded again from the node.
-   */
-  private List<BlockEvents> retractions(List<ReorgWindow.Entry> orphaned, @Nullable Long finalized) {
-    List<ReorgWindow.Entry> restored = orphaned.stream().filter(e -> e.events() == null).toList();
-    Map<String, BlockEvents> written = restored.isEmpty() ? Map.of()
-        : WrittenEvents.read(config.kafka(), config.topics(), config.chainId(), restored);
-    List<BlockEvents> out = new ArrayList<>();
-    for (ReorgWindow.Entry orphan : orphaned) {
-      BlockEvents events = orphan.events() != null ? orphan.events() : written.get(orphan.hash());
-      if (events == null) {
-        Optional<Block> block = fetcher.byHash(orphan.hash());
-        if (block.isEmpty()) {
-          log.error("event=orphan_not_retractable severity=critical chain={} number={} hash={} reason=not_on_topics_nor_node",
-              config.chainId(), orphan.number(), orphan.hash());
-          continue;
+    private void start() throws InterruptedException {
+        ProgressStore.ensureTopic(config.kafka(), config.progressTopic());
+        writer.init(); // fences a previous ingestor and aborts its open transaction before progress is read
+        Optional<Progress> progress = ProgressStore.load(config.kafka(), config.progressTopic(), config.chainId());
+        if (progress.isPresent()) {
+            window = ReorgWindow.of(config.reorgWindow(), progress.get().window());
+            ReorgWindow.Entry head = window.head();
+            log.info(
+                    "event=ingest_resume chain={} number={} hash={} window={}",
+                    config.chainId(),
+                    head.number(),
+                    head.hash(),
+                    window.entries().size());
+            if (config.fromBlock() != null) {
+                log.info("event=from_block_ignored chain={} reason=progress_stored", config.chainId());
+            }
+            verifyStoredHead(head);
+        } else {
+            startNumber = config.fromBlock() != null
+                    ? config.fromBlock()
+                    : retrying(() -> fetcher.latest().number());
+            log.info("event=ingest_start chain={} from_block={}", config.chainId(), startNumber);
         }
-        FetchedBlock f = fetcher.details(List.of(block.get())).get(0);
-        events = decoder.decode(f.block(), f.receipts(), f.traces(), finalized);
-      }
-      out.add(events.retracted());
+        wallets.start(Duration.ofSeconds(30));
+        heads.start();
     }
-    return out;
-  }
 
-  private Long finalizedNumber() {
-    if (config.finalityDepth() > 0) {
-      return Math.max(0, tipNumber - config.finalityDepth());
+    /**
+     * Says at start whether the stored head is still canonical. Nothing depends on it: the first step
+     * links to the window by parent hash and retracts whatever the node abandoned while we were down.
+     */
+    private void verifyStoredHead(ReorgWindow.Entry head) {
+        try {
+            List<Block> canonical = fetcher.byNumbers(head.number(), head.number());
+            String now = canonical.isEmpty() ? "none" : canonical.get(0).hash();
+            if (!now.equals(head.hash())) {
+                log.warn(
+                        "event=stored_head_reorganised chain={} number={} stored={} canonical={}",
+                        config.chainId(),
+                        head.number(),
+                        head.hash(),
+                        now);
+            }
+        } catch (RpcException e) {
+            log.warn("event=stored_head_unverified chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+        }
     }
-    return fetcher.finalized().orElse(null);
-  }
 
-  private long lastReport = System.nanoTime();
-
-  /** One INFO line every half minute: where the ingestor is against the node. */
-  private void reportProgress() {
-    long now = System.nanoTime();
-    if (now - lastReport > 30_000_000_000L) {
-      lastReport = now;
-      log.info("event=ingest_progress chain={} number={} tip={} lag_blocks={} ws={}", config.chainId(), window.head().number(), tipNumber,
-          Math.max(0, tipNumber - window.head().number()), heads.connected());
+    private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
+        while (true) {
+            try {
+                return call.get();
+            } catch (RpcException e) {
+                log.warn("event=rpc_unavailable chain={} reason=\"{}\"", config.chainId(), e.getMessage());
+                Thread.sleep(1000);
+            }
+        }
     }
-  }
 
-  /** The last block written, for tests and tools. */
-  public Optional<ReorgWindow.Entry> head() {
-    ReorgWindow w = window;
-    return w.isEmpty() ? Optional.empty() : Optional.of(w.head());
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    Thread t = runner;
-    if (t != null) {
-      t.interrupt();
+    /** One step; false when there was nothing to do. */
+    boolean step() {
+        Head tip = heads.take().orElseGet(fetcher::latest);
+        tipNumber = tip.number();
+        if (!window.isEmpty()) {
+            metrics.tip(tipNumber, window.head().number());
+            reportProgress();
+        }
+        if (window.contains(tip.hash())) {
+            return false;
+        }
+        long next = window.isEmpty() ? startNumber : window.head().number() + 1;
+        if (window.isEmpty() && tip.number() < startNumber) {
+            return false;
+        }
+        List<Block> candidates;
+        Map<String, BlockEvents> prepared = Map.of();
+        if (tip.number() > next) {
+            List<Prepared> range = prefetched(next)
+                    .orElseGet(() -> fetchRange(next, Math.min(tip.number(), next + config.batchBlocks() - 1)));
+            candidates = range.stream().map(Prepared::block).toList();
+            prepared = range.stream().collect(Collectors.toMap(p -> p.block().hash(), Prepared::events));
+            long after = next + range.size();
+            if (!range.isEmpty() && tip.number() >= after) {
+                // catching up: read the next range while this one is decoded and written
+                prefetchFrom = after;
+                long to = Math.min(tip.number(), after + config.batchBlocks() - 1);
+                prefetch = CompletableFuture.supplyAsync(() -> fetchRange(after, to), prefetcher);
+            }
+        } else {
+            candidates = fetcher.byHash(tip.hash()).map(List::of).orElse(List.of());
+        }
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        apply(link(candidates), prepared);
+        return true;
     }
-  }
+
+    /** A block read and decoded ahead of linking (decoding is pure, so it can run while the previous range is written). */
+    private record Prepared(Block block, BlockEvents events) {}
+
+    private List<Prepared> fetchRange(long from, long to) {
+        Long finalized = lastFinalized;
+        return fetcher.details(fetcher.byNumbers(from, to)).stream()
+                .map(f -> new Prepared(f.block(), decoder.decode(f.block(), f.receipts(), f.traces(), finalized)))
+                .toList();
+    }
+
+    /** The range read ahead, if it starts at {@code next}; a failed read ahead is reported like a direct one. */
+    private Optional<List<Prepared>> prefetched(long next) {
+        CompletableFuture<List<Prepared>> pending = prefetch;
+        prefetch = null;
+        if (pending == null || prefetchFrom != next) {
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(pending.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
+    record Plan(long ancestor, List<ReorgWindow.Entry> orphaned, List<Block> branch, boolean deep) {}
+
+    Plan link(List<Block> candidates) {
+        Block first = candidates.get(0);
+        if (window.isEmpty()) {
+            return new Plan(Long.MIN_VALUE, List.of(), contiguous(candidates), false);
+        }
+        if (first.parentHash().equals(window.head().hash())) {
+            return new Plan(window.head().number(), List.of(), contiguous(candidates), false);
+        }
+        // the parent is not our head: walk back by hash until the branch meets the window
+        Deque<Block> prefix = new ArrayDeque<>();
+        Block cursor = first;
+        while (true) {
+            Optional<ReorgWindow.Entry> ancestor = window.byHash(cursor.parentHash());
+            if (ancestor.isPresent()) {
+                List<Block> branch = new ArrayList<>(prefix);
+                branch.addAll(contiguous(candidates));
+                return new Plan(
+                        ancestor.get().number(), window.above(ancestor.get().number()), branch, false);
+            }
+            if (cursor.number() <= window.oldest().number()) {
+                List<Block> branch = new ArrayList<>(prefix);
+                branch.addAll(contiguous(candidates));
+                return new Plan(Long.MIN_VALUE, window.above(Long.MIN_VALUE), branch, true);
+            }
+            String parent = cursor.parentHash();
+            cursor = fetcher.byHash(parent)
+                    .orElseThrow(() ->
+                            new RpcException(RpcErrorKind.IO, "node lost block " + parent + " while walking back"));
+            prefix.addFirst(cursor);
+        }
+    }
+
+    /** The leading run of {@code blocks} that links by parent hash (a reorg during a batch read cuts it). */
+    private static List<Block> contiguous(List<Block> blocks) {
+        List<Block> out = new ArrayList<>();
+        for (Block b : blocks) {
+            if (!out.isEmpty() && !b.parentHash().equals(out.get(out.size() - 1).hash())) {
+                break;
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    private void apply(Plan plan, Map<String, BlockEvents> prepared) {
+        Long finalized = finalizedNumber();
+        lastFinalized = finalized;
+        if (!plan.orphaned().isEmpty()) {
+            int depth = plan.orphaned().size();
+            boolean belowFinality =
+                    finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
+            boolean deep = plan.deep() || belowFinality;
+            metrics.reorg(depth, deep);
+            if (deep) {
+                log.error(
+                        "event=deep_reorg severity=critical chain={} depth={} window={} finalized={} ancestor={} reason={}",
+                        config.chainId(),
+                        depth,
+                        window.entries().size(),
+                        finalized,
+                        plan.deep() ? "unknown" : plan.ancestor(),
+                        plan.deep() ? "beyond_window" : "below_finality");
+            } else {
+                log.warn(
+                        "event=reorg chain={} depth={} ancestor={} old_head={} new_head={}",
+                        config.chainId(),
+                        depth,
+                        plan.ancestor(),
+                        window.head().hash(),
+                        plan.branch().isEmpty()
+                                ? ""
+                                : plan.branch().get(plan.branch().size() - 1).hash());
+            }
+        }
+        List<BlockEvents> retractions = retractions(plan.orphaned(), finalized);
+        List<BlockEvents> decoded = new ArrayList<>();
+        if (plan.branch().stream().allMatch(b -> prepared.containsKey(b.hash()))) {
+            plan.branch().forEach(b -> decoded.add(prepared.get(b.hash())));
+        } else {
+            for (FetchedBlock f : fetcher.details(plan.branch())) {
+                decoded.add(decoder.decode(f.block(), f.receipts(), f.traces(), finalized));
+            }
+        }
+        List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
+        List<ReorgWindow.Entry> added = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (BlockEvents b : blocks) {
+            added.add(new ReorgWindow.Entry(
+                    b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
+        }
+        long keep = plan.deep()
+                ? Long.MIN_VALUE
+                : (plan.orphaned().isEmpty() && !window.isEmpty()
+                        ? window.head().number()
+                        : plan.ancestor());
+        ReorgWindow next = window.rebase(keep, added);
+        if (next.isEmpty()) {
+            return;
+        }
+        writer.write(retractions, blocks, Progress.of(config.chainId(), next));
+        window = next;
+        for (BlockEvents b : blocks) {
+            metrics.block(b.head().getNumber(), b.head().getTime().getEpochSecond(), tipNumber);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "event=blocks_written chain={} head={} blocks={} retracted={}",
+                    config.chainId(),
+                    window.head().number(),
+                    blocks.size(),
+                    retractions.size());
+        }
+    }
+
+    /**
+     * The retractions of the orphaned blocks, newest first: what was written for them, from memory; after
+     * a restart, read back from the chain topics (the node usually forgets orphaned blocks), else
+     * decoded again from the node.
+     */
+    private List<BlockEvents> retractions(List<ReorgWindow.Entry> orphaned, @Nullable Long finalized) {
+        List<ReorgWindow.Entry> restored =
+                orphaned.stream().filter(e -> e.events() == null).toList();
+        Map<String, BlockEvents> written = restored.isEmpty()
+                ? Map.of()
+                : WrittenEvents.read(config.kafka(), config.topics(), config.chainId(), restored);
+        List<BlockEvents> out = new ArrayList<>();
+        for (ReorgWindow.Entry orphan : orphaned) {
+            BlockEvents events = orphan.events() != null ? orphan.events() : written.get(orphan.hash());
+            if (events == null) {
+                Optional<Block> block = fetcher.byHash(orphan.hash());
+                if (block.isEmpty()) {
+                    log.error(
+                            "event=orphan_not_retractable severity=critical chain={} number={} hash={} reason=not_on_topics_nor_node",
+                            config.chainId(),
+                            orphan.number(),
+                            orphan.hash());
+                    continue;
+                }
+                FetchedBlock f = fetcher.details(List.of(block.get())).get(0);
+                events = decoder.decode(f.block(), f.receipts(), f.traces(), finalized);
+            }
+            out.add(events.retracted());
+        }
+        return out;
+    }
+
+    private Long finalizedNumber() {
+        if (config.finalityDepth() > 0) {
+            return Math.max(0, tipNumber - config.finalityDepth());
+        }
+        return fetcher.finalized().orElse(null);
+    }
+
+    private long lastReport = System.nanoTime();
+
+    /** One INFO line every half minute: where the ingestor is against the node. */
+    private void reportProgress() {
+        long now = System.nanoTime();
+        if (now - lastReport > 30_000_000_000L) {
+            lastReport = now;
+            log.info(
+                    "event=ingest_progress chain={} number={} tip={} lag_blocks={} ws={}",
+                    config.chainId(),
+                    window.head().number(),
+                    tipNumber,
+                    Math.max(0, tipNumber - window.head().number()),
+                    heads.connected());
+        }
+    }
+
+    /** The last block written, for tests and tools. */
+    public Optional<ReorgWindow.Entry> head() {
+        ReorgWindow w = window;
+        return w.isEmpty() ? Optional.empty() : Optional.of(w.head());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
 }

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The answer to one call of a batch: a result (JSON null when the node has nothing) or an error. */
 public record RpcResult(JsonNode result, @Nullable String error) {
-  public boolean ok() {
-    return error == null;
-  }
+    public boolean ok() {
+        return error == null;
+    }
 }

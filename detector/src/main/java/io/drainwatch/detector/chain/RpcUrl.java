@@ -10,48 +10,51 @@ import java.net.URISyntaxException;
  */
 public record RpcUrl(URI uri) {
 
-  /** Parses and checks {@code raw} for the option {@code key}; accepted schemes are given. */
-  public static RpcUrl parse(String key, String raw, String... schemes) {
-    URI uri;
-    try {
-      uri = new URI(raw.strip());
-    } catch (URISyntaxException e) {
-      throw new ConfigException(key, "not a URL (" + redact(raw) + ")");
+    /** Parses and checks {@code raw} for the option {@code key}; accepted schemes are given. */
+    public static RpcUrl parse(String key, String raw, String... schemes) {
+        URI uri;
+        try {
+            uri = new URI(raw.strip());
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, "not a URL (" + redact(raw) + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.List.of(schemes).contains(scheme) || uri.getHost() == null) {
+            throw new ConfigException(
+                    key, "expected a " + String.join(" or ", schemes) + " URL with a host, got " + redact(raw));
+        }
+        return new RpcUrl(uri);
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    if (!java.util.List.of(schemes).contains(scheme) || uri.getHost() == null) {
-      throw new ConfigException(key, "expected a " + String.join(" or ", schemes) + " URL with a host, got " + redact(raw));
+
+    /** Scheme, host and port only: safe to log. */
+    public String redacted() {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (hasSecrets(uri) ? "/***" : "");
     }
-    return new RpcUrl(uri);
-  }
 
-  /** Scheme, host and port only: safe to log. */
-  public String redacted() {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-        + (hasSecrets(uri) ? "/***" : "");
-  }
-
-  /** A best-effort redaction of a string that may not even parse as a URL. */
-  public static String redact(String raw) {
-    try {
-      URI uri = new URI(raw.strip());
-      if (uri.getScheme() != null && uri.getHost() != null) {
-        return new RpcUrl(uri).redacted();
-      }
-    } catch (URISyntaxException ignored) {
-      // fall through: never echo an unparseable value, it may be a key
+    /** A best-effort redaction of a string that may not even parse as a URL. */
+    public static String redact(String raw) {
+        try {
+            URI uri = new URI(raw.strip());
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return new RpcUrl(uri).redacted();
+            }
+        } catch (URISyntaxException ignored) {
+            // fall through: never echo an unparseable value, it may be a key
+        }
+        return "<unparseable url>";
     }
-    return "<unparseable url>";
-  }
 
-  private static boolean hasSecrets(URI uri) {
-    String path = uri.getRawPath();
-    return uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-        || (path != null && !path.isEmpty() && !path.equals("/"));
-  }
+    private static boolean hasSecrets(URI uri) {
+        String path = uri.getRawPath();
+        return uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || (path != null && !path.isEmpty() && !path.equals("/"));
+    }
 
-  @Override
-  public String toString() {
-    return redacted();
-  }
+    @Override
+    public String toString() {
+        return redacted();
+    }
 }

@@ -29,67 +29,83 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * of those blocks was written (minus a margin for clock steps), so it covers about one reorg window.
  */
 final class WrittenEvents {
-  private static final long MARGIN_MILLIS = Duration.ofMinutes(5).toMillis();
+    private static final long MARGIN_MILLIS = Duration.ofMinutes(5).toMillis();
 
-  private WrittenEvents() {}
+    private WrittenEvents() {}
 
-  static Map<String, BlockEvents> read(Map<String, Object> kafka, Topics topics, long chainId, List<ReorgWindow.Entry> blocks) {
-    Set<String> hashes = blocks.stream().map(ReorgWindow.Entry::hash).collect(Collectors.toSet());
-    long since = blocks.stream().mapToLong(ReorgWindow.Entry::writtenAt).min().orElse(0) - MARGIN_MILLIS;
-    Map<String, BlockHead> heads = new HashMap<>();
-    Map<String, List<TransferEvent>> transfers = new HashMap<>();
-    Map<String, List<ApprovalEvent>> approvals = new HashMap<>();
-    Map<String, List<DelegationEvent>> delegations = new HashMap<>();
-    scan(kafka, topics.heads(), since, AvroSerde.of(BlockHead.class), (k, h) -> {
-      if (h.getChainId() == chainId && hashes.contains(h.getHash()) && !h.getRemoved()) {
-        heads.put(h.getHash(), h);
-      }
-    });
-    scan(kafka, topics.transfers(), since, AvroSerde.of(TransferEvent.class), (k, t) -> {
-      if (t.getChainId() == chainId && hashes.contains(t.getBlockHash()) && !t.getRemoved()) {
-        transfers.computeIfAbsent(t.getBlockHash(), x -> new ArrayList<>()).add(t);
-      }
-    });
-    scan(kafka, topics.approvals(), since, AvroSerde.of(ApprovalEvent.class), (k, a) -> {
-      if (a.getChainId() == chainId && hashes.contains(a.getBlockHash()) && !a.getRemoved()) {
-        approvals.computeIfAbsent(a.getBlockHash(), x -> new ArrayList<>()).add(a);
-      }
-    });
-    scan(kafka, topics.delegations(), since, AvroSerde.of(DelegationEvent.class), (k, d) -> {
-      if (d.getChainId() == chainId && hashes.contains(d.getBlockHash()) && !d.getRemoved()) {
-        delegations.computeIfAbsent(d.getBlockHash(), x -> new ArrayList<>()).add(d);
-      }
-    });
-    Map<String, BlockEvents> out = new HashMap<>();
-    heads.forEach((hash, head) -> out.put(hash, new BlockEvents(head, transfers.getOrDefault(hash, List.of()),
-        approvals.getOrDefault(hash, List.of()), delegations.getOrDefault(hash, List.of()), List.of())));
-    return out;
-  }
-
-  private static <T extends SpecificRecord> void scan(Map<String, Object> kafka, String topic, long since, AvroSerde<T> serde,
-      BiConsumer<String, T> sink) {
-    Map<String, Object> props = new HashMap<>(kafka);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(
-          partitions.stream().collect(Collectors.toMap(p -> p, p -> Math.max(0, since))));
-      for (TopicPartition p : partitions) {
-        OffsetAndTimestamp at = start.get(p);
-        consumer.seek(p, at == null ? end.get(p) : at.offset());
-      }
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() != null) {
-            sink.accept(r.key(), serde.decode(r.value()));
-          }
-        }
-      }
+    static Map<String, BlockEvents> read(
+            Map<String, Object> kafka, Topics topics, long chainId, List<ReorgWindow.Entry> blocks) {
+        Set<String> hashes = blocks.stream().map(ReorgWindow.Entry::hash).collect(Collectors.toSet());
+        long since =
+                blocks.stream().mapToLong(ReorgWindow.Entry::writtenAt).min().orElse(0) - MARGIN_MILLIS;
+        Map<String, BlockHead> heads = new HashMap<>();
+        Map<String, List<TransferEvent>> transfers = new HashMap<>();
+        Map<String, List<ApprovalEvent>> approvals = new HashMap<>();
+        Map<String, List<DelegationEvent>> delegations = new HashMap<>();
+        scan(kafka, topics.heads(), since, AvroSerde.of(BlockHead.class), (k, h) -> {
+            if (h.getChainId() == chainId && hashes.contains(h.getHash()) && !h.getRemoved()) {
+                heads.put(h.getHash(), h);
+            }
+        });
+        scan(kafka, topics.transfers(), since, AvroSerde.of(TransferEvent.class), (k, t) -> {
+            if (t.getChainId() == chainId && hashes.contains(t.getBlockHash()) && !t.getRemoved()) {
+                transfers
+                        .computeIfAbsent(t.getBlockHash(), x -> new ArrayList<>())
+                        .add(t);
+            }
+        });
+        scan(kafka, topics.approvals(), since, AvroSerde.of(ApprovalEvent.class), (k, a) -> {
+            if (a.getChainId() == chainId && hashes.contains(a.getBlockHash()) && !a.getRemoved()) {
+                approvals
+                        .computeIfAbsent(a.getBlockHash(), x -> new ArrayList<>())
+                        .add(a);
+            }
+        });
+        scan(kafka, topics.delegations(), since, AvroSerde.of(DelegationEvent.class), (k, d) -> {
+            if (d.getChainId() == chainId && hashes.contains(d.getBlockHash()) && !d.getRemoved()) {
+                delegations
+                        .computeIfAbsent(d.getBlockHash(), x -> new ArrayList<>())
+                        .add(d);
+            }
+        });
+        Map<String, BlockEvents> out = new HashMap<>();
+        heads.forEach((hash, head) -> out.put(
+                hash,
+                new BlockEvents(
+                        head,
+                        transfers.getOrDefault(hash, List.of()),
+                        approvals.getOrDefault(hash, List.of()),
+                        delegations.getOrDefault(hash, List.of()),
+                        List.of())));
+        return out;
     }
-  }
+
+    private static <T extends SpecificRecord> void scan(
+            Map<String, Object> kafka, String topic, long since, AvroSerde<T> serde, BiConsumer<String, T> sink) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(
+                    partitions.stream().collect(Collectors.toMap(p -> p, p -> Math.max(0, since))));
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp at = start.get(p);
+                consumer.seek(p, at == null ? end.get(p) : at.offset());
+            }
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        sink.accept(r.key(), serde.decode(r.value()));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -27,103 +27,114 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * (no consumer group, nothing committed), so it runs against any cluster without side effects.
  */
 final class AlertTail {
-  /** How records are printed. */
-  enum Format { HUMAN, JSON }
+    /** How records are printed. */
+    enum Format {
+        HUMAN,
+        JSON
+    }
 
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
-  private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
-  private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
+    private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
+    private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
 
-  int run(KafkaOptions kafka, boolean fromBeginning, Format format, long max, PrintWriter out, PrintWriter err) {
-    String alertTopic = kafka.topics().alerts();
-    String incidentTopic = kafka.topics().incidents();
-    Map<String, Object> props = kafka.clientProperties();
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-alerts-tail");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    // alerts written inside the detector's transactions appear once committed, never twice
-    props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        consumer.wakeup();
-        try {
-          main.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "alerts-tail-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, alertTopic, "alerts"));
-        partitions.addAll(partitions(consumer, incidentTopic, "incidents"));
-        consumer.assign(partitions);
-        if (fromBeginning) {
-          consumer.seekToBeginning(partitions);
-        } else {
-          consumer.seekToEnd(partitions);
-        }
-        // resolve the start offsets now, so "only new" means new from this moment, not from the first poll
-        partitions.forEach(consumer::position);
-        err.println("drainwatch: reading " + alertTopic + " and " + incidentTopic
-            + (fromBeginning ? " from the beginning" : ", new records only") + (max > 0 ? ", at most " + max : ""));
-        err.flush();
-        long printed = 0;
-        while (max <= 0 || printed < max) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            if (record.value() == null) {
-              continue; // a compacted incident removed: nothing to show
-            }
+    int run(KafkaOptions kafka, boolean fromBeginning, Format format, long max, PrintWriter out, PrintWriter err) {
+        String alertTopic = kafka.topics().alerts();
+        String incidentTopic = kafka.topics().incidents();
+        Map<String, Object> props = kafka.clientProperties();
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-alerts-tail");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // alerts written inside the detector's transactions appear once committed, never twice
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(
+                    () -> {
+                        consumer.wakeup();
+                        try {
+                            main.join(5_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "alerts-tail-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
-              String text = record.topic().equals(alertTopic)
-                  ? render(format, alerts.decode(record.value()))
-                  : render(format, incidents.decode(record.value()));
-              out.println(text);
-              printed++;
-            } catch (SerializationException e) {
-              err.println("drainwatch: skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
-              err.flush();
+                List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, alertTopic, "alerts"));
+                partitions.addAll(partitions(consumer, incidentTopic, "incidents"));
+                consumer.assign(partitions);
+                if (fromBeginning) {
+                    consumer.seekToBeginning(partitions);
+                } else {
+                    consumer.seekToEnd(partitions);
+                }
+                // resolve the start offsets now, so "only new" means new from this moment, not from the first poll
+                partitions.forEach(consumer::position);
+                err.println("drainwatch: reading " + alertTopic + " and " + incidentTopic
+                        + (fromBeginning ? " from the beginning" : ", new records only")
+                        + (max > 0 ? ", at most " + max : ""));
+                err.flush();
+                long printed = 0;
+                while (max <= 0 || printed < max) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.value() == null) {
+                            continue; // a compacted incident removed: nothing to show
+                        }
+                        try {
+                            String text = record.topic().equals(alertTopic)
+                                    ? render(format, alerts.decode(record.value()))
+                                    : render(format, incidents.decode(record.value()));
+                            out.println(text);
+                            printed++;
+                        } catch (SerializationException e) {
+                            err.println("drainwatch: skipped " + record.topic() + "-" + record.partition() + "@"
+                                    + record.offset() + ": " + e.getMessage());
+                            err.flush();
+                        }
+                        if (max > 0 && printed >= max) {
+                            break;
+                        }
+                    }
+                    out.flush();
+                }
+            } catch (WakeupException e) {
+                // Ctrl-C: leave quietly
+            } catch (KafkaException e) {
+                err.println("drainwatch: cannot read " + alertTopic + " and " + incidentTopic + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down
+                }
             }
-            if (max > 0 && printed >= max) {
-              break;
-            }
-          }
-          out.flush();
         }
-      } catch (WakeupException e) {
-        // Ctrl-C: leave quietly
-      } catch (KafkaException e) {
-        err.println("drainwatch: cannot read " + alertTopic + " and " + incidentTopic + ": " + e.getMessage());
-        err.flush();
-        return 1;
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down
+        out.flush();
+        return 0;
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, String role) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+            throw new ConfigException(
+                    "--topic " + role,
+                    "topic '" + topic + "' does not exist on this cluster"
+                            + " (create it with 'drainwatch topics create' or name it with --topic " + role + "=NAME)");
         }
-      }
+        return infos.stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
-    out.flush();
-    return 0;
-  }
 
-  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, String role) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
-      throw new ConfigException("--topic " + role, "topic '" + topic + "' does not exist on this cluster"
-          + " (create it with 'drainwatch topics create' or name it with --topic " + role + "=NAME)");
+    private static String render(Format format, DrainAlert alert) {
+        return format == Format.JSON ? AlertJson.line("alert", alert) : AlertText.alert(alert);
     }
-    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-  }
 
-  private static String render(Format format, DrainAlert alert) {
-    return format == Format.JSON ? AlertJson.line("alert", alert) : AlertText.alert(alert);
-  }
-
-  private static String render(Format format, DrainIncident incident) {
-    return format == Format.JSON ? AlertJson.line("incident", incident) : AlertText.incident(incident);
-  }
+    private static String render(Format format, DrainIncident incident) {
+        return format == Format.JSON ? AlertJson.line("incident", incident) : AlertText.incident(incident);
+    }
 }

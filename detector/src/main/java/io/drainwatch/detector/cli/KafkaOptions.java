@@ -20,68 +20,83 @@ import picocli.CommandLine.Option;
  * timeouts) and topic name overrides. Shared as a picocli mixin.
  */
 public final class KafkaOptions {
-  private static final Set<String> TOPIC_ROLES = Set.of(
-      "transfers", "approvals", "delegations", "balances", "heads", "wallets", "labels", "allowlist",
-      "prices", "signed-tx", "alerts", "incidents", "dead-letter");
+    private static final Set<String> TOPIC_ROLES = Set.of(
+            "transfers",
+            "approvals",
+            "delegations",
+            "balances",
+            "heads",
+            "wallets",
+            "labels",
+            "allowlist",
+            "prices",
+            "signed-tx",
+            "alerts",
+            "incidents",
+            "dead-letter");
 
-  @Option(
-      names = {"-b", "--bootstrap-servers"},
-      defaultValue = "${env:DRAINWATCH_BOOTSTRAP_SERVERS:-localhost:9092}",
-      description = "Kafka bootstrap servers (env DRAINWATCH_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers = "localhost:9092";
+    @Option(
+            names = {"-b", "--bootstrap-servers"},
+            defaultValue = "${env:DRAINWATCH_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (env DRAINWATCH_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+    String bootstrapServers = "localhost:9092";
 
-  @Option(
-      names = "--kafka-config",
-      paramLabel = "FILE",
-      description = "Kafka client properties file (security.protocol, sasl.*, ssl.*, timeouts).")
-  @Nullable Path kafkaConfig;
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description = "Kafka client properties file (security.protocol, sasl.*, ssl.*, timeouts).")
+    @Nullable
+    Path kafkaConfig;
 
-  @Option(
-      names = "--topic",
-      paramLabel = "ROLE=NAME",
-      description = "Override a topic name, e.g. --topic transfers=eth.transfers. Roles: ${COMPLETION-CANDIDATES}.",
-      completionCandidates = TopicRoles.class)
-  Map<String, String> topicOverrides = new LinkedHashMap<>();
+    @Option(
+            names = "--topic",
+            paramLabel = "ROLE=NAME",
+            description =
+                    "Override a topic name, e.g. --topic transfers=eth.transfers. Roles: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = TopicRoles.class)
+    Map<String, String> topicOverrides = new LinkedHashMap<>();
 
-  /** Client properties: the file's, then the bootstrap servers. */
-  public Map<String, Object> clientProperties() {
-    Map<String, Object> props = new HashMap<>();
-    if (kafkaConfig != null) {
-      Properties file = new Properties();
-      try (Reader reader = Files.newBufferedReader(kafkaConfig)) {
-        file.load(reader);
-      } catch (IOException e) {
-        throw new ConfigException("--kafka-config", "cannot read " + kafkaConfig + ": " + e.getMessage());
-      }
-      file.forEach((k, v) -> props.put(String.valueOf(k), v));
+    /** Client properties: the file's, then the bootstrap servers. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>();
+        if (kafkaConfig != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(kafkaConfig)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("--kafka-config", "cannot read " + kafkaConfig + ": " + e.getMessage());
+            }
+            file.forEach((k, v) -> props.put(String.valueOf(k), v));
+        }
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
     }
-    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return props;
-  }
 
-  /** Topic names: defaults with the {@code --topic} overrides. */
-  public Topics topics() {
-    Map<String, String> settings = new HashMap<>();
-    topicOverrides.forEach((role, name) -> {
-      if (!TOPIC_ROLES.contains(role)) {
-        throw new ConfigException("--topic " + role, "unknown topic role; accepted: " + String.join(", ", new java.util.TreeSet<>(TOPIC_ROLES)));
-      }
-      if (name.isBlank()) {
-        throw new ConfigException("--topic " + role, "topic name must not be empty");
-      }
-      settings.put("topic." + role, name);
-    });
-    return Topics.from(settings);
-  }
-
-  /** The bootstrap servers as given. */
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  static final class TopicRoles extends java.util.ArrayList<String> {
-    TopicRoles() {
-      super(new java.util.TreeSet<>(TOPIC_ROLES));
+    /** Topic names: defaults with the {@code --topic} overrides. */
+    public Topics topics() {
+        Map<String, String> settings = new HashMap<>();
+        topicOverrides.forEach((role, name) -> {
+            if (!TOPIC_ROLES.contains(role)) {
+                throw new ConfigException(
+                        "--topic " + role,
+                        "unknown topic role; accepted: " + String.join(", ", new java.util.TreeSet<>(TOPIC_ROLES)));
+            }
+            if (name.isBlank()) {
+                throw new ConfigException("--topic " + role, "topic name must not be empty");
+            }
+            settings.put("topic." + role, name);
+        });
+        return Topics.from(settings);
     }
-  }
+
+    /** The bootstrap servers as given. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    static final class TopicRoles extends java.util.ArrayList<String> {
+        TopicRoles() {
+            super(new java.util.TreeSet<>(TOPIC_ROLES));
+        }
+    }
 }

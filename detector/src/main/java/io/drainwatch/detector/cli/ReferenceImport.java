@@ -40,89 +40,96 @@ import org.slf4j.LoggerFactory;
  * read or its header is wrong (nothing written).
  */
 final class ReferenceImport<T extends SpecificRecord> {
-  static final int ALL_LOADED = 0;
-  static final int ROWS_REJECTED = 1;
-  static final int UNUSABLE_FILE = 2;
-  private static final Logger LOG = LoggerFactory.getLogger(ReferenceImport.class);
+    static final int ALL_LOADED = 0;
+    static final int ROWS_REJECTED = 1;
+    static final int UNUSABLE_FILE = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceImport.class);
 
-  private final ReferenceFormat<T> format;
-  private final AvroSerde<T> serde;
+    private final ReferenceFormat<T> format;
+    private final AvroSerde<T> serde;
 
-  ReferenceImport(ReferenceFormat<T> format, Class<T> type) {
-    this.format = format;
-    this.serde = AvroSerde.of(type);
-  }
+    ReferenceImport(ReferenceFormat<T> format, Class<T> type) {
+        this.format = format;
+        this.serde = AvroSerde.of(type);
+    }
 
-  int run(Path file, boolean delete, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
-    ImportMode mode = delete ? ImportMode.DELETE : ImportMode.UPSERT;
-    ParsedFile<T> parsed;
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      parsed = new ReferenceFileParser<>(format).parse(file.toString(), in, mode);
-    } catch (NoSuchFileException e) {
-      err.println("drainwatch: " + file + ": no such file");
-      err.flush();
-      return UNUSABLE_FILE;
-    } catch (IOException e) {
-      err.println("drainwatch: " + file + ": cannot read: " + e.getMessage());
-      err.flush();
-      return UNUSABLE_FILE;
-    } catch (FileFormatException e) {
-      err.println("drainwatch: " + e.getMessage());
-      err.flush();
-      return UNUSABLE_FILE;
-    }
-    for (RowError error : parsed.rejected()) {
-      err.println(error);
-    }
-    err.flush();
+    int run(Path file, boolean delete, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
+        ImportMode mode = delete ? ImportMode.DELETE : ImportMode.UPSERT;
+        ParsedFile<T> parsed;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            parsed = new ReferenceFileParser<>(format).parse(file.toString(), in, mode);
+        } catch (NoSuchFileException e) {
+            err.println("drainwatch: " + file + ": no such file");
+            err.flush();
+            return UNUSABLE_FILE;
+        } catch (IOException e) {
+            err.println("drainwatch: " + file + ": cannot read: " + e.getMessage());
+            err.flush();
+            return UNUSABLE_FILE;
+        } catch (FileFormatException e) {
+            err.println("drainwatch: " + e.getMessage());
+            err.flush();
+            return UNUSABLE_FILE;
+        }
+        for (RowError error : parsed.rejected()) {
+            err.println(error);
+        }
+        err.flush();
 
-    int written;
-    try {
-      written = write(parsed.accepted(), kafka, topic);
-    } catch (KafkaException | ExecutionException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      err.println("drainwatch: cannot write to topic " + topic + ": " + cause.getMessage());
-      out.println("loaded 0, rejected " + parsed.rejected().size() + ", not written " + parsed.accepted().size());
-      out.flush();
-      err.flush();
-      return ROWS_REJECTED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("drainwatch: interrupted while writing to topic " + topic);
-      err.flush();
-      return ROWS_REJECTED;
+        int written;
+        try {
+            written = write(parsed.accepted(), kafka, topic);
+        } catch (KafkaException | ExecutionException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            err.println("drainwatch: cannot write to topic " + topic + ": " + cause.getMessage());
+            out.println("loaded 0, rejected " + parsed.rejected().size() + ", not written "
+                    + parsed.accepted().size());
+            out.flush();
+            err.flush();
+            return ROWS_REJECTED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("drainwatch: interrupted while writing to topic " + topic);
+            err.flush();
+            return ROWS_REJECTED;
+        }
+        out.println((delete ? "deleted " : "loaded ") + written + ", rejected "
+                + parsed.rejected().size());
+        out.flush();
+        LOG.info(
+                "reference import file={} topic={} mode={} written={} rejected={}",
+                file,
+                topic,
+                mode,
+                written,
+                parsed.rejected().size());
+        return parsed.rejected().isEmpty() ? ALL_LOADED : ROWS_REJECTED;
     }
-    out.println((delete ? "deleted " : "loaded ") + written + ", rejected " + parsed.rejected().size());
-    out.flush();
-    LOG.info("reference import file={} topic={} mode={} written={} rejected={}",
-        file, topic, mode, written, parsed.rejected().size());
-    return parsed.rejected().isEmpty() ? ALL_LOADED : ROWS_REJECTED;
-  }
 
-  private int write(List<ReferenceRecord<T>> records, KafkaOptions kafka, String topic)
-      throws ExecutionException, InterruptedException {
-    if (records.isEmpty()) {
-      return 0;
+    private int write(List<ReferenceRecord<T>> records, KafkaOptions kafka, String topic)
+            throws ExecutionException, InterruptedException {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        Map<String, Object> props = kafka.clientProperties();
+        // Safe defaults for a one-shot command; the operator's client file may still tune them.
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "drainwatch-import");
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (ReferenceRecord<T> record : records) {
+                byte[] value = record.value().map(serde::encode).orElse(null);
+                sends.add(producer.send(new ProducerRecord<>(topic, record.key(), value)));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> send : sends) {
+                send.get();
+            }
+        }
+        return sends.size();
     }
-    Map<String, Object> props = kafka.clientProperties();
-    // Safe defaults for a one-shot command; the operator's client file may still tune them.
-    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-    props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "drainwatch-import");
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (ReferenceRecord<T> record : records) {
-        byte[] value = record.value().map(serde::encode).orElse(null);
-        sends.add(producer.send(new ProducerRecord<>(topic, record.key(), value)));
-      }
-      producer.flush();
-      for (Future<RecordMetadata> send : sends) {
-        send.get();
-      }
-    }
-    return sends.size();
-  }
 }

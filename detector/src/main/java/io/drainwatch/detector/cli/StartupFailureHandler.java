@@ -10,14 +10,14 @@ import picocli.CommandLine.ParseResult;
  * message names the key and what it accepts.
  */
 final class StartupFailureHandler implements IExecutionExceptionHandler {
-  static final int CONFIG_ERROR = 2;
+    static final int CONFIG_ERROR = 2;
 
-  @Override
-  public int handleExecutionException(Exception e, CommandLine cli, ParseResult parseResult) throws Exception {
-    if (e instanceof ConfigException config) {
-      cli.getErr().println("drainwatch: configuration error: " + config.getMessage());
-      return CONFIG_ERROR;
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parseResult) throws Exception {
+        if (e instanceof ConfigException config) {
+            cli.getErr().println("drainwatch: configuration error: " + config.getMessage());
+            return CONFIG_ERROR;
+        }
+        throw e;
     }
-    throw e;
-  }
 }

@@ -26,100 +26,105 @@ import org.slf4j.LoggerFactory;
  * summary and handed to a listener as it arrives.
  */
 public final class AlertWatch implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final Topics topics;
-  private final Listener listener;
-  private final AvroSerde<DrainAlert> alertSerde = AvroSerde.of(DrainAlert.class);
-  private final AvroSerde<DrainIncident> incidentSerde = AvroSerde.of(DrainIncident.class);
-  private final List<DrainAlert> alerts = new CopyOnWriteArrayList<>();
-  private final List<DrainIncident> incidents = new CopyOnWriteArrayList<>();
-  private final Thread thread;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topics topics;
+    private final Listener listener;
+    private final AvroSerde<DrainAlert> alertSerde = AvroSerde.of(DrainAlert.class);
+    private final AvroSerde<DrainIncident> incidentSerde = AvroSerde.of(DrainIncident.class);
+    private final List<DrainAlert> alerts = new CopyOnWriteArrayList<>();
+    private final List<DrainIncident> incidents = new CopyOnWriteArrayList<>();
+    private final Thread thread;
 
-  /** Told about each record as it is read, on the watch's own thread. */
-  public interface Listener {
-    default void alert(DrainAlert alert) {}
+    /** Told about each record as it is read, on the watch's own thread. */
+    public interface Listener {
+        default void alert(DrainAlert alert) {}
 
-    default void incident(DrainIncident incident) {}
-  }
-
-  private AlertWatch(Map<String, Object> clientProperties, Topics topics, Listener listener) {
-    this.consumer = new KafkaConsumer<>(readCommitted(clientProperties, "drainwatch-demo-watch"), new StringDeserializer(), new ByteArrayDeserializer());
-    this.topics = topics;
-    this.listener = listener;
-    this.thread = new Thread(this::run, "drainwatch-demo-watch");
-    this.thread.setDaemon(true);
-  }
-
-  /** Starts following the alerts and incidents topics from their beginning. */
-  public static AlertWatch start(Map<String, Object> clientProperties, Topics topics, Listener listener) {
-    AlertWatch watch = new AlertWatch(clientProperties, topics, listener);
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(topics.alerts(), topics.incidents())) {
-      watch.consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        default void incident(DrainIncident incident) {}
     }
-    watch.consumer.assign(partitions);
-    watch.consumer.seekToBeginning(partitions);
-    watch.thread.start();
-    return watch;
-  }
 
-  /** Consumer settings for reading only what the detector committed, without a consumer group. */
-  public static Map<String, Object> readCommitted(Map<String, Object> clientProperties, String clientId) {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    return props;
-  }
+    private AlertWatch(Map<String, Object> clientProperties, Topics topics, Listener listener) {
+        this.consumer = new KafkaConsumer<>(
+                readCommitted(clientProperties, "drainwatch-demo-watch"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        this.topics = topics;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "drainwatch-demo-watch");
+        this.thread.setDaemon(true);
+    }
 
-  /** Every alert version read so far, in topic order. */
-  public List<DrainAlert> alerts() {
-    return List.copyOf(alerts);
-  }
-
-  /** Every incident version read so far, in topic order. */
-  public List<DrainIncident> incidents() {
-    return List.copyOf(incidents);
-  }
-
-  private void run() {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) {
-            continue;
-          }
-          if (record.topic().equals(topics.alerts())) {
-            DrainAlert alert = alertSerde.decode(record.value());
-            alerts.add(alert);
-            listener.alert(alert);
-          } else {
-            DrainIncident incident = incidentSerde.decode(record.value());
-            incidents.add(incident);
-            listener.incident(incident);
-          }
+    /** Starts following the alerts and incidents topics from their beginning. */
+    public static AlertWatch start(Map<String, Object> clientProperties, Topics topics, Listener listener) {
+        AlertWatch watch = new AlertWatch(clientProperties, topics, listener);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.alerts(), topics.incidents())) {
+            watch.consumer
+                    .partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
-      }
-    } catch (WakeupException e) {
-      // close() asked us to stop
-    } catch (RuntimeException e) {
-      LOG.error("event=watch-failed error={}", e.toString(), e);
-    } finally {
-      consumer.close(Duration.ofSeconds(2));
+        watch.consumer.assign(partitions);
+        watch.consumer.seekToBeginning(partitions);
+        watch.thread.start();
+        return watch;
     }
-  }
 
-  @Override
-  public void close() {
-    consumer.wakeup();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Consumer settings for reading only what the detector committed, without a consumer group. */
+    public static Map<String, Object> readCommitted(Map<String, Object> clientProperties, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return props;
     }
-  }
+
+    /** Every alert version read so far, in topic order. */
+    public List<DrainAlert> alerts() {
+        return List.copyOf(alerts);
+    }
+
+    /** Every incident version read so far, in topic order. */
+    public List<DrainIncident> incidents() {
+        return List.copyOf(incidents);
+    }
+
+    private void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    if (record.topic().equals(topics.alerts())) {
+                        DrainAlert alert = alertSerde.decode(record.value());
+                        alerts.add(alert);
+                        listener.alert(alert);
+                    } else {
+                        DrainIncident incident = incidentSerde.decode(record.value());
+                        incidents.add(incident);
+                        listener.incident(incident);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            LOG.error("event=watch-failed error={}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -21,83 +21,117 @@ import java.util.stream.Collectors;
  * benign wallet.
  */
 public record DemoReport(
-    int walletsSwept,
-    List<String> missed,
-    Optional<DrainIncident> incidentOpening,
-    Optional<Duration> timeToIncident,
-    List<DrainAlert> falseAlerts,
-    Optional<DrainAlert> sanctionedAlert,
-    double valueSwept,
-    List<Duration> detectionLatencies,
-    Map<String, Long> alertsByRule) {
+        int walletsSwept,
+        List<String> missed,
+        Optional<DrainIncident> incidentOpening,
+        Optional<Duration> timeToIncident,
+        List<DrainAlert> falseAlerts,
+        Optional<DrainAlert> sanctionedAlert,
+        double valueSwept,
+        List<Duration> detectionLatencies,
+        Map<String, Long> alertsByRule) {
 
-  /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
-  public static DemoReport of(GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
-    Set<String> alerted = alerts.stream().flatMap(a -> involved(a).stream()).collect(Collectors.toSet());
-    List<String> missed = truth.swept().stream().map(GroundTruth.SweptWallet::address).filter(w -> !alerted.contains(w)).toList();
-    Optional<DrainIncident> opening = incidents.stream()
-        .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()) && i.getStatus() == AlertStatus.FIRING)
-        .findFirst();
-    Optional<Duration> toIncident = opening.flatMap(i -> firstSweep.map(t -> Duration.between(t, i.getOpenedAt())));
-    Map<String, DrainAlert> falseAlerts = new LinkedHashMap<>();
-    for (DrainAlert a : alerts) {
-      if (a.getSeverity().compareTo(Severity.HIGH) >= 0 && involved(a).stream().anyMatch(truth.benign()::contains)) {
-        falseAlerts.putIfAbsent(a.getAlertId(), a);
-      }
+    /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
+    public static DemoReport of(
+            GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
+        Set<String> alerted = alerts.stream().flatMap(a -> involved(a).stream()).collect(Collectors.toSet());
+        List<String> missed = truth.swept().stream()
+                .map(GroundTruth.SweptWallet::address)
+                .filter(w -> !alerted.contains(w))
+                .toList();
+        Optional<DrainIncident> opening = incidents.stream()
+                .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()) && i.getStatus() == AlertStatus.FIRING)
+                .findFirst();
+        Optional<Duration> toIncident = opening.flatMap(i -> firstSweep.map(t -> Duration.between(t, i.getOpenedAt())));
+        Map<String, DrainAlert> falseAlerts = new LinkedHashMap<>();
+        for (DrainAlert a : alerts) {
+            if (a.getSeverity().compareTo(Severity.HIGH) >= 0
+                    && involved(a).stream().anyMatch(truth.benign()::contains)) {
+                falseAlerts.putIfAbsent(a.getAlertId(), a);
+            }
+        }
+        GroundTruth.SanctionedOutflow sanctioned = truth.sanctioned();
+        Optional<DrainAlert> sanctionedAlert = alerts.stream()
+                .filter(a -> involved(a).contains(sanctioned.wallet())
+                        && sanctioned.destination().equals(a.getDestination()))
+                .max(Comparator.comparing(DrainAlert::getSeverity));
+        double value = truth.swept().stream()
+                .mapToDouble(GroundTruth.SweptWallet::usdValue)
+                .sum();
+        // From the block holding an alert's first evidence to the alert being written: what the on-call waits.
+        List<Duration> latencies = alerts.stream()
+                .filter(a -> a.getStatus() == AlertStatus.FIRING)
+                .map(a -> Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()))
+                .sorted()
+                .toList();
+        Map<String, Long> byRule = alerts.stream()
+                .filter(a -> a.getStatus() == AlertStatus.FIRING)
+                .collect(Collectors.groupingBy(DrainAlert::getRule, java.util.TreeMap::new, Collectors.counting()));
+        return new DemoReport(
+                truth.swept().size(),
+                missed,
+                opening,
+                toIncident,
+                List.copyOf(falseAlerts.values()),
+                sanctionedAlert,
+                value,
+                latencies,
+                byRule);
     }
-    GroundTruth.SanctionedOutflow sanctioned = truth.sanctioned();
-    Optional<DrainAlert> sanctionedAlert = alerts.stream()
-        .filter(a -> involved(a).contains(sanctioned.wallet()) && sanctioned.destination().equals(a.getDestination()))
-        .max(Comparator.comparing(DrainAlert::getSeverity));
-    double value = truth.swept().stream().mapToDouble(GroundTruth.SweptWallet::usdValue).sum();
-    // From the block holding an alert's first evidence to the alert being written: what the on-call waits.
-    List<Duration> latencies = alerts.stream()
-        .filter(a -> a.getStatus() == AlertStatus.FIRING)
-        .map(a -> Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()))
-        .sorted()
-        .toList();
-    Map<String, Long> byRule = alerts.stream()
-        .filter(a -> a.getStatus() == AlertStatus.FIRING)
-        .collect(Collectors.groupingBy(DrainAlert::getRule, java.util.TreeMap::new, Collectors.counting()));
-    return new DemoReport(truth.swept().size(), missed, opening, toIncident, List.copyOf(falseAlerts.values()), sanctionedAlert, value, latencies, byRule);
-  }
 
-  /** The wallets an alert is about: its subject and its listed wallets. */
-  static Set<String> involved(DrainAlert a) {
-    Set<String> wallets = new java.util.HashSet<>(a.getWallets());
-    wallets.add(a.getSubject());
-    return wallets;
-  }
-
-  /** The {@code q} quantile of the detection latencies (nearest rank). */
-  public Duration percentile(double q) {
-    int rank = (int) Math.ceil(q * detectionLatencies.size());
-    return detectionLatencies.get(Math.max(0, rank - 1));
-  }
-
-  /** Every swept wallet alerted and no false alert. */
-  public boolean passed() {
-    return missed.isEmpty() && falseAlerts.isEmpty();
-  }
-
-  /** The summary a person reads at the end of the demo. */
-  public List<String> lines() {
-    List<String> lines = new ArrayList<>();
-    lines.add("wallets swept        " + walletsSwept + " (" + Display.usd(valueSwept) + ")");
-    lines.add("wallets alerted      " + (walletsSwept - missed.size()) + (missed.isEmpty() ? "" : "  MISSED " + missed.size() + ": "
-        + missed.stream().limit(5).map(Display::address).collect(Collectors.joining(", "))));
-    lines.add("incident opened      " + incidentOpening
-        .map(i -> timeToIncident.map(d -> Display.duration(d) + " after the first sweep, ").orElse("") + "with " + i.getWalletsDrained() + " wallets drained")
-        .orElse("NEVER"));
-    if (!detectionLatencies.isEmpty()) {
-      lines.add("detection latency    block to alert: median " + Display.duration(percentile(0.5)) + ", 95% " + Display.duration(percentile(0.95))
-          + ", max " + Display.duration(detectionLatencies.getLast()) + " over " + detectionLatencies.size() + " alerts");
+    /** The wallets an alert is about: its subject and its listed wallets. */
+    static Set<String> involved(DrainAlert a) {
+        Set<String> wallets = new java.util.HashSet<>(a.getWallets());
+        wallets.add(a.getSubject());
+        return wallets;
     }
-    lines.add("alerts by rule       " + alertsByRule.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
-    lines.add("false alerts         " + falseAlerts.size() + " high/critical on benign wallets"
-        + falseAlerts.stream().limit(3).map(a -> "\n                       " + a.getRule() + " " + a.getSummary()).collect(Collectors.joining()));
-    lines.add("sanctioned outflow   " + sanctionedAlert.map(a -> a.getSeverity() + " " + a.getRule()).orElse("NOT ALERTED"));
-    lines.add(passed() ? "result               every swept wallet caught, no false alert" : "result               FAILED");
-    return lines;
-  }
+
+    /** The {@code q} quantile of the detection latencies (nearest rank). */
+    public Duration percentile(double q) {
+        int rank = (int) Math.ceil(q * detectionLatencies.size());
+        return detectionLatencies.get(Math.max(0, rank - 1));
+    }
+
+    /** Every swept wallet alerted and no false alert. */
+    public boolean passed() {
+        return missed.isEmpty() && falseAlerts.isEmpty();
+    }
+
+    /** The summary a person reads at the end of the demo. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        lines.add("wallets swept        " + walletsSwept + " (" + Display.usd(valueSwept) + ")");
+        lines.add("wallets alerted      " + (walletsSwept - missed.size())
+                + (missed.isEmpty()
+                        ? ""
+                        : "  MISSED " + missed.size() + ": "
+                                + missed.stream().limit(5).map(Display::address).collect(Collectors.joining(", "))));
+        lines.add("incident opened      "
+                + incidentOpening
+                        .map(i -> timeToIncident
+                                        .map(d -> Display.duration(d) + " after the first sweep, ")
+                                        .orElse("") + "with " + i.getWalletsDrained() + " wallets drained")
+                        .orElse("NEVER"));
+        if (!detectionLatencies.isEmpty()) {
+            lines.add("detection latency    block to alert: median " + Display.duration(percentile(0.5)) + ", 95% "
+                    + Display.duration(percentile(0.95)) + ", max " + Display.duration(detectionLatencies.getLast())
+                    + " over " + detectionLatencies.size() + " alerts");
+        }
+        lines.add("alerts by rule       "
+                + alertsByRule.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+        lines.add("false alerts         " + falseAlerts.size() + " high/critical on benign wallets"
+                + falseAlerts.stream()
+                        .limit(3)
+                        .map(a -> "\n                       " + a.getRule() + " " + a.getSummary())
+                        .collect(Collectors.joining()));
+        lines.add("sanctioned outflow   "
+                + sanctionedAlert.map(a -> a.getSeverity() + " " + a.getRule()).orElse("NOT ALERTED"));
+        lines.add(
+                passed()
+                        ? "result               every swept wallet caught, no false alert"
+                        : "result               FAILED");
+        return lines;
+    }
 }

@@ -7,26 +7,26 @@ import org.apache.avro.specific.SpecificRecord;
 /** One record of the scenario: which topic it goes to, its key and its Avro value. */
 public record FeedRecord(Target target, String key, SpecificRecord value) {
 
-  /** The topics the scenario writes, named by role so the scenario itself needs no Kafka settings. */
-  public enum Target {
-    WALLETS(Topics::wallets),
-    LABELS(Topics::labels),
-    ALLOWLIST(Topics::allowlist),
-    PRICES(Topics::prices),
-    SIGNED_TX(Topics::signedTx),
-    BALANCES(Topics::balances),
-    HEADS(Topics::heads),
-    TRANSFERS(Topics::transfers);
+    /** The topics the scenario writes, named by role so the scenario itself needs no Kafka settings. */
+    public enum Target {
+        WALLETS(Topics::wallets),
+        LABELS(Topics::labels),
+        ALLOWLIST(Topics::allowlist),
+        PRICES(Topics::prices),
+        SIGNED_TX(Topics::signedTx),
+        BALANCES(Topics::balances),
+        HEADS(Topics::heads),
+        TRANSFERS(Topics::transfers);
 
-    private final Function<Topics, String> name;
+        private final Function<Topics, String> name;
 
-    Target(Function<Topics, String> name) {
-      this.name = name;
+        Target(Function<Topics, String> name) {
+            this.name = name;
+        }
+
+        /** The topic's name under {@code topics}. */
+        public String topic(Topics topics) {
+            return name.apply(topics);
+        }
     }
-
-    /** The topic's name under {@code topics}. */
-    public String topic(Topics topics) {
-      return name.apply(topics);
-    }
-  }
 }

@@ -1,11 +1,11 @@
 package io.drainwatch.detector.demo;
 
+import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.SignedTransaction;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.TransferKind;
-import io.drainwatch.detector.model.Addresses;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -19,110 +19,111 @@ import org.jspecify.annotations.Nullable;
  * emitted, because a block's time is the wall clock at that moment.
  */
 public record ScenarioBlock(
-    long chainId,
-    int index,
-    long number,
-    String hash,
-    String parentHash,
-    List<Move> moves,
-    List<BalanceChange> balances,
-    List<Signed> signed) {
+        long chainId,
+        int index,
+        long number,
+        String hash,
+        String parentHash,
+        List<Move> moves,
+        List<BalanceChange> balances,
+        List<Signed> signed) {
 
-  public ScenarioBlock {
-    moves = List.copyOf(moves);
-    balances = List.copyOf(balances);
-    signed = List.copyOf(signed);
-  }
-
-  /** A transfer: {@code logIndex} is null for native value, {@code senderBefore/After} only for watched senders. */
-  public record Move(
-      String txHash,
-      String from,
-      String to,
-      String asset,
-      int decimals,
-      BigInteger amount,
-      @Nullable Integer logIndex,
-      @Nullable BigInteger senderBefore,
-      @Nullable BigInteger senderAfter,
-      @Nullable Boolean recipientFresh) {}
-
-  /** A watched wallet's balance of one asset before and after the block. */
-  public record BalanceChange(String wallet, String asset, int decimals, BigInteger before, BigInteger after) {}
-
-  /** A transaction the custodian's signer authorised, with the operator's reference. */
-  public record Signed(String txHash, String from, String to, String reference) {}
-
-  /** The signer's records for this block's custodian transactions, to be published before the block. */
-  public List<FeedRecord> signedTransactions(Instant signedAt) {
-    List<FeedRecord> out = new ArrayList<>(signed.size());
-    for (Signed s : signed) {
-      SignedTransaction tx = SignedTransaction.newBuilder()
-          .setChainId(chainId)
-          .setTxHash(s.txHash())
-          .setFrom(s.from())
-          .setTo(s.to())
-          .setSignedAt(signedAt)
-          .setSigner("custody-signer")
-          .setReference(s.reference())
-          .build();
-      out.add(new FeedRecord(FeedRecord.Target.SIGNED_TX, chainId + ":" + s.txHash(), tx));
+    public ScenarioBlock {
+        moves = List.copyOf(moves);
+        balances = List.copyOf(balances);
+        signed = List.copyOf(signed);
     }
-    return out;
-  }
 
-  /** The block as the ingestor would publish it: transfers, then balances, then the head. */
-  public List<FeedRecord> chainRecords(Instant blockTime) {
-    List<FeedRecord> out = new ArrayList<>(moves.size() + balances.size() + 1);
-    for (Move m : moves) {
-      boolean nativeValue = m.logIndex() == null;
-      TransferEvent event = TransferEvent.newBuilder()
-          .setChainId(chainId)
-          .setFrom(m.from())
-          .setTo(m.to())
-          .setKind(nativeValue ? TransferKind.NATIVE : TransferKind.ERC20)
-          .setAsset(m.asset())
-          .setAmount(new BigDecimal(m.amount()))
-          .setDecimals(m.decimals())
-          .setEventId(chainId + ":" + hash + ":" + m.txHash() + ":" + (nativeValue ? Addresses.NATIVE : m.logIndex()))
-          .setTxHash(m.txHash())
-          .setBlockNumber(number)
-          .setBlockHash(hash)
-          .setBlockTime(blockTime)
-          .setLogIndex(m.logIndex())
-          .setSenderBalanceBefore(decimal(m.senderBefore()))
-          .setSenderBalanceAfter(decimal(m.senderAfter()))
-          .setTxFrom(m.from())
-          .setRecipientFresh(m.recipientFresh())
-          .build();
-      out.add(new FeedRecord(FeedRecord.Target.TRANSFERS, Addresses.key(chainId, m.from()), event));
-    }
-    for (BalanceChange b : balances) {
-      BalanceSnapshot snapshot = BalanceSnapshot.newBuilder()
-          .setChainId(chainId)
-          .setWallet(b.wallet())
-          .setAsset(b.asset())
-          .setBalance(new BigDecimal(b.after()))
-          .setPreviousBalance(new BigDecimal(b.before()))
-          .setDecimals(b.decimals())
-          .setBlockNumber(number)
-          .setBlockHash(hash)
-          .setBlockTime(blockTime)
-          .build();
-      out.add(new FeedRecord(FeedRecord.Target.BALANCES, Addresses.key(chainId, b.wallet()), snapshot));
-    }
-    BlockHead head = BlockHead.newBuilder()
-        .setChainId(chainId)
-        .setNumber(number)
-        .setHash(hash)
-        .setParentHash(parentHash)
-        .setTime(blockTime)
-        .build();
-    out.add(new FeedRecord(FeedRecord.Target.HEADS, Long.toString(chainId), head));
-    return out;
-  }
+    /** A transfer: {@code logIndex} is null for native value, {@code senderBefore/After} only for watched senders. */
+    public record Move(
+            String txHash,
+            String from,
+            String to,
+            String asset,
+            int decimals,
+            BigInteger amount,
+            @Nullable Integer logIndex,
+            @Nullable BigInteger senderBefore,
+            @Nullable BigInteger senderAfter,
+            @Nullable Boolean recipientFresh) {}
 
-  private static @Nullable BigDecimal decimal(@Nullable BigInteger value) {
-    return value == null ? null : new BigDecimal(value);
-  }
+    /** A watched wallet's balance of one asset before and after the block. */
+    public record BalanceChange(String wallet, String asset, int decimals, BigInteger before, BigInteger after) {}
+
+    /** A transaction the custodian's signer authorised, with the operator's reference. */
+    public record Signed(String txHash, String from, String to, String reference) {}
+
+    /** The signer's records for this block's custodian transactions, to be published before the block. */
+    public List<FeedRecord> signedTransactions(Instant signedAt) {
+        List<FeedRecord> out = new ArrayList<>(signed.size());
+        for (Signed s : signed) {
+            SignedTransaction tx = SignedTransaction.newBuilder()
+                    .setChainId(chainId)
+                    .setTxHash(s.txHash())
+                    .setFrom(s.from())
+                    .setTo(s.to())
+                    .setSignedAt(signedAt)
+                    .setSigner("custody-signer")
+                    .setReference(s.reference())
+                    .build();
+            out.add(new FeedRecord(FeedRecord.Target.SIGNED_TX, chainId + ":" + s.txHash(), tx));
+        }
+        return out;
+    }
+
+    /** The block as the ingestor would publish it: transfers, then balances, then the head. */
+    public List<FeedRecord> chainRecords(Instant blockTime) {
+        List<FeedRecord> out = new ArrayList<>(moves.size() + balances.size() + 1);
+        for (Move m : moves) {
+            boolean nativeValue = m.logIndex() == null;
+            TransferEvent event = TransferEvent.newBuilder()
+                    .setChainId(chainId)
+                    .setFrom(m.from())
+                    .setTo(m.to())
+                    .setKind(nativeValue ? TransferKind.NATIVE : TransferKind.ERC20)
+                    .setAsset(m.asset())
+                    .setAmount(new BigDecimal(m.amount()))
+                    .setDecimals(m.decimals())
+                    .setEventId(chainId + ":" + hash + ":" + m.txHash() + ":"
+                            + (nativeValue ? Addresses.NATIVE : m.logIndex()))
+                    .setTxHash(m.txHash())
+                    .setBlockNumber(number)
+                    .setBlockHash(hash)
+                    .setBlockTime(blockTime)
+                    .setLogIndex(m.logIndex())
+                    .setSenderBalanceBefore(decimal(m.senderBefore()))
+                    .setSenderBalanceAfter(decimal(m.senderAfter()))
+                    .setTxFrom(m.from())
+                    .setRecipientFresh(m.recipientFresh())
+                    .build();
+            out.add(new FeedRecord(FeedRecord.Target.TRANSFERS, Addresses.key(chainId, m.from()), event));
+        }
+        for (BalanceChange b : balances) {
+            BalanceSnapshot snapshot = BalanceSnapshot.newBuilder()
+                    .setChainId(chainId)
+                    .setWallet(b.wallet())
+                    .setAsset(b.asset())
+                    .setBalance(new BigDecimal(b.after()))
+                    .setPreviousBalance(new BigDecimal(b.before()))
+                    .setDecimals(b.decimals())
+                    .setBlockNumber(number)
+                    .setBlockHash(hash)
+                    .setBlockTime(blockTime)
+                    .build();
+            out.add(new FeedRecord(FeedRecord.Target.BALANCES, Addresses.key(chainId, b.wallet()), snapshot));
+        }
+        BlockHead head = BlockHead.newBuilder()
+                .setChainId(chainId)
+                .setNumber(number)
+                .setHash(hash)
+                .setParentHash(parentHash)
+                .setTime(blockTime)
+                .build();
+        out.add(new FeedRecord(FeedRecord.Target.HEADS, Long.toString(chainId), head));
+        return out;
+    }
+
+    private static @Nullable BigDecimal decimal(@Nullable BigInteger value) {
+        return value == null ? null : new BigDecimal(value);
+    }
 }

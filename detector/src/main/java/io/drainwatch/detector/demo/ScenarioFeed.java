@@ -25,84 +25,89 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a chain event.
  */
 public final class ScenarioFeed implements AutoCloseable {
-  private final KafkaProducer<String, byte[]> producer;
-  private final Topics topics;
-  private final Clock clock;
-  private final Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
+    private final KafkaProducer<String, byte[]> producer;
+    private final Topics topics;
+    private final Clock clock;
+    private final Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
 
-  /** Called after each block is on the broker, with the block's time. */
-  @FunctionalInterface
-  public interface BlockListener {
-    void written(ScenarioBlock block, Instant blockTime);
-  }
+    /** Called after each block is on the broker, with the block's time. */
+    @FunctionalInterface
+    public interface BlockListener {
+        void written(ScenarioBlock block, Instant blockTime);
+    }
 
-  public ScenarioFeed(Map<String, Object> clientProperties, Topics topics, Clock clock) {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "drainwatch-demo-feed");
-    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    this.topics = topics;
-    this.clock = clock;
-  }
+    public ScenarioFeed(Map<String, Object> clientProperties, Topics topics, Clock clock) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "drainwatch-demo-feed");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.topics = topics;
+        this.clock = clock;
+    }
 
-  /** Publishes the reference tables and opening balances, and waits until the broker has them. */
-  public void writeReference(Scenario scenario) {
-    write(scenario.referenceData(clock.instant()));
-  }
+    /** Publishes the reference tables and opening balances, and waits until the broker has them. */
+    public void writeReference(Scenario scenario) {
+        write(scenario.referenceData(clock.instant()));
+    }
 
-  /** Publishes one block now: its signed transactions, then its transfers, balances and head. */
-  public Instant writeBlock(ScenarioBlock block) {
-    Instant now = clock.instant();
-    write(block.signedTransactions(now));
-    write(block.chainRecords(now));
-    return now;
-  }
+    /** Publishes one block now: its signed transactions, then its transfers, balances and head. */
+    public Instant writeBlock(ScenarioBlock block) {
+        Instant now = clock.instant();
+        write(block.signedTransactions(now));
+        write(block.chainRecords(now));
+        return now;
+    }
 
-  /**
-   * Publishes blocks {@code from} (inclusive) to {@code to} (exclusive) of {@code scenario}, one per
-   * block interval, telling {@code listener} after each.
-   */
-  public void play(Scenario scenario, int from, int to, BlockListener listener) throws InterruptedException {
-    Duration interval = scenario.parameters().blockInterval();
-    long start = System.nanoTime();
-    for (int index = from; index < to; index++) {
-      long due = start + interval.toNanos() * (index - from);
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        LockSupport.parkNanos(wait);
-        if (Thread.interrupted()) {
-          throw new InterruptedException("scenario feed interrupted before block " + index);
+    /**
+     * Publishes blocks {@code from} (inclusive) to {@code to} (exclusive) of {@code scenario}, one per
+     * block interval, telling {@code listener} after each.
+     */
+    public void play(Scenario scenario, int from, int to, BlockListener listener) throws InterruptedException {
+        Duration interval = scenario.parameters().blockInterval();
+        long start = System.nanoTime();
+        for (int index = from; index < to; index++) {
+            long due = start + interval.toNanos() * (index - from);
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("scenario feed interrupted before block " + index);
+                }
+            }
+            ScenarioBlock block = scenario.blocks().get(index);
+            listener.written(block, writeBlock(block));
         }
-      }
-      ScenarioBlock block = scenario.blocks().get(index);
-      listener.written(block, writeBlock(block));
     }
-  }
 
-  private void write(List<FeedRecord> records) {
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    for (FeedRecord record : records) {
-      byte[] value = serde(record.value()).encode(record.value());
-      producer.send(new ProducerRecord<>(record.target().topic(topics), record.key(), value), (metadata, error) -> {
-        if (error != null) {
-          failure.compareAndSet(null, error);
+    private void write(List<FeedRecord> records) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (FeedRecord record : records) {
+            byte[] value = serde(record.value()).encode(record.value());
+            producer.send(
+                    new ProducerRecord<>(record.target().topic(topics), record.key(), value), (metadata, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                    });
         }
-      });
+        producer.flush();
+        if (failure.get() != null) {
+            throw new KafkaException(
+                    "the scenario feed could not write to Kafka: "
+                            + failure.get().getMessage(),
+                    failure.get());
+        }
     }
-    producer.flush();
-    if (failure.get() != null) {
-      throw new KafkaException("the scenario feed could not write to Kafka: " + failure.get().getMessage(), failure.get());
+
+    @SuppressWarnings("unchecked")
+    private AvroSerde<SpecificRecord> serde(SpecificRecord value) {
+        return serdes.computeIfAbsent(value.getClass(), type ->
+                (AvroSerde<SpecificRecord>) (AvroSerde<?>) AvroSerde.of((Class<SpecificRecord>) type));
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private AvroSerde<SpecificRecord> serde(SpecificRecord value) {
-    return serdes.computeIfAbsent(value.getClass(), type -> (AvroSerde<SpecificRecord>) (AvroSerde<?>) AvroSerde.of((Class<SpecificRecord>) type));
-  }
-
-  @Override
-  public void close() {
-    producer.close(Duration.ofSeconds(5));
-  }
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
 }

@@ -37,350 +37,376 @@ import org.slf4j.LoggerFactory;
  * replication and failover tests. Nothing is mocked: clients reach it over loopback sockets.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final String BROKER_LISTENER = "PLAINTEXT";
-  private static final String CONTROLLER_LISTENER = "CONTROLLER";
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Path dataDir;
-  private final boolean deleteOnClose;
-  private final List<Node> nodes;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final List<Node> nodes;
 
-  private EmbeddedKafka(Path dataDir, boolean deleteOnClose, List<Node> nodes) {
-    this.dataDir = dataDir;
-    this.deleteOnClose = deleteOnClose;
-    this.nodes = nodes;
-  }
-
-  /**
-   * How to start the cluster.
-   *
-   * @param nodes number of combined broker+controller nodes, 1 or 3 (any odd count works)
-   * @param dataDir where the logs live; {@code null} for a temporary directory deleted on close
-   * @param port the first node's client port (node {@code i} listens on {@code port + i}); 0 picks free ports
-   * @param brokerConfig broker settings applied last, over the defaults chosen here
-   */
-  public record Options(int nodes, @Nullable Path dataDir, int port, Map<String, String> brokerConfig) {
-    public Options {
-      if (nodes < 1) {
-        throw new IllegalArgumentException("nodes must be at least 1, was " + nodes);
-      }
-      if (port < 0 || port > 65535 - nodes) {
-        throw new IllegalArgumentException("port must be 0 (free ports) or a TCP port, was " + port);
-      }
-      brokerConfig = Map.copyOf(brokerConfig);
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, List<Node> nodes) {
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.nodes = nodes;
     }
 
-    /** One node, a temporary directory, free ports. */
-    public static Options defaults() {
-      return new Options(1, null, 0, Map.of());
+    /**
+     * How to start the cluster.
+     *
+     * @param nodes number of combined broker+controller nodes, 1 or 3 (any odd count works)
+     * @param dataDir where the logs live; {@code null} for a temporary directory deleted on close
+     * @param port the first node's client port (node {@code i} listens on {@code port + i}); 0 picks free ports
+     * @param brokerConfig broker settings applied last, over the defaults chosen here
+     */
+    public record Options(int nodes, @Nullable Path dataDir, int port, Map<String, String> brokerConfig) {
+        public Options {
+            if (nodes < 1) {
+                throw new IllegalArgumentException("nodes must be at least 1, was " + nodes);
+            }
+            if (port < 0 || port > 65535 - nodes) {
+                throw new IllegalArgumentException("port must be 0 (free ports) or a TCP port, was " + port);
+            }
+            brokerConfig = Map.copyOf(brokerConfig);
+        }
+
+        /** One node, a temporary directory, free ports. */
+        public static Options defaults() {
+            return new Options(1, null, 0, Map.of());
+        }
+
+        public Options withNodes(int count) {
+            return new Options(count, dataDir, port, brokerConfig);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(nodes, dir, port, brokerConfig);
+        }
+
+        public Options withPort(int first) {
+            return new Options(nodes, dataDir, first, brokerConfig);
+        }
+
+        public Options withBrokerConfig(String key, String value) {
+            Map<String, String> merged = new java.util.HashMap<>(brokerConfig);
+            merged.put(key, value);
+            return new Options(nodes, dataDir, port, merged);
+        }
     }
 
-    public Options withNodes(int count) {
-      return new Options(count, dataDir, port, brokerConfig);
+    /** Starts one node on free ports in a temporary directory. */
+    public static EmbeddedKafka start() {
+        return start(Options.defaults());
     }
 
-    public Options withDataDir(Path dir) {
-      return new Options(nodes, dir, port, brokerConfig);
-    }
-
-    public Options withPort(int first) {
-      return new Options(nodes, dataDir, first, brokerConfig);
-    }
-
-    public Options withBrokerConfig(String key, String value) {
-      Map<String, String> merged = new java.util.HashMap<>(brokerConfig);
-      merged.put(key, value);
-      return new Options(nodes, dataDir, port, merged);
-    }
-  }
-
-  /** Starts one node on free ports in a temporary directory. */
-  public static EmbeddedKafka start() {
-    return start(Options.defaults());
-  }
-
-  /**
-   * Formats storage (first start of a directory only), starts every node and returns once every
-   * broker is registered and unfenced.
-   */
-  public static EmbeddedKafka start(Options options) {
-    long began = System.nanoTime();
-    Path dir;
-    boolean temporary = options.dataDir() == null;
-    try {
-      dir = temporary ? Files.createTempDirectory("drainwatch-kafka-") : Files.createDirectories(options.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the Kafka data directory", e);
-    }
-    int count = options.nodes();
-    int[] clientPorts = options.port() == 0 ? freePorts(count) : IntStream.range(0, count).map(i -> options.port() + i).toArray();
-    int[] controllerPorts = freePorts(count);
-    String voters = IntStream.range(0, count)
-        .mapToObj(i -> i + "@127.0.0.1:" + controllerPorts[i])
-        .collect(Collectors.joining(","));
-    String clusterId = Uuid.randomUuid().toString();
-    List<Node> nodes = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      KafkaConfig config = new KafkaConfig(nodeConfig(options, dir, i, clientPorts[i], controllerPorts[i], voters), false);
-      format(config, clusterId);
-      nodes.add(new Node(i, clientPorts[i], config));
-    }
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, nodes);
-    try {
-      // Nodes start together: each waits for a controller quorum that needs a majority of them.
-      kafka.startNodes(nodes);
-      kafka.awaitBrokers(count);
-    } catch (RuntimeException e) {
-      kafka.close();
-      throw e;
-    }
-    LOG.info("embedded Kafka started nodes={} bootstrap={} dir={} ms={}",
-        count, kafka.bootstrapServers(), dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-    return kafka;
-  }
-
-  /** The client bootstrap list of the running nodes, e.g. {@code 127.0.0.1:40123,127.0.0.1:40125}. */
-  public String bootstrapServers() {
-    return nodes.stream()
-        .filter(Node::running)
-        .map(n -> "127.0.0.1:" + n.port)
-        .collect(Collectors.joining(","));
-  }
-
-  /** Number of nodes in the cluster, running or stopped. */
-  public int nodeCount() {
-    return nodes.size();
-  }
-
-  /** The directory holding every node's logs. */
-  public Path dataDir() {
-    return dataDir;
-  }
-
-  /**
-   * Stops node {@code id} (0-based) with a controlled shutdown, keeping its data so that {@link
-   * #startNode} brings it back with the same id, port and logs.
-   */
-  public void stopNode(int id) {
-    long began = System.nanoTime();
-    node(id).stop();
-    LOG.info("embedded Kafka node stopped node={} ms={}", id, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-  }
-
-  /** Starts a node stopped by {@link #stopNode} again and waits until it has rejoined. */
-  public void startNode(int id) {
-    long began = System.nanoTime();
-    Node node = node(id);
-    if (node.running()) {
-      throw new IllegalStateException("node " + id + " is already running");
-    }
-    startNodes(List.of(node));
-    awaitBrokers((int) nodes.stream().filter(Node::running).count());
-    LOG.info("embedded Kafka node started node={} ms={}", id, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-  }
-
-  /** Stops every node; a temporary data directory is deleted. */
-  @Override
-  public void close() {
-    try {
-      inParallel(nodes.stream().filter(Node::running).toList(), Node::stop).join();
-    } catch (CompletionException e) {
-      LOG.warn("embedded Kafka shutdown failed error={}", e.getCause().toString());
-    }
-    if (deleteOnClose) {
-      deleteRecursively(dataDir);
-    }
-  }
-
-  private Node node(int id) {
-    if (id < 0 || id >= nodes.size()) {
-      throw new IllegalArgumentException("no node " + id + "; nodes are 0.." + (nodes.size() - 1));
-    }
-    return nodes.get(id);
-  }
-
-  private void startNodes(List<Node> toStart) {
-    try {
-      inParallel(toStart, Node::start).get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("embedded Kafka failed to start: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("embedded Kafka did not start within " + READY_TIMEOUT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting embedded Kafka", e);
-    }
-  }
-
-  /** Runs {@code action} on each node in a thread of its own: starts and stops block until a quorum answers. */
-  private static CompletableFuture<Void> inParallel(List<Node> targets, java.util.function.Consumer<Node> action) {
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (Node node : targets) {
-      CompletableFuture<Void> run = new CompletableFuture<>();
-      Thread.ofPlatform().name("embedded-kafka-" + node).daemon().start(() -> {
+    /**
+     * Formats storage (first start of a directory only), starts every node and returns once every
+     * broker is registered and unfenced.
+     */
+    public static EmbeddedKafka start(Options options) {
+        long began = System.nanoTime();
+        Path dir;
+        boolean temporary = options.dataDir() == null;
         try {
-          action.accept(node);
-          run.complete(null);
-        } catch (Throwable t) {
-          run.completeExceptionally(t);
+            dir = temporary
+                    ? Files.createTempDirectory("drainwatch-kafka-")
+                    : Files.createDirectories(options.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Kafka data directory", e);
         }
-      });
-      runs.add(run);
-    }
-    return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
-  }
-
-  /** Waits until the cluster metadata lists {@code expected} brokers, i.e. they are unfenced. */
-  private void awaitBrokers(int expected) {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      while (true) {
-        int registered;
+        int count = options.nodes();
+        int[] clientPorts = options.port() == 0
+                ? freePorts(count)
+                : IntStream.range(0, count).map(i -> options.port() + i).toArray();
+        int[] controllerPorts = freePorts(count);
+        String voters = IntStream.range(0, count)
+                .mapToObj(i -> i + "@127.0.0.1:" + controllerPorts[i])
+                .collect(Collectors.joining(","));
+        String clusterId = Uuid.randomUuid().toString();
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            KafkaConfig config =
+                    new KafkaConfig(nodeConfig(options, dir, i, clientPorts[i], controllerPorts[i], voters), false);
+            format(config, clusterId);
+            nodes.add(new Node(i, clientPorts[i], config));
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, nodes);
         try {
-          registered = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
-        } catch (ExecutionException | TimeoutException e) {
-          registered = -1;
+            // Nodes start together: each waits for a controller quorum that needs a majority of them.
+            kafka.startNodes(nodes);
+            kafka.awaitBrokers(count);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
         }
-        if (registered >= expected) {
-          return;
+        LOG.info(
+                "embedded Kafka started nodes={} bootstrap={} dir={} ms={}",
+                count,
+                kafka.bootstrapServers(),
+                dir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        return kafka;
+    }
+
+    /** The client bootstrap list of the running nodes, e.g. {@code 127.0.0.1:40123,127.0.0.1:40125}. */
+    public String bootstrapServers() {
+        return nodes.stream()
+                .filter(Node::running)
+                .map(n -> "127.0.0.1:" + n.port)
+                .collect(Collectors.joining(","));
+    }
+
+    /** Number of nodes in the cluster, running or stopped. */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** The directory holding every node's logs. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Stops node {@code id} (0-based) with a controlled shutdown, keeping its data so that {@link
+     * #startNode} brings it back with the same id, port and logs.
+     */
+    public void stopNode(int id) {
+        long began = System.nanoTime();
+        node(id).stop();
+        LOG.info(
+                "embedded Kafka node stopped node={} ms={}",
+                id,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    }
+
+    /** Starts a node stopped by {@link #stopNode} again and waits until it has rejoined. */
+    public void startNode(int id) {
+        long began = System.nanoTime();
+        Node node = node(id);
+        if (node.running()) {
+            throw new IllegalStateException("node " + id + " is already running");
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("embedded Kafka: " + expected + " brokers expected, " + registered + " registered after " + READY_TIMEOUT);
-        }
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
-    }
-  }
-
-  private static Map<String, String> nodeConfig(Options options, Path dir, int id, int port, int controllerPort, String voters) {
-    int count = options.nodes();
-    String replication = String.valueOf(count);
-    // With three nodes one may be down and writes still succeed; with one node nothing else is possible.
-    String minIsr = String.valueOf(count == 1 ? 1 : count - 1);
-    Map<String, String> props = new java.util.HashMap<>();
-    props.put("process.roles", "broker,controller");
-    props.put("node.id", String.valueOf(id));
-    props.put("controller.quorum.voters", voters);
-    props.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + port);
-    props.put("controller.listener.names", CONTROLLER_LISTENER);
-    props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-    props.put("inter.broker.listener.name", BROKER_LISTENER);
-    props.put("log.dirs", dir.resolve("node-" + id).toString());
-    props.put("offsets.topic.replication.factor", replication);
-    // Fewer internal partitions than production defaults (50) make the first group and the first
-    // transaction seconds faster on a small machine.
-    props.put("offsets.topic.num.partitions", "5");
-    props.put("transaction.state.log.num.partitions", "5");
-    props.put("transaction.state.log.replication.factor", replication);
-    props.put("transaction.state.log.min.isr", minIsr);
-    props.put("share.coordinator.state.topic.replication.factor", replication);
-    props.put("share.coordinator.state.topic.min.isr", minIsr);
-    props.put("default.replication.factor", replication);
-    props.put("group.initial.rebalance.delay.ms", "0");
-    // Frequent heartbeats let a (re)started broker be unfenced, and a stopping one released, in well
-    // under a second instead of the production 2 s rhythm.
-    props.put("broker.heartbeat.interval.ms", "250");
-    // A node stopped while it was the active controller may leave its broker registration behind;
-    // it cannot rejoin until that session expires (9 s in production).
-    props.put("broker.session.timeout.ms", "4000");
-    props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-    props.putAll(options.brokerConfig());
-    return props;
-  }
-
-  private static void format(KafkaConfig config, String clusterId) {
-    if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
-      return;
-    }
-    Formatter formatter = new Formatter()
-        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-        .setClusterId(clusterId)
-        .setNodeId(config.nodeId())
-        .setControllerListenerName(CONTROLLER_LISTENER)
-        .setMetadataLogDirectory(config.metadataLogDir())
-        .setDirectories(config.logDirs())
-        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
-    try {
-      formatter.run();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + config.metadataLogDir() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static int[] freePorts(int count) {
-    // Held open together so the same port is never handed out twice; the brief window between
-    // closing and the broker binding is the usual price of fixed voter addresses.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress("127.0.0.1", 0));
-        sockets.add(socket);
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port", e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // a socket that does not close still frees its port when the JVM exits
-        }
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("cannot delete embedded Kafka directory dir={} error={}", dir, e.toString());
-    }
-  }
-
-  /** One combined broker+controller; its config (ports, id, directory) survives a restart. */
-  private static final class Node {
-    private final int id;
-    private final int port;
-    private final KafkaConfig config;
-    private volatile @Nullable KafkaRaftServer server;
-
-    Node(int id, int port, KafkaConfig config) {
-      this.id = id;
-      this.port = port;
-      this.config = config;
+        startNodes(List.of(node));
+        awaitBrokers((int) nodes.stream().filter(Node::running).count());
+        LOG.info(
+                "embedded Kafka node started node={} ms={}",
+                id,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
 
-    boolean running() {
-      return server != null;
-    }
-
-    void start() {
-      KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
-      server = s;
-      s.startup();
-    }
-
-    void stop() {
-      KafkaRaftServer s = server;
-      if (s == null) {
-        return;
-      }
-      s.shutdown();
-      s.awaitShutdown();
-      server = null;
-    }
-
+    /** Stops every node; a temporary data directory is deleted. */
     @Override
-    public String toString() {
-      return "node-" + id;
+    public void close() {
+        try {
+            inParallel(nodes.stream().filter(Node::running).toList(), Node::stop)
+                    .join();
+        } catch (CompletionException e) {
+            LOG.warn("embedded Kafka shutdown failed error={}", e.getCause().toString());
+        }
+        if (deleteOnClose) {
+            deleteRecursively(dataDir);
+        }
     }
-  }
+
+    private Node node(int id) {
+        if (id < 0 || id >= nodes.size()) {
+            throw new IllegalArgumentException("no node " + id + "; nodes are 0.." + (nodes.size() - 1));
+        }
+        return nodes.get(id);
+    }
+
+    private void startNodes(List<Node> toStart) {
+        try {
+            inParallel(toStart, Node::start).get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("embedded Kafka failed to start: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("embedded Kafka did not start within " + READY_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting embedded Kafka", e);
+        }
+    }
+
+    /** Runs {@code action} on each node in a thread of its own: starts and stops block until a quorum answers. */
+    private static CompletableFuture<Void> inParallel(List<Node> targets, java.util.function.Consumer<Node> action) {
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        for (Node node : targets) {
+            CompletableFuture<Void> run = new CompletableFuture<>();
+            Thread.ofPlatform().name("embedded-kafka-" + node).daemon().start(() -> {
+                try {
+                    action.accept(node);
+                    run.complete(null);
+                } catch (Throwable t) {
+                    run.completeExceptionally(t);
+                }
+            });
+            runs.add(run);
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
+    }
+
+    /** Waits until the cluster metadata lists {@code expected} brokers, i.e. they are unfenced. */
+    private void awaitBrokers(int expected) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            while (true) {
+                int registered;
+                try {
+                    registered = admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .size();
+                } catch (ExecutionException | TimeoutException e) {
+                    registered = -1;
+                }
+                if (registered >= expected) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("embedded Kafka: " + expected + " brokers expected, " + registered
+                            + " registered after " + READY_TIMEOUT);
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+        }
+    }
+
+    private static Map<String, String> nodeConfig(
+            Options options, Path dir, int id, int port, int controllerPort, String voters) {
+        int count = options.nodes();
+        String replication = String.valueOf(count);
+        // With three nodes one may be down and writes still succeed; with one node nothing else is possible.
+        String minIsr = String.valueOf(count == 1 ? 1 : count - 1);
+        Map<String, String> props = new java.util.HashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", String.valueOf(id));
+        props.put("controller.quorum.voters", voters);
+        props.put(
+                "listeners",
+                BROKER_LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
+                        + controllerPort);
+        props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + port);
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put(
+                "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", BROKER_LISTENER);
+        props.put("log.dirs", dir.resolve("node-" + id).toString());
+        props.put("offsets.topic.replication.factor", replication);
+        // Fewer internal partitions than production defaults (50) make the first group and the first
+        // transaction seconds faster on a small machine.
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minIsr);
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        props.put("default.replication.factor", replication);
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // Frequent heartbeats let a (re)started broker be unfenced, and a stopping one released, in well
+        // under a second instead of the production 2 s rhythm.
+        props.put("broker.heartbeat.interval.ms", "250");
+        // A node stopped while it was the active controller may leave its broker registration behind;
+        // it cannot rejoin until that session expires (9 s in production).
+        props.put("broker.session.timeout.ms", "4000");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        props.putAll(options.brokerConfig());
+        return props;
+    }
+
+    private static void format(KafkaConfig config, String clusterId) {
+        if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
+            return;
+        }
+        Formatter formatter = new Formatter()
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .setClusterId(clusterId)
+                .setNodeId(config.nodeId())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setDirectories(config.logDirs())
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "cannot format Kafka storage in " + config.metadataLogDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int[] freePorts(int count) {
+        // Held open together so the same port is never handed out twice; the brief window between
+        // closing and the broker binding is the usual price of fixed voter addresses.
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                sockets.add(socket);
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // a socket that does not close still frees its port when the JVM exits
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot delete embedded Kafka directory dir={} error={}", dir, e.toString());
+        }
+    }
+
+    /** One combined broker+controller; its config (ports, id, directory) survives a restart. */
+    private static final class Node {
+        private final int id;
+        private final int port;
+        private final KafkaConfig config;
+        private volatile @Nullable KafkaRaftServer server;
+
+        Node(int id, int port, KafkaConfig config) {
+            this.id = id;
+            this.port = port;
+            this.config = config;
+        }
+
+        boolean running() {
+            return server != null;
+        }
+
+        void start() {
+            KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+            server = s;
+            s.startup();
+        }
+
+        void stop() {
+            KafkaRaftServer s = server;
+            if (s == null) {
+                return;
+            }
+            s.shutdown();
+            s.awaitShutdown();
+            server = null;
+        }
+
+        @Override
+        public String toString() {
+            return "node-" + id;
+        }
+    }
 }

@@ -13,39 +13,39 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code kafka_stream_*}. Close the binding before closing the client.
  */
 public final class KafkaClientBinding implements AutoCloseable {
-  private final AutoCloseable binder;
+    private final AutoCloseable binder;
 
-  private KafkaClientBinding(AutoCloseable binder) {
-    this.binder = binder;
-  }
-
-  /** Binds the metrics of a Kafka Streams instance, including those of its embedded clients. */
-  public static KafkaClientBinding streams(MeterRegistry registry, KafkaStreams streams) {
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-    metrics.bindTo(registry);
-    return new KafkaClientBinding(metrics);
-  }
-
-  /** Binds the metrics of a plain consumer. */
-  public static KafkaClientBinding consumer(MeterRegistry registry, Consumer<?, ?> consumer) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
-    metrics.bindTo(registry);
-    return new KafkaClientBinding(metrics);
-  }
-
-  /** Binds the metrics of a producer. */
-  public static KafkaClientBinding producer(MeterRegistry registry, Producer<?, ?> producer) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
-    metrics.bindTo(registry);
-    return new KafkaClientBinding(metrics);
-  }
-
-  @Override
-  public void close() {
-    try {
-      binder.close();
-    } catch (Exception e) {
-      // The binders only cancel their refresh task; nothing an operator could act on.
+    private KafkaClientBinding(AutoCloseable binder) {
+        this.binder = binder;
     }
-  }
+
+    /** Binds the metrics of a Kafka Streams instance, including those of its embedded clients. */
+    public static KafkaClientBinding streams(MeterRegistry registry, KafkaStreams streams) {
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(registry);
+        return new KafkaClientBinding(metrics);
+    }
+
+    /** Binds the metrics of a plain consumer. */
+    public static KafkaClientBinding consumer(MeterRegistry registry, Consumer<?, ?> consumer) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+        metrics.bindTo(registry);
+        return new KafkaClientBinding(metrics);
+    }
+
+    /** Binds the metrics of a producer. */
+    public static KafkaClientBinding producer(MeterRegistry registry, Producer<?, ?> producer) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+        metrics.bindTo(registry);
+        return new KafkaClientBinding(metrics);
+    }
+
+    @Override
+    public void close() {
+        try {
+            binder.close();
+        } catch (Exception e) {
+            // The binders only cancel their refresh task; nothing an operator could act on.
+        }
+    }
 }

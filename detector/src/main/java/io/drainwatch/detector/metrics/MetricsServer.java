@@ -23,92 +23,95 @@ import org.jspecify.annotations.Nullable;
  * {@code role} ({@code detect}, {@code ingest}, {@code relay}) and the JVM and process meters are bound.
  */
 public final class MetricsServer implements AutoCloseable {
-  private final PrometheusMeterRegistry registry;
-  private final HttpServer server;
-  private volatile BooleanSupplier ready = () -> true;
-  private volatile @Nullable ProcessMetrics processMetrics;
+    private final PrometheusMeterRegistry registry;
+    private final HttpServer server;
+    private volatile BooleanSupplier ready = () -> true;
+    private volatile @Nullable ProcessMetrics processMetrics;
 
-  private MetricsServer(PrometheusMeterRegistry registry, HttpServer server) {
-    this.registry = registry;
-    this.server = server;
-  }
-
-  /** Roles that may tag their meters; a fixed set so {@code role} stays a bounded label. */
-  public static final Set<String> ROLES = Set.of("detect", "ingest", "relay");
-
-  /**
-   * Starts serving on {@code host:port} (port 0 picks a free port) for {@code role}: every meter is
-   * tagged {@code role=<role>}, and JVM and process meters are bound.
-   */
-  public static MetricsServer start(String host, int port, String role) {
-    if (!ROLES.contains(role)) {
-      throw new IllegalArgumentException("role must be one of " + new TreeSet<>(ROLES) + ", was '" + role + "'");
+    private MetricsServer(PrometheusMeterRegistry registry, HttpServer server) {
+        this.registry = registry;
+        this.server = server;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("role", role);
-    MetricsServer server = serve(registry, host, port);
-    server.processMetrics = ProcessMetrics.bindTo(registry);
-    return server;
-  }
 
-  /** Starts serving on {@code host:port} (port 0 picks a free port), without a role tag. */
-  public static MetricsServer start(String host, int port) {
-    return serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), host, port);
-  }
+    /** Roles that may tag their meters; a fixed set so {@code role} stays a bounded label. */
+    public static final Set<String> ROLES = Set.of("detect", "ingest", "relay");
 
-  private static MetricsServer serve(PrometheusMeterRegistry registry, String host, int port) {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-      MetricsServer metrics = new MetricsServer(registry, server);
-      server.createContext("/metrics", exchange -> metrics.respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-      server.createContext("/health", exchange -> metrics.respond(exchange, 200, "ok\n", "text/plain"));
-      server.createContext("/ready", exchange -> {
-        boolean ok = metrics.ready.getAsBoolean();
-        metrics.respond(exchange, ok ? 200 : 503, ok ? "ready\n" : "not ready\n", "text/plain");
-      });
-      server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "metrics-http");
-        thread.setDaemon(true);
-        return thread;
-      }));
-      server.start();
-      return metrics;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
+    /**
+     * Starts serving on {@code host:port} (port 0 picks a free port) for {@code role}: every meter is
+     * tagged {@code role=<role>}, and JVM and process meters are bound.
+     */
+    public static MetricsServer start(String host, int port, String role) {
+        if (!ROLES.contains(role)) {
+            throw new IllegalArgumentException("role must be one of " + new TreeSet<>(ROLES) + ", was '" + role + "'");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("role", role);
+        MetricsServer server = serve(registry, host, port);
+        server.processMetrics = ProcessMetrics.bindTo(registry);
+        return server;
     }
-  }
 
-  /** The registry every meter of this process registers with. */
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
-  /** The port actually bound. */
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  /** Sets the check behind {@code /ready}. */
-  public void readiness(BooleanSupplier check) {
-    this.ready = check;
-  }
-
-  private void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+    /** Starts serving on {@code host:port} (port 0 picks a free port), without a role tag. */
+    public static MetricsServer start(String host, int port) {
+        return serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), host, port);
     }
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-    ProcessMetrics process = processMetrics;
-    if (process != null) {
-      process.close();
+    private static MetricsServer serve(PrometheusMeterRegistry registry, String host, int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            MetricsServer metrics = new MetricsServer(registry, server);
+            server.createContext(
+                    "/metrics",
+                    exchange -> metrics.respond(
+                            exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+            server.createContext("/health", exchange -> metrics.respond(exchange, 200, "ok\n", "text/plain"));
+            server.createContext("/ready", exchange -> {
+                boolean ok = metrics.ready.getAsBoolean();
+                metrics.respond(exchange, ok ? 200 : 503, ok ? "ready\n" : "not ready\n", "text/plain");
+            });
+            server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "metrics-http");
+                thread.setDaemon(true);
+                return thread;
+            }));
+            server.start();
+            return metrics;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
+        }
     }
-    registry.close();
-  }
+
+    /** The registry every meter of this process registers with. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Sets the check behind {@code /ready}. */
+    public void readiness(BooleanSupplier check) {
+        this.ready = check;
+    }
+
+    private void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ProcessMetrics process = processMetrics;
+        if (process != null) {
+            process.close();
+        }
+        registry.close();
+    }
 }

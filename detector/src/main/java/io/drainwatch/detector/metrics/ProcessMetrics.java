@@ -15,26 +15,26 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
  * so a dashboard can tell a starving JVM from a slow pipeline.
  */
 public final class ProcessMetrics implements AutoCloseable {
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
-  private ProcessMetrics() {}
+    private ProcessMetrics() {}
 
-  /** Binds the JVM and process meters to {@code registry}; close to stop listening to GC events. */
-  public static ProcessMetrics bindTo(MeterRegistry registry) {
-    ProcessMetrics metrics = new ProcessMetrics();
-    new JvmMemoryMetrics().bindTo(registry);
-    metrics.gc.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new JvmInfoMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    return metrics;
-  }
+    /** Binds the JVM and process meters to {@code registry}; close to stop listening to GC events. */
+    public static ProcessMetrics bindTo(MeterRegistry registry) {
+        ProcessMetrics metrics = new ProcessMetrics();
+        new JvmMemoryMetrics().bindTo(registry);
+        metrics.gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return metrics;
+    }
 
-  @Override
-  public void close() {
-    gc.close();
-  }
+    @Override
+    public void close() {
+        gc.close();
+    }
 }

@@ -18,95 +18,111 @@ import org.slf4j.LoggerFactory;
  * does: Alertmanagers do not share received alerts, only which notifications they sent.
  */
 public final class AlertmanagerClient {
-  private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<URI> endpoints;
-  private final List<String> names;
-  private final Duration timeout;
-  private final HttpClient http;
+    private final List<URI> endpoints;
+    private final List<String> names;
+    private final Duration timeout;
+    private final HttpClient http;
 
-  public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
-    this.endpoints = alertmanagers.stream().map(AlertmanagerClient::alertsEndpoint).toList();
-    this.names = alertmanagers.stream().map(RelayConfig::redacted).toList();
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-  }
-
-  /** What each Alertmanager said about one post. */
-  public enum Outcome {
-    /** 2xx: the alerts are in. */
-    ACCEPTED,
-    /** 4xx: the alerts are invalid; posting them again cannot help. */
-    REJECTED,
-    /** No answer, or 5xx: worth retrying. */
-    FAILED;
-
-    /** The value of the {@code outcome} metric label. */
-    public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
-  /** The outcome of one post per Alertmanager, in configuration order. */
-  public record Delivery(List<Outcome> outcomes) {
-    /** At least one Alertmanager has the alerts: they will be notified. */
-    public boolean accepted() {
-      return outcomes.contains(Outcome.ACCEPTED);
+    public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
+        this.endpoints =
+                alertmanagers.stream().map(AlertmanagerClient::alertsEndpoint).toList();
+        this.names = alertmanagers.stream().map(RelayConfig::redacted).toList();
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    /** Every Alertmanager refused the alerts as invalid: retrying would block the relay forever. */
-    public boolean rejectedByAll() {
-      return !outcomes.isEmpty() && outcomes.stream().allMatch(o -> o == Outcome.REJECTED);
-    }
-  }
+    /** What each Alertmanager said about one post. */
+    public enum Outcome {
+        /** 2xx: the alerts are in. */
+        ACCEPTED,
+        /** 4xx: the alerts are invalid; posting them again cannot help. */
+        REJECTED,
+        /** No answer, or 5xx: worth retrying. */
+        FAILED;
 
-  /** Posts {@code alerts} to every Alertmanager and waits for all answers (each bounded by the timeout). */
-  public Delivery post(List<PostableAlert> alerts) {
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(alerts.stream().map(PostableAlert::json).toList());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode alerts as JSON", e);
+        /** The value of the {@code outcome} metric label. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-    List<CompletableFuture<Outcome>> answers = new ArrayList<>();
-    for (int i = 0; i < endpoints.size(); i++) {
-      String name = names.get(i);
-      HttpRequest request = HttpRequest.newBuilder(endpoints.get(i))
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
-      answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-          .handle((response, error) -> outcome(name, alerts.size(), response, error)));
-    }
-    return new Delivery(answers.stream().map(CompletableFuture::join).toList());
-  }
 
-  private static Outcome outcome(String name, int count, HttpResponse<String> response, Throwable error) {
-    if (error != null) {
-      Throwable cause = error.getCause() != null ? error.getCause() : error;
-      LOG.warn("event=alertmanager_unreachable alertmanager={} alerts={} error=\"{}\"", name, count, cause.toString());
-      return Outcome.FAILED;
-    }
-    int status = response.statusCode();
-    if (status / 100 == 2) {
-      return Outcome.ACCEPTED;
-    }
-    String reason = response.body().strip();
-    if (reason.length() > 300) {
-      reason = reason.substring(0, 300);
-    }
-    if (status / 100 == 4) {
-      LOG.error("event=alertmanager_rejected alertmanager={} status={} alerts={} reason=\"{}\"", name, status, count, reason);
-      return Outcome.REJECTED;
-    }
-    LOG.warn("event=alertmanager_failed alertmanager={} status={} alerts={} reason=\"{}\"", name, status, count, reason);
-    return Outcome.FAILED;
-  }
+    /** The outcome of one post per Alertmanager, in configuration order. */
+    public record Delivery(List<Outcome> outcomes) {
+        /** At least one Alertmanager has the alerts: they will be notified. */
+        public boolean accepted() {
+            return outcomes.contains(Outcome.ACCEPTED);
+        }
 
-  private static URI alertsEndpoint(URI base) {
-    String s = base.toString();
-    return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
-  }
+        /** Every Alertmanager refused the alerts as invalid: retrying would block the relay forever. */
+        public boolean rejectedByAll() {
+            return !outcomes.isEmpty() && outcomes.stream().allMatch(o -> o == Outcome.REJECTED);
+        }
+    }
+
+    /** Posts {@code alerts} to every Alertmanager and waits for all answers (each bounded by the timeout). */
+    public Delivery post(List<PostableAlert> alerts) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(
+                    alerts.stream().map(PostableAlert::json).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode alerts as JSON", e);
+        }
+        List<CompletableFuture<Outcome>> answers = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            String name = names.get(i);
+            HttpRequest request = HttpRequest.newBuilder(endpoints.get(i))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .handle((response, error) -> outcome(name, alerts.size(), response, error)));
+        }
+        return new Delivery(answers.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static Outcome outcome(String name, int count, HttpResponse<String> response, Throwable error) {
+        if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            LOG.warn(
+                    "event=alertmanager_unreachable alertmanager={} alerts={} error=\"{}\"",
+                    name,
+                    count,
+                    cause.toString());
+            return Outcome.FAILED;
+        }
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return Outcome.ACCEPTED;
+        }
+        String reason = response.body().strip();
+        if (reason.length() > 300) {
+            reason = reason.substring(0, 300);
+        }
+        if (status / 100 == 4) {
+            LOG.error(
+                    "event=alertmanager_rejected alertmanager={} status={} alerts={} reason=\"{}\"",
+                    name,
+                    status,
+                    count,
+                    reason);
+            return Outcome.REJECTED;
+        }
+        LOG.warn(
+                "event=alertmanager_failed alertmanager={} status={} alerts={} reason=\"{}\"",
+                name,
+                status,
+                count,
+                reason);
+        return Outcome.FAILED;
+    }
+
+    private static URI alertsEndpoint(URI base) {
+        String s = base.toString();
+        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
+    }
 }

@@ -22,173 +22,185 @@ import org.jspecify.annotations.Nullable;
  * second firing alert until its hold expires.
  */
 public final class PageBook {
-  private final Duration holdOpen;
-  private final Duration resolvedRetention;
-  private final Duration minFiring;
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
-  private final List<PostableAlert> superseded = new ArrayList<>();
+    private final Duration holdOpen;
+    private final Duration resolvedRetention;
+    private final Duration minFiring;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final List<PostableAlert> superseded = new ArrayList<>();
 
-  private static final class Entry {
-    Page page;
-    boolean pending;
-    /** When Alertmanager first accepted this page firing; null while it never has. */
-    @Nullable Instant firingAcceptedAt;
-    /** The end of a page whose firing state Alertmanager has not accepted yet, held back. */
-    @Nullable Page heldEnd;
+    private static final class Entry {
+        Page page;
+        boolean pending;
+        /** When Alertmanager first accepted this page firing; null while it never has. */
+        @Nullable
+        Instant firingAcceptedAt;
+        /** The end of a page whose firing state Alertmanager has not accepted yet, held back. */
+        @Nullable
+        Page heldEnd;
 
-    Entry(Page page, boolean pending) {
-      this.page = page;
-      this.pending = pending;
-      // Replayed pages were accepted before the restart.
-      this.firingAcceptedAt = pending ? null : Instant.EPOCH;
-    }
-  }
-
-  /**
-   * @param holdOpen how far in the future a firing page's {@code endsAt} is set on each post
-   * @param resolvedRetention how long an ended page is still re-posted, so an Alertmanager that missed
-   *     the end learns it
-   * @param minFiring how long a page that Alertmanager never saw firing is shown firing before its end
-   */
-  public PageBook(Duration holdOpen, Duration resolvedRetention, Duration minFiring) {
-    this.holdOpen = holdOpen;
-    this.resolvedRetention = resolvedRetention;
-    this.minFiring = minFiring;
-  }
-
-  /** Whether a page is known under {@code key}. */
-  public boolean tracks(String key) {
-    return entries.containsKey(key);
-  }
-
-  /**
-   * Records the latest state of a page. {@code pending} says whether Alertmanager still has to hear
-   * about it (false while replaying records that were accepted before the last restart).
-   */
-  public void put(Page page, boolean pending, Instant now) {
-    Entry previous = entries.get(page.key());
-    if (previous == null) {
-      entries.put(page.key(), new Entry(page, pending));
-      return;
-    }
-    if (pending && previous.page.firing() && previous.firingAcceptedAt == null && !page.firing()) {
-      // Never accepted firing: keep showing it firing (with the latest labels) until Alertmanager has.
-      previous.heldEnd = page;
-      previous.pending = true;
-      return;
-    }
-    if (pending && previous.page.firing() && !previous.page.labels().equals(page.labels())) {
-      superseded.add(previous.page.toResolved(now));
-    }
-    previous.page = page;
-    previous.heldEnd = null;
-    previous.pending = previous.pending || pending;
-  }
-
-  /** Releases held ends whose firing state Alertmanager has accepted for at least the minimum. */
-  public void releaseHeldEnds(Instant now) {
-    for (Entry entry : entries.values()) {
-      if (entry.heldEnd != null && entry.firingAcceptedAt != null
-          && !entry.firingAcceptedAt.plus(minFiring).isAfter(now)) {
-        if (!entry.page.labels().equals(entry.heldEnd.labels())) {
-          superseded.add(entry.page.toResolved(now));
+        Entry(Page page, boolean pending) {
+            this.page = page;
+            this.pending = pending;
+            // Replayed pages were accepted before the restart.
+            this.firingAcceptedAt = pending ? null : Instant.EPOCH;
         }
-        entry.page = entry.heldEnd;
-        entry.heldEnd = null;
-        entry.pending = true;
-      }
     }
-  }
 
-  /** Forgets a page whose record was deleted; if it still fired, it is posted as ended. */
-  public void remove(String key, boolean pending, Instant now) {
-    Entry previous = entries.remove(key);
-    if (previous != null && pending && previous.page.firing()) {
-      superseded.add(previous.page.toResolved(now));
+    /**
+     * @param holdOpen how far in the future a firing page's {@code endsAt} is set on each post
+     * @param resolvedRetention how long an ended page is still re-posted, so an Alertmanager that missed
+     *     the end learns it
+     * @param minFiring how long a page that Alertmanager never saw firing is shown firing before its end
+     */
+    public PageBook(Duration holdOpen, Duration resolvedRetention, Duration minFiring) {
+        this.holdOpen = holdOpen;
+        this.resolvedRetention = resolvedRetention;
+        this.minFiring = minFiring;
     }
-  }
 
-  /** Whether anything waits for Alertmanager to accept it (held ends included). */
-  public boolean hasPending() {
-    return !superseded.isEmpty() || entries.values().stream().anyMatch(e -> e.pending);
-  }
-
-  /** Whether a change waits to be posted now (a held end waits for its time, not for a post). */
-  public boolean hasPostable() {
-    return !superseded.isEmpty() || entries.values().stream().anyMatch(e -> e.pending && (e.heldEnd == null || e.firingAcceptedAt == null));
-  }
-
-  /**
-   * What to post now: with {@code everything}, every tracked page (the periodic re-post that keeps
-   * firing pages open); otherwise only pending ones. Firing pages are held open until now + hold.
-   */
-  public Batch batch(Instant now, boolean everything) {
-    List<PostableAlert> alerts = new ArrayList<>(superseded);
-    List<Page> changed = new ArrayList<>();
-    Instant holdUntil = now.plus(holdOpen);
-    for (Entry entry : entries.values()) {
-      boolean post = entry.pending && (entry.heldEnd == null || entry.firingAcceptedAt == null);
-      if (post) {
-        changed.add(entry.page);
-      }
-      if (post || everything) {
-        alerts.add(entry.page.toPostable(holdUntil));
-      }
+    /** Whether a page is known under {@code key}. */
+    public boolean tracks(String key) {
+        return entries.containsKey(key);
     }
-    return new Batch(List.copyOf(alerts), List.copyOf(changed), superseded.size());
-  }
 
-  /** Alertmanager accepted everything pending at {@code now}: nothing waits any more but held ends. */
-  public void accepted(Instant now) {
-    superseded.clear();
-    for (Entry entry : entries.values()) {
-      if (entry.page.firing() && entry.firingAcceptedAt == null) {
-        entry.firingAcceptedAt = now;
-      }
-      entry.pending = entry.heldEnd != null;
+    /**
+     * Records the latest state of a page. {@code pending} says whether Alertmanager still has to hear
+     * about it (false while replaying records that were accepted before the last restart).
+     */
+    public void put(Page page, boolean pending, Instant now) {
+        Entry previous = entries.get(page.key());
+        if (previous == null) {
+            entries.put(page.key(), new Entry(page, pending));
+            return;
+        }
+        if (pending && previous.page.firing() && previous.firingAcceptedAt == null && !page.firing()) {
+            // Never accepted firing: keep showing it firing (with the latest labels) until Alertmanager has.
+            previous.heldEnd = page;
+            previous.pending = true;
+            return;
+        }
+        if (pending && previous.page.firing() && !previous.page.labels().equals(page.labels())) {
+            superseded.add(previous.page.toResolved(now));
+        }
+        previous.page = page;
+        previous.heldEnd = null;
+        previous.pending = previous.pending || pending;
     }
-  }
 
-  /** Drops ended pages that Alertmanager accepted more than the retention ago. */
-  public void expire(Instant now) {
-    entries.values().removeIf(e -> !e.pending && e.heldEnd == null && e.page.resolvedAt() != null
-        && e.page.resolvedAt().plus(resolvedRetention).isBefore(now));
-  }
-
-  /** Pages of {@code kind} that still fire. */
-  public int firing(Page.Kind kind) {
-    return (int) entries.values().stream().filter(e -> e.page.kind() == kind && e.page.firing()).count();
-  }
-
-  /** The latest page of every incident that still fires. */
-  public List<Page> firingIncidents() {
-    return entries.values().stream()
-        .map(e -> e.page)
-        .filter(p -> p.kind() == Page.Kind.INCIDENT && p.firing())
-        .toList();
-  }
-
-  /** Pages of {@code kind} Alertmanager has not accepted yet. */
-  public int pending(Page.Kind kind) {
-    return (int) entries.values().stream().filter(e -> e.pending && e.page.kind() == kind).count();
-  }
-
-  /** The latest page under {@code key}, if tracked. */
-  public java.util.Optional<Page> page(String key) {
-    Entry entry = entries.get(key);
-    return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.page);
-  }
-
-  /**
-   * One post's worth of alerts.
-   *
-   * @param alerts the body of the post
-   * @param changed the pages whose new state this post delivers (for counting)
-   * @param superseded how many ended label sets it carries
-   */
-  public record Batch(List<PostableAlert> alerts, List<Page> changed, int superseded) {
-    public boolean isEmpty() {
-      return alerts.isEmpty();
+    /** Releases held ends whose firing state Alertmanager has accepted for at least the minimum. */
+    public void releaseHeldEnds(Instant now) {
+        for (Entry entry : entries.values()) {
+            if (entry.heldEnd != null
+                    && entry.firingAcceptedAt != null
+                    && !entry.firingAcceptedAt.plus(minFiring).isAfter(now)) {
+                if (!entry.page.labels().equals(entry.heldEnd.labels())) {
+                    superseded.add(entry.page.toResolved(now));
+                }
+                entry.page = entry.heldEnd;
+                entry.heldEnd = null;
+                entry.pending = true;
+            }
+        }
     }
-  }
+
+    /** Forgets a page whose record was deleted; if it still fired, it is posted as ended. */
+    public void remove(String key, boolean pending, Instant now) {
+        Entry previous = entries.remove(key);
+        if (previous != null && pending && previous.page.firing()) {
+            superseded.add(previous.page.toResolved(now));
+        }
+    }
+
+    /** Whether anything waits for Alertmanager to accept it (held ends included). */
+    public boolean hasPending() {
+        return !superseded.isEmpty() || entries.values().stream().anyMatch(e -> e.pending);
+    }
+
+    /** Whether a change waits to be posted now (a held end waits for its time, not for a post). */
+    public boolean hasPostable() {
+        return !superseded.isEmpty()
+                || entries.values().stream()
+                        .anyMatch(e -> e.pending && (e.heldEnd == null || e.firingAcceptedAt == null));
+    }
+
+    /**
+     * What to post now: with {@code everything}, every tracked page (the periodic re-post that keeps
+     * firing pages open); otherwise only pending ones. Firing pages are held open until now + hold.
+     */
+    public Batch batch(Instant now, boolean everything) {
+        List<PostableAlert> alerts = new ArrayList<>(superseded);
+        List<Page> changed = new ArrayList<>();
+        Instant holdUntil = now.plus(holdOpen);
+        for (Entry entry : entries.values()) {
+            boolean post = entry.pending && (entry.heldEnd == null || entry.firingAcceptedAt == null);
+            if (post) {
+                changed.add(entry.page);
+            }
+            if (post || everything) {
+                alerts.add(entry.page.toPostable(holdUntil));
+            }
+        }
+        return new Batch(List.copyOf(alerts), List.copyOf(changed), superseded.size());
+    }
+
+    /** Alertmanager accepted everything pending at {@code now}: nothing waits any more but held ends. */
+    public void accepted(Instant now) {
+        superseded.clear();
+        for (Entry entry : entries.values()) {
+            if (entry.page.firing() && entry.firingAcceptedAt == null) {
+                entry.firingAcceptedAt = now;
+            }
+            entry.pending = entry.heldEnd != null;
+        }
+    }
+
+    /** Drops ended pages that Alertmanager accepted more than the retention ago. */
+    public void expire(Instant now) {
+        entries.values()
+                .removeIf(e -> !e.pending
+                        && e.heldEnd == null
+                        && e.page.resolvedAt() != null
+                        && e.page.resolvedAt().plus(resolvedRetention).isBefore(now));
+    }
+
+    /** Pages of {@code kind} that still fire. */
+    public int firing(Page.Kind kind) {
+        return (int) entries.values().stream()
+                .filter(e -> e.page.kind() == kind && e.page.firing())
+                .count();
+    }
+
+    /** The latest page of every incident that still fires. */
+    public List<Page> firingIncidents() {
+        return entries.values().stream()
+                .map(e -> e.page)
+                .filter(p -> p.kind() == Page.Kind.INCIDENT && p.firing())
+                .toList();
+    }
+
+    /** Pages of {@code kind} Alertmanager has not accepted yet. */
+    public int pending(Page.Kind kind) {
+        return (int) entries.values().stream()
+                .filter(e -> e.pending && e.page.kind() == kind)
+                .count();
+    }
+
+    /** The latest page under {@code key}, if tracked. */
+    public java.util.Optional<Page> page(String key) {
+        Entry entry = entries.get(key);
+        return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.page);
+    }
+
+    /**
+     * One post's worth of alerts.
+     *
+     * @param alerts the body of the post
+     * @param changed the pages whose new state this post delivers (for counting)
+     * @param superseded how many ended label sets it carries
+     */
+    public record Batch(List<PostableAlert> alerts, List<Page> changed, int superseded) {
+        public boolean isEmpty() {
+            return alerts.isEmpty();
+        }
+    }
 }

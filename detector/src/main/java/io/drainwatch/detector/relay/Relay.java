@@ -36,280 +36,302 @@ import org.slf4j.LoggerFactory;
  * <p>One relay per cluster: it assigns itself every partition that exists at start.
  */
 public final class Relay implements Runnable, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-  private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
 
-  private final Consumer<String, byte[]> consumer;
-  private final String incidentsTopic;
-  private final String alertsTopic;
-  private final RelayConfig config;
-  private final Pages pages;
-  private final AlertmanagerClient alertmanager;
-  private final RelayMetrics metrics;
-  private final Clock clock;
-  private final PageBook book;
-  private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
-  private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
+    private final Consumer<String, byte[]> consumer;
+    private final String incidentsTopic;
+    private final String alertsTopic;
+    private final RelayConfig config;
+    private final Pages pages;
+    private final AlertmanagerClient alertmanager;
+    private final RelayMetrics metrics;
+    private final Clock clock;
+    private final PageBook book;
+    private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
+    private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
 
-  private volatile boolean running = true;
-  private volatile boolean caughtUp;
-  private volatile boolean failing;
-  private Map<TopicPartition, Long> committedAtStart = Map.of();
-  private Map<TopicPartition, Long> endAtStart = Map.of();
-  private Map<TopicPartition, Long> lastCommitted = new HashMap<>();
-  private Instant nextRepost = Instant.EPOCH;
-  private Instant nextAttempt = Instant.EPOCH;
-  private Duration backoff = FIRST_BACKOFF;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private volatile boolean failing;
+    private Map<TopicPartition, Long> committedAtStart = Map.of();
+    private Map<TopicPartition, Long> endAtStart = Map.of();
+    private Map<TopicPartition, Long> lastCommitted = new HashMap<>();
+    private Instant nextRepost = Instant.EPOCH;
+    private Instant nextAttempt = Instant.EPOCH;
+    private Duration backoff = FIRST_BACKOFF;
 
-  public Relay(
-      Consumer<String, byte[]> consumer,
-      String incidentsTopic,
-      String alertsTopic,
-      RelayConfig config,
-      AlertmanagerClient alertmanager,
-      RelayMetrics metrics,
-      Clock clock) {
-    this.consumer = consumer;
-    this.incidentsTopic = incidentsTopic;
-    this.alertsTopic = alertsTopic;
-    this.config = config;
-    this.pages = new Pages(config);
-    this.alertmanager = alertmanager;
-    this.metrics = metrics;
-    this.clock = clock;
-    this.book = new PageBook(config.holdOpen(), config.holdOpen(), config.repostInterval());
-  }
-
-  /**
-   * The relay consumer's settings on top of {@code client} (bootstrap servers, security): manual
-   * commits in {@code groupId}, from the beginning, committed records only.
-   */
-  public static Map<String, Object> consumerProperties(Map<String, Object> client, String groupId) {
-    Map<String, Object> props = new HashMap<>(client);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-relay");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // The detector writes with exactly-once transactions: never page on an aborted record.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // Waiting for the topics must not create them with the broker's defaults (incidents is compacted).
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    return props;
-  }
-
-  /** Rebuilt from the topics and the last post was accepted (or nothing needed posting). */
-  public boolean ready() {
-    return caughtUp && !failing;
-  }
-
-  @Override
-  public void run() {
-    try {
-      List<TopicPartition> partitions = awaitPartitions();
-      consumer.assign(partitions);
-      committedAtStart = offsets(consumer.committed(Set.copyOf(partitions)));
-      endAtStart = new HashMap<>(consumer.endOffsets(partitions));
-      // A partition never committed counts as committed at its beginning: committing that moves nothing.
-      lastCommitted = new HashMap<>(consumer.beginningOffsets(partitions));
-      lastCommitted.putAll(committedAtStart);
-      consumer.seekToBeginning(partitions);
-      LOG.info("event=relay_replaying partitions={} committed={} end={}", partitions.size(), committedAtStart, endAtStart);
-      while (running) {
-        step();
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
+    public Relay(
+            Consumer<String, byte[]> consumer,
+            String incidentsTopic,
+            String alertsTopic,
+            RelayConfig config,
+            AlertmanagerClient alertmanager,
+            RelayMetrics metrics,
+            Clock clock) {
+        this.consumer = consumer;
+        this.incidentsTopic = incidentsTopic;
+        this.alertsTopic = alertsTopic;
+        this.config = config;
+        this.pages = new Pages(config);
+        this.alertmanager = alertmanager;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.book = new PageBook(config.holdOpen(), config.holdOpen(), config.repostInterval());
     }
-  }
 
-  private void step() {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-      apply(record);
+    /**
+     * The relay consumer's settings on top of {@code client} (bootstrap servers, security): manual
+     * commits in {@code groupId}, from the beginning, committed records only.
+     */
+    public static Map<String, Object> consumerProperties(Map<String, Object> client, String groupId) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-relay");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The detector writes with exactly-once transactions: never page on an aborted record.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Waiting for the topics must not create them with the broker's defaults (incidents is compacted).
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return props;
     }
-    Instant now = clock.instant();
-    if (!caughtUp) {
-      if (!replayed()) {
-        return;
-      }
-      caughtUp = true;
-      nextRepost = now;
-      LOG.info("event=relay_caught_up incidents_firing={} alerts_firing={} pending={}",
-          book.firing(Page.Kind.INCIDENT), book.firing(Page.Kind.ALERT), book.hasPending());
-    }
-    book.releaseHeldEnds(now);
-    book.expire(now);
-    boolean repostDue = !now.isBefore(nextRepost);
-    if ((book.hasPostable() || repostDue) && !now.isBefore(nextAttempt)) {
-      deliver(now, repostDue);
-    } else if (!book.hasPending()) {
-      commitPositions();
-    }
-    metrics.book(book);
-  }
 
-  private void apply(ConsumerRecord<String, byte[]> record) {
-    Page.Kind kind = record.topic().equals(incidentsTopic) ? Page.Kind.INCIDENT : Page.Kind.ALERT;
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    boolean pending = record.offset() >= committedAtStart.getOrDefault(partition, 0L);
-    Instant now = clock.instant();
-    if (record.key() == null) {
-      metrics.record(kind, "undecodable");
-      LOG.warn("event=record_without_key topic={} partition={} offset={}", record.topic(), record.partition(), record.offset());
-      return;
+    /** Rebuilt from the topics and the last post was accepted (or nothing needed posting). */
+    public boolean ready() {
+        return caughtUp && !failing;
     }
-    if (record.value() == null) {
-      book.remove(Pages.key(kind, record.key()), pending, now);
-      metrics.record(kind, "relayed");
-      return;
-    }
-    Page page;
-    try {
-      if (kind == Page.Kind.INCIDENT) {
-        page = pages.incident(incidents.decode(record.value()));
-      } else {
-        DrainAlert alert = alerts.decode(record.value());
-        page = pages.alert(alert);
-        // Alerts below the minimum page through their incident; one already posted is followed to its end.
-        if (alert.getSeverity().compareTo(config.minAlertSeverity()) < 0 && !book.tracks(page.key())) {
-          metrics.record(kind, "ignored");
-          return;
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            consumer.assign(partitions);
+            committedAtStart = offsets(consumer.committed(Set.copyOf(partitions)));
+            endAtStart = new HashMap<>(consumer.endOffsets(partitions));
+            // A partition never committed counts as committed at its beginning: committing that moves nothing.
+            lastCommitted = new HashMap<>(consumer.beginningOffsets(partitions));
+            lastCommitted.putAll(committedAtStart);
+            consumer.seekToBeginning(partitions);
+            LOG.info(
+                    "event=relay_replaying partitions={} committed={} end={}",
+                    partitions.size(),
+                    committedAtStart,
+                    endAtStart);
+            while (running) {
+                step();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
         }
-      }
-    } catch (SerializationException e) {
-      metrics.record(kind, "undecodable");
-      LOG.error("event=record_undecodable topic={} partition={} offset={} error=\"{}\"",
-          record.topic(), record.partition(), record.offset(), e.getMessage());
-      return;
     }
-    book.put(page, pending, now);
-    metrics.record(kind, "relayed");
-  }
 
-  private void deliver(Instant now, boolean everything) {
-    PageBook.Batch batch = book.batch(now, everything);
-    if (batch.isEmpty()) {
-      nextRepost = now.plus(config.repostInterval());
-      commitPositions();
-      return;
-    }
-    long started = System.nanoTime();
-    AlertmanagerClient.Delivery delivery = alertmanager.post(batch.alerts());
-    metrics.postTime(Duration.ofNanos(System.nanoTime() - started));
-    delivery.outcomes().forEach(metrics::post);
-    if (delivery.accepted() || delivery.rejectedByAll()) {
-      if (delivery.accepted()) {
-        metrics.success(now);
-      } else {
-        LOG.error("event=pages_dropped reason=rejected_by_every_alertmanager pages={}", batch.changed().size());
-      }
-      for (Page page : batch.changed()) {
-        metrics.delivered(page);
-        LOG.info("event=page_delivered kind={} key={} status={} severity={} custody_group={}",
-            page.kind().label(), page.key(), page.firing() ? "firing" : "resolved",
-            page.labels().get("severity"), page.labels().get("custody_group"));
-      }
-      book.accepted(now);
-      commitPositions();
-      if (everything) {
-        nextRepost = now.plus(config.repostInterval());
-      }
-      if (failing) {
-        LOG.info("event=alertmanager_recovered");
-      }
-      failing = false;
-      backoff = FIRST_BACKOFF;
-      nextAttempt = now;
-    } else {
-      failing = true;
-      nextAttempt = now.plus(backoff);
-      LOG.warn("event=post_failed alerts={} retry_in_ms={}", batch.alerts().size(), backoff.toMillis());
-      backoff = backoff.multipliedBy(2);
-      if (backoff.compareTo(config.maxBackoff()) > 0) {
-        backoff = config.maxBackoff();
-      }
-    }
-  }
-
-  private void commitPositions() {
-    if (!caughtUp) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
-    for (TopicPartition partition : consumer.assignment()) {
-      long position = consumer.position(partition);
-      if (position != lastCommitted.getOrDefault(partition, -1L)) {
-        moved.put(partition, new OffsetAndMetadata(position));
-      }
-    }
-    if (moved.isEmpty()) {
-      return;
-    }
-    try {
-      consumer.commitSync(moved);
-      moved.forEach((partition, offset) -> lastCommitted.put(partition, offset.offset()));
-    } catch (KafkaException e) {
-      // The next step commits again; until then a restart only repeats accepted posts.
-      LOG.warn("event=commit_failed error=\"{}\"", e.toString());
-    }
-  }
-
-  private boolean replayed() {
-    for (Map.Entry<TopicPartition, Long> end : endAtStart.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private List<TopicPartition> awaitPartitions() {
-    while (running) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      try {
-        for (String topic : List.of(incidentsTopic, alertsTopic)) {
-          List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-          if (infos != null) {
-            infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
-          }
+    private void step() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            apply(record);
         }
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        LOG.warn("event=relay_waiting_for_kafka error=\"{}\"", e.getMessage());
-        continue;
-      }
-      if (partitions.stream().anyMatch(p -> p.topic().equals(incidentsTopic))
-          && partitions.stream().anyMatch(p -> p.topic().equals(alertsTopic))) {
-        return partitions;
-      }
-      LOG.info("event=relay_waiting_for_topics incidents={} alerts={}", incidentsTopic, alertsTopic);
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Instant now = clock.instant();
+        if (!caughtUp) {
+            if (!replayed()) {
+                return;
+            }
+            caughtUp = true;
+            nextRepost = now;
+            LOG.info(
+                    "event=relay_caught_up incidents_firing={} alerts_firing={} pending={}",
+                    book.firing(Page.Kind.INCIDENT),
+                    book.firing(Page.Kind.ALERT),
+                    book.hasPending());
+        }
+        book.releaseHeldEnds(now);
+        book.expire(now);
+        boolean repostDue = !now.isBefore(nextRepost);
+        if ((book.hasPostable() || repostDue) && !now.isBefore(nextAttempt)) {
+            deliver(now, repostDue);
+        } else if (!book.hasPending()) {
+            commitPositions();
+        }
+        metrics.book(book);
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        Page.Kind kind = record.topic().equals(incidentsTopic) ? Page.Kind.INCIDENT : Page.Kind.ALERT;
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        boolean pending = record.offset() >= committedAtStart.getOrDefault(partition, 0L);
+        Instant now = clock.instant();
+        if (record.key() == null) {
+            metrics.record(kind, "undecodable");
+            LOG.warn(
+                    "event=record_without_key topic={} partition={} offset={}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
+            return;
+        }
+        if (record.value() == null) {
+            book.remove(Pages.key(kind, record.key()), pending, now);
+            metrics.record(kind, "relayed");
+            return;
+        }
+        Page page;
+        try {
+            if (kind == Page.Kind.INCIDENT) {
+                page = pages.incident(incidents.decode(record.value()));
+            } else {
+                DrainAlert alert = alerts.decode(record.value());
+                page = pages.alert(alert);
+                // Alerts below the minimum page through their incident; one already posted is followed to its end.
+                if (alert.getSeverity().compareTo(config.minAlertSeverity()) < 0 && !book.tracks(page.key())) {
+                    metrics.record(kind, "ignored");
+                    return;
+                }
+            }
+        } catch (SerializationException e) {
+            metrics.record(kind, "undecodable");
+            LOG.error(
+                    "event=record_undecodable topic={} partition={} offset={} error=\"{}\"",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
+            return;
+        }
+        book.put(page, pending, now);
+        metrics.record(kind, "relayed");
+    }
+
+    private void deliver(Instant now, boolean everything) {
+        PageBook.Batch batch = book.batch(now, everything);
+        if (batch.isEmpty()) {
+            nextRepost = now.plus(config.repostInterval());
+            commitPositions();
+            return;
+        }
+        long started = System.nanoTime();
+        AlertmanagerClient.Delivery delivery = alertmanager.post(batch.alerts());
+        metrics.postTime(Duration.ofNanos(System.nanoTime() - started));
+        delivery.outcomes().forEach(metrics::post);
+        if (delivery.accepted() || delivery.rejectedByAll()) {
+            if (delivery.accepted()) {
+                metrics.success(now);
+            } else {
+                LOG.error(
+                        "event=pages_dropped reason=rejected_by_every_alertmanager pages={}",
+                        batch.changed().size());
+            }
+            for (Page page : batch.changed()) {
+                metrics.delivered(page);
+                LOG.info(
+                        "event=page_delivered kind={} key={} status={} severity={} custody_group={}",
+                        page.kind().label(),
+                        page.key(),
+                        page.firing() ? "firing" : "resolved",
+                        page.labels().get("severity"),
+                        page.labels().get("custody_group"));
+            }
+            book.accepted(now);
+            commitPositions();
+            if (everything) {
+                nextRepost = now.plus(config.repostInterval());
+            }
+            if (failing) {
+                LOG.info("event=alertmanager_recovered");
+            }
+            failing = false;
+            backoff = FIRST_BACKOFF;
+            nextAttempt = now;
+        } else {
+            failing = true;
+            nextAttempt = now.plus(backoff);
+            LOG.warn(
+                    "event=post_failed alerts={} retry_in_ms={}", batch.alerts().size(), backoff.toMillis());
+            backoff = backoff.multipliedBy(2);
+            if (backoff.compareTo(config.maxBackoff()) > 0) {
+                backoff = config.maxBackoff();
+            }
+        }
+    }
+
+    private void commitPositions() {
+        if (!caughtUp) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            long position = consumer.position(partition);
+            if (position != lastCommitted.getOrDefault(partition, -1L)) {
+                moved.put(partition, new OffsetAndMetadata(position));
+            }
+        }
+        if (moved.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(moved);
+            moved.forEach((partition, offset) -> lastCommitted.put(partition, offset.offset()));
+        } catch (KafkaException e) {
+            // The next step commits again; until then a restart only repeats accepted posts.
+            LOG.warn("event=commit_failed error=\"{}\"", e.toString());
+        }
+    }
+
+    private boolean replayed() {
+        for (Map.Entry<TopicPartition, Long> end : endAtStart.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        while (running) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            try {
+                for (String topic : List.of(incidentsTopic, alertsTopic)) {
+                    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                    if (infos != null) {
+                        infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("event=relay_waiting_for_kafka error=\"{}\"", e.getMessage());
+                continue;
+            }
+            if (partitions.stream().anyMatch(p -> p.topic().equals(incidentsTopic))
+                    && partitions.stream().anyMatch(p -> p.topic().equals(alertsTopic))) {
+                return partitions;
+            }
+            LOG.info("event=relay_waiting_for_topics incidents={} alerts={}", incidentsTopic, alertsTopic);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
+            }
+        }
         throw new WakeupException();
-      }
     }
-    throw new WakeupException();
-  }
 
-  private static Map<TopicPartition, Long> offsets(Map<TopicPartition, OffsetAndMetadata> committed) {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    committed.forEach((partition, offset) -> {
-      if (offset != null) {
-        offsets.put(partition, offset.offset());
-      }
-    });
-    return offsets;
-  }
+    private static Map<TopicPartition, Long> offsets(Map<TopicPartition, OffsetAndMetadata> committed) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        committed.forEach((partition, offset) -> {
+            if (offset != null) {
+                offsets.put(partition, offset.offset());
+            }
+        });
+        return offsets;
+    }
 
-  /** Stops the loop; {@link #run()} returns after closing the consumer. */
-  @Override
-  public void close() {
-    running = false;
-    consumer.wakeup();
-  }
+    /** Stops the loop; {@link #run()} returns after closing the consumer. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
 }

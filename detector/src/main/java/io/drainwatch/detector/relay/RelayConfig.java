@@ -21,68 +21,74 @@ import org.jspecify.annotations.Nullable;
  * @param maxBackoff the longest wait between retries while no Alertmanager accepts
  */
 public record RelayConfig(
-    List<URI> alertmanagers,
-    Duration repostInterval,
-    Severity minAlertSeverity,
-    String runbookBaseUrl,
-    @Nullable String dashboardUrl,
-    Map<Long, String> explorers,
-    Duration requestTimeout,
-    Duration maxBackoff) {
+        List<URI> alertmanagers,
+        Duration repostInterval,
+        Severity minAlertSeverity,
+        String runbookBaseUrl,
+        @Nullable String dashboardUrl,
+        Map<Long, String> explorers,
+        Duration requestTimeout,
+        Duration maxBackoff) {
 
-  /** Keys named in validation errors; they match the {@code relay} command's options. */
-  static final String KEY_ALERTMANAGER = "--alertmanager-url";
-  static final String KEY_REPOST = "--repost-interval";
-  static final String KEY_TIMEOUT = "--request-timeout";
-  static final String KEY_BACKOFF = "--max-backoff";
-  static final String KEY_RUNBOOK = "--runbook-base-url";
-  static final String KEY_EXPLORER = "--explorer";
+    /** Keys named in validation errors; they match the {@code relay} command's options. */
+    static final String KEY_ALERTMANAGER = "--alertmanager-url";
 
-  public RelayConfig {
-    alertmanagers = List.copyOf(alertmanagers);
-    explorers = Map.copyOf(explorers);
-    if (alertmanagers.isEmpty()) {
-      throw new ConfigException(KEY_ALERTMANAGER, "at least one Alertmanager URL is required, e.g. http://alertmanager:9093");
-    }
-    for (URI uri : alertmanagers) {
-      requireHttp(KEY_ALERTMANAGER, uri);
-    }
-    if (repostInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new ConfigException(KEY_REPOST, "must be at least 1s (Alertmanager resolves a page not re-posted within 4 intervals), was " + repostInterval);
-    }
-    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new ConfigException(KEY_TIMEOUT, "must be positive, was " + requestTimeout);
-    }
-    if (maxBackoff.compareTo(Duration.ofMillis(100)) < 0) {
-      throw new ConfigException(KEY_BACKOFF, "must be at least 100ms, was " + maxBackoff);
-    }
-    requireHttp(KEY_RUNBOOK, URI.create(runbookBaseUrl));
-    explorers.forEach((chain, url) -> requireHttp(KEY_EXPLORER + " " + chain, URI.create(url)));
-  }
+    static final String KEY_REPOST = "--repost-interval";
+    static final String KEY_TIMEOUT = "--request-timeout";
+    static final String KEY_BACKOFF = "--max-backoff";
+    static final String KEY_RUNBOOK = "--runbook-base-url";
+    static final String KEY_EXPLORER = "--explorer";
 
-  /** How long a firing page stays open in Alertmanager without a re-post. */
-  public Duration holdOpen() {
-    return repostInterval.multipliedBy(4);
-  }
-
-  /** The runbook of a page: {@code <runbookBaseUrl>/<name>.md}. */
-  public String runbook(String name) {
-    String base = runbookBaseUrl.endsWith("/") ? runbookBaseUrl : runbookBaseUrl + "/";
-    return base + name + ".md";
-  }
-
-  /** {@code uri} without its user info, which may hold a password: safe to log. */
-  static String redacted(URI uri) {
-    if (uri.getRawUserInfo() == null) {
-      return uri.toString();
+    public RelayConfig {
+        alertmanagers = List.copyOf(alertmanagers);
+        explorers = Map.copyOf(explorers);
+        if (alertmanagers.isEmpty()) {
+            throw new ConfigException(
+                    KEY_ALERTMANAGER, "at least one Alertmanager URL is required, e.g. http://alertmanager:9093");
+        }
+        for (URI uri : alertmanagers) {
+            requireHttp(KEY_ALERTMANAGER, uri);
+        }
+        if (repostInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(
+                    KEY_REPOST,
+                    "must be at least 1s (Alertmanager resolves a page not re-posted within 4 intervals), was "
+                            + repostInterval);
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new ConfigException(KEY_TIMEOUT, "must be positive, was " + requestTimeout);
+        }
+        if (maxBackoff.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new ConfigException(KEY_BACKOFF, "must be at least 100ms, was " + maxBackoff);
+        }
+        requireHttp(KEY_RUNBOOK, URI.create(runbookBaseUrl));
+        explorers.forEach((chain, url) -> requireHttp(KEY_EXPLORER + " " + chain, URI.create(url)));
     }
-    return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
-  }
 
-  private static void requireHttp(String key, URI uri) {
-    String scheme = uri.getScheme();
-    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new ConfigException(key, "must be an http:// or https:// URL with a host, was '" + redacted(uri) + "'");
+    /** How long a firing page stays open in Alertmanager without a re-post. */
+    public Duration holdOpen() {
+        return repostInterval.multipliedBy(4);
     }
-  }
+
+    /** The runbook of a page: {@code <runbookBaseUrl>/<name>.md}. */
+    public String runbook(String name) {
+        String base = runbookBaseUrl.endsWith("/") ? runbookBaseUrl : runbookBaseUrl + "/";
+        return base + name + ".md";
+    }
+
+    /** {@code uri} without its user info, which may hold a password: safe to log. */
+    static String redacted(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri.toString();
+        }
+        return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
+    }
+
+    private static void requireHttp(String key, URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new ConfigException(
+                    key, "must be an http:// or https:// URL with a host, was '" + redacted(uri) + "'");
+        }
+    }
 }

@@ -14,83 +14,107 @@ import java.util.Optional;
  * collecting. A fresh destination (never transacted before) needs fewer wallets.
  */
 public final class CoordinatedSweepRule {
-  private CoordinatedSweepRule() {}
+    private CoordinatedSweepRule() {}
 
-  /** The wallets that paid one destination within the window, and whether the rule has fired for it. */
-  public record DestinationState(Map<String, Payer> payers, boolean fresh, boolean firing) {
-    public static DestinationState empty() {
-      return new DestinationState(Map.of(), false, false);
+    /** The wallets that paid one destination within the window, and whether the rule has fired for it. */
+    public record DestinationState(Map<String, Payer> payers, boolean fresh, boolean firing) {
+        public static DestinationState empty() {
+            return new DestinationState(Map.of(), false, false);
+        }
     }
-  }
 
-  /** One watched wallet's payments to the destination. */
-  public record Payer(String wallet, String custodyGroup, long firstTime, long lastTime, List<String> eventIds) {}
+    /** One watched wallet's payments to the destination. */
+    public record Payer(String wallet, String custodyGroup, long firstTime, long lastTime, List<String> eventIds) {}
 
-  /**
-   * The result: maybe a finding, the updated state, and the payments that became evidence of the
-   * sweep now (all of them when it first fires, then each new one).
-   */
-  public record Outcome(Optional<Finding> finding, DestinationState state, List<Payment> implicated) {}
+    /**
+     * The result: maybe a finding, the updated state, and the payments that became evidence of the
+     * sweep now (all of them when it first fires, then each new one).
+     */
+    public record Outcome(Optional<Finding> finding, DestinationState state, List<Payment> implicated) {}
 
-  public static Outcome evaluate(Payment p, List<Payment> earlier, DestinationState state, RuleSettings rules) {
-    long horizon = p.blockTime() - rules.sweepWindow().toMillis();
-    Map<String, Payer> payers = new LinkedHashMap<>();
-    state.payers().forEach((wallet, payer) -> {
-      if (payer.lastTime() >= horizon) {
-        payers.put(wallet, payer);
-      }
-    });
-    Payer previous = payers.get(p.wallet());
-    List<String> events = new ArrayList<>(previous == null ? List.of() : previous.eventIds());
-    events.add(p.eventId());
-    payers.put(p.wallet(), new Payer(p.wallet(), p.custodyGroup(), previous == null ? p.blockTime() : previous.firstTime(), p.blockTime(), events));
-    boolean fresh = state.fresh() || p.fresh();
-    boolean wasFiring = state.firing() && payers.size() > 1;
-    int threshold = fresh ? rules.sweepFreshMinWallets() : rules.sweepMinWallets();
-    boolean firing = rules.coordinatedSweep() && payers.size() >= threshold;
-    DestinationState next = new DestinationState(payers, fresh, firing);
-    if (!firing) {
-      return new Outcome(Optional.empty(), next, List.of());
+    public static Outcome evaluate(Payment p, List<Payment> earlier, DestinationState state, RuleSettings rules) {
+        long horizon = p.blockTime() - rules.sweepWindow().toMillis();
+        Map<String, Payer> payers = new LinkedHashMap<>();
+        state.payers().forEach((wallet, payer) -> {
+            if (payer.lastTime() >= horizon) {
+                payers.put(wallet, payer);
+            }
+        });
+        Payer previous = payers.get(p.wallet());
+        List<String> events = new ArrayList<>(previous == null ? List.of() : previous.eventIds());
+        events.add(p.eventId());
+        payers.put(
+                p.wallet(),
+                new Payer(
+                        p.wallet(),
+                        p.custodyGroup(),
+                        previous == null ? p.blockTime() : previous.firstTime(),
+                        p.blockTime(),
+                        events));
+        boolean fresh = state.fresh() || p.fresh();
+        boolean wasFiring = state.firing() && payers.size() > 1;
+        int threshold = fresh ? rules.sweepFreshMinWallets() : rules.sweepMinWallets();
+        boolean firing = rules.coordinatedSweep() && payers.size() >= threshold;
+        DestinationState next = new DestinationState(payers, fresh, firing);
+        if (!firing) {
+            return new Outcome(Optional.empty(), next, List.of());
+        }
+        List<Payment> implicated = new ArrayList<>();
+        if (!wasFiring) {
+            earlier.stream()
+                    .filter(e -> payers.containsKey(e.wallet()) && !e.eventId().equals(p.eventId()))
+                    .forEach(implicated::add);
+        }
+        implicated.add(p);
+        double usd = implicated.stream()
+                .map(Payment::usd)
+                .filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        String groups = payers.values().stream()
+                .map(Payer::custodyGroup)
+                .distinct()
+                .sorted()
+                .reduce((a, b) -> a + "," + b)
+                .orElse(p.custodyGroup());
+        Finding finding = new Finding(
+                RuleId.COORDINATED_SWEEP,
+                Severity.CRITICAL,
+                p.chainId(),
+                groups,
+                p.destination(),
+                p.evidence(),
+                payers.size() + " watched wallets swept to " + (fresh ? "fresh " : "") + "address "
+                        + Money.shortAddress(p.destination()),
+                payers.size() + " distinct watched wallets (groups " + groups + ") paid " + p.destination()
+                        + (fresh ? ", a fresh address," : "")
+                        + " within " + rules.sweepWindow().toMinutes() + " minutes; the latest payment was "
+                        + (p.usd() == null ? "unpriced" : Money.usd(p.usd()))
+                        + " in " + p.txHash()
+                        + ". This is an attacker collecting from many leaked keys: open an incident, rotate the group's keys, "
+                        + "move unswept funds, and report " + p.destination() + " to exchanges and bridges.",
+                Map.of(
+                        "min-wallets", Integer.toString(rules.sweepMinWallets()),
+                        "fresh-min-wallets", Integer.toString(rules.sweepFreshMinWallets()),
+                        "window", rules.sweepWindow().toString()));
+        return new Outcome(Optional.of(finding), next, implicated);
     }
-    List<Payment> implicated = new ArrayList<>();
-    if (!wasFiring) {
-      earlier.stream().filter(e -> payers.containsKey(e.wallet()) && !e.eventId().equals(p.eventId())).forEach(implicated::add);
-    }
-    implicated.add(p);
-    double usd = implicated.stream().map(Payment::usd).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).sum();
-    String groups = payers.values().stream().map(Payer::custodyGroup).distinct().sorted().reduce((a, b) -> a + "," + b).orElse(p.custodyGroup());
-    Finding finding = new Finding(
-        RuleId.COORDINATED_SWEEP,
-        Severity.CRITICAL,
-        p.chainId(),
-        groups,
-        p.destination(),
-        p.evidence(),
-        payers.size() + " watched wallets swept to " + (fresh ? "fresh " : "") + "address " + Money.shortAddress(p.destination()),
-        payers.size() + " distinct watched wallets (groups " + groups + ") paid " + p.destination() + (fresh ? ", a fresh address," : "")
-            + " within " + rules.sweepWindow().toMinutes() + " minutes; the latest payment was " + (p.usd() == null ? "unpriced" : Money.usd(p.usd()))
-            + " in " + p.txHash() + ". This is an attacker collecting from many leaked keys: open an incident, rotate the group's keys, "
-            + "move unswept funds, and report " + p.destination() + " to exchanges and bridges.",
-        Map.of(
-            "min-wallets", Integer.toString(rules.sweepMinWallets()),
-            "fresh-min-wallets", Integer.toString(rules.sweepFreshMinWallets()),
-            "window", rules.sweepWindow().toString()));
-    return new Outcome(Optional.of(finding), next, implicated);
-  }
 
-  /** Forgets a payment a reorganisation removed. */
-  public static DestinationState remove(Payment removed, DestinationState state) {
-    Map<String, Payer> payers = new LinkedHashMap<>(state.payers());
-    Payer payer = payers.get(removed.wallet());
-    if (payer != null) {
-      List<String> events = new ArrayList<>(payer.eventIds());
-      events.remove(removed.eventId());
-      if (events.isEmpty()) {
-        payers.remove(removed.wallet());
-      } else {
-        payers.put(removed.wallet(), new Payer(payer.wallet(), payer.custodyGroup(), payer.firstTime(), payer.lastTime(), events));
-      }
+    /** Forgets a payment a reorganisation removed. */
+    public static DestinationState remove(Payment removed, DestinationState state) {
+        Map<String, Payer> payers = new LinkedHashMap<>(state.payers());
+        Payer payer = payers.get(removed.wallet());
+        if (payer != null) {
+            List<String> events = new ArrayList<>(payer.eventIds());
+            events.remove(removed.eventId());
+            if (events.isEmpty()) {
+                payers.remove(removed.wallet());
+            } else {
+                payers.put(
+                        removed.wallet(),
+                        new Payer(payer.wallet(), payer.custodyGroup(), payer.firstTime(), payer.lastTime(), events));
+            }
+        }
+        return new DestinationState(payers, state.fresh(), state.firing());
     }
-    return new DestinationState(payers, state.fresh(), state.firing());
-  }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
  * with the evidence that triggered it and an explanation an on-call engineer can act on.
  */
 public record Finding(
-    RuleId rule,
-    Severity severity,
-    long chainId,
-    String custodyGroup,
-    String subject,
-    Evidence evidence,
-    String summary,
-    String description,
-    Map<String, String> thresholds) {}
+        RuleId rule,
+        Severity severity,
+        long chainId,
+        String custodyGroup,
+        String subject,
+        Evidence evidence,
+        String summary,
+        String description,
+        Map<String, String> thresholds) {}

@@ -8,29 +8,29 @@ import io.drainwatch.detector.config.RuleSettings;
  * of drained wallets per window. Opens the group's incident.
  */
 public final class FleetSurgeRule {
-  /** How much of each finished window's count enters the learned normal. */
-  static final double LEARNING_RATE = 0.1;
+    /** How much of each finished window's count enters the learned normal. */
+    static final double LEARNING_RATE = 0.1;
 
-  private FleetSurgeRule() {}
+    private FleetSurgeRule() {}
 
-  /** The number of drained wallets in one window that opens an incident. */
-  public static double threshold(double normal, RuleSettings rules) {
-    return Math.max(rules.surgeMinWallets(), rules.surgeNormalMultiplier() * normal);
-  }
-
-  public static boolean surging(int drainedInWindow, double normal, RuleSettings rules) {
-    return rules.fleetSurge() && drainedInWindow >= threshold(normal, rules);
-  }
-
-  /**
-   * The normal after {@code elapsedWindows} whole windows have passed, the first of which saw
-   * {@code count} drained wallets and the rest none (an exponentially weighted average).
-   */
-  public static double learn(double normal, int count, long elapsedWindows) {
-    if (elapsedWindows <= 0) {
-      return normal;
+    /** The number of drained wallets in one window that opens an incident. */
+    public static double threshold(double normal, RuleSettings rules) {
+        return Math.max(rules.surgeMinWallets(), rules.surgeNormalMultiplier() * normal);
     }
-    double next = normal + LEARNING_RATE * (count - normal);
-    return next * Math.pow(1 - LEARNING_RATE, elapsedWindows - 1);
-  }
+
+    public static boolean surging(int drainedInWindow, double normal, RuleSettings rules) {
+        return rules.fleetSurge() && drainedInWindow >= threshold(normal, rules);
+    }
+
+    /**
+     * The normal after {@code elapsedWindows} whole windows have passed, the first of which saw
+     * {@code count} drained wallets and the rest none (an exponentially weighted average).
+     */
+    public static double learn(double normal, int count, long elapsedWindows) {
+        if (elapsedWindows <= 0) {
+            return normal;
+        }
+        double next = normal + LEARNING_RATE * (count - normal);
+        return next * Math.pow(1 - LEARNING_RATE, elapsedWindows - 1);
+    }
 }

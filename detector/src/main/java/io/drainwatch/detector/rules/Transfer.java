@@ -6,29 +6,29 @@ import org.jspecify.annotations.Nullable;
 
 /** A movement of value as the rules see it: amounts exact, addresses lowercase hex, time in epoch ms. */
 public record Transfer(
-    long chainId,
-    String from,
-    String to,
-    TransferKind kind,
-    String asset,
-    BigInteger amount,
-    @Nullable Integer decimals,
-    String eventId,
-    String txHash,
-    long blockNumber,
-    long blockTime,
-    boolean removed,
-    @Nullable BigInteger balanceBefore,
-    @Nullable BigInteger balanceAfter,
-    @Nullable Boolean recipientFresh) {
+        long chainId,
+        String from,
+        String to,
+        TransferKind kind,
+        String asset,
+        BigInteger amount,
+        @Nullable Integer decimals,
+        String eventId,
+        String txHash,
+        long blockNumber,
+        long blockTime,
+        boolean removed,
+        @Nullable BigInteger balanceBefore,
+        @Nullable BigInteger balanceAfter,
+        @Nullable Boolean recipientFresh) {
 
-  /** Whether the chain's own coin moved (top-level or internal). */
-  public boolean isNative() {
-    return kind == TransferKind.NATIVE || kind == TransferKind.INTERNAL;
-  }
+    /** Whether the chain's own coin moved (top-level or internal). */
+    public boolean isNative() {
+        return kind == TransferKind.NATIVE || kind == TransferKind.INTERNAL;
+    }
 
-  /** Whether a token (ERC-20/721/1155) moved. */
-  public boolean isToken() {
-    return !isNative();
-  }
+    /** Whether a token (ERC-20/721/1155) moved. */
+    public boolean isToken() {
+        return !isNative();
+    }
 }

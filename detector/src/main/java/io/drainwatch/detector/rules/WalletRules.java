@@ -14,70 +14,76 @@ import org.jspecify.annotations.Nullable;
  * the wallet's updated state.
  */
 public final class WalletRules {
-  private WalletRules() {}
+    private WalletRules() {}
 
-  /**
-   * @param payment set when value went to an address the custodian does not know
-   * @param awaitSignature whether the outflow must be matched against the signer's records after the grace period
-   */
-  public record Outcome(WalletState state, List<Finding> findings, Optional<Payment> payment, boolean awaitSignature) {
-    static Outcome unchanged(WalletState state) {
-      return new Outcome(state, List.of(), Optional.empty(), false);
+    /**
+     * @param payment set when value went to an address the custodian does not know
+     * @param awaitSignature whether the outflow must be matched against the signer's records after the grace period
+     */
+    public record Outcome(
+            WalletState state, List<Finding> findings, Optional<Payment> payment, boolean awaitSignature) {
+        static Outcome unchanged(WalletState state) {
+            return new Outcome(state, List.of(), Optional.empty(), false);
+        }
     }
-  }
 
-  public static Outcome onOutflow(Transfer out, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
-    if (state.seen(out.eventId())) {
-      return Outcome.unchanged(state);
-    }
-    List<Finding> findings = new ArrayList<>();
-    DenylistedCounterpartyRule.evaluate(out, group, ref, rules).ifPresent(findings::add);
-    BalanceDrainRule.Outcome drain = BalanceDrainRule.evaluate(out, group, state, ref, rules);
-    drain.finding().ifPresent(findings::add);
-    GasTopupSweepRule.onOutflow(out, group, state, ref, rules).ifPresent(findings::add);
-    NewDestinationRule.evaluate(out, group, state, ref, rules).ifPresent(findings::add);
+    public static Outcome onOutflow(
+            Transfer out, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
+        if (state.seen(out.eventId())) {
+            return Outcome.unchanged(state);
+        }
+        List<Finding> findings = new ArrayList<>();
+        DenylistedCounterpartyRule.evaluate(out, group, ref, rules).ifPresent(findings::add);
+        BalanceDrainRule.Outcome drain = BalanceDrainRule.evaluate(out, group, state, ref, rules);
+        drain.finding().ifPresent(findings::add);
+        GasTopupSweepRule.onOutflow(out, group, state, ref, rules).ifPresent(findings::add);
+        NewDestinationRule.evaluate(out, group, state, ref, rules).ifPresent(findings::add);
 
-    boolean signed = ref.signed(out.chainId(), out.txHash());
-    boolean known = ref.isOwnOrAllowed(out.chainId(), out.to(), group);
-    Optional<Payment> payment = known || signed ? Optional.empty() : Optional.of(Payment.of(out, group, ref.usd(out).orElse(null)));
-    boolean awaitSignature = !signed && UnauthorizedOutflowRule.applies(out, ref, rules);
+        boolean signed = ref.signed(out.chainId(), out.txHash());
+        boolean known = ref.isOwnOrAllowed(out.chainId(), out.to(), group);
+        Optional<Payment> payment = known || signed
+                ? Optional.empty()
+                : Optional.of(Payment.of(out, group, ref.usd(out).orElse(null)));
+        boolean awaitSignature = !signed && UnauthorizedOutflowRule.applies(out, ref, rules);
 
-    WalletState next = drain.state().withEvent(out.eventId());
-    // Only legitimate payments make an address "previously used": an attacker's first sweep must not
-    // whitelist its own destination for the next one.
-    boolean legitimate = signed || (!rules.unauthorizedOutflow() && findings.stream().noneMatch(f -> f.severity().compareTo(Severity.MEDIUM) >= 0));
-    if (legitimate && !known) {
-      next = next.withCounterparty(out.to(), rules.counterpartyHistory());
+        WalletState next = drain.state().withEvent(out.eventId());
+        // Only legitimate payments make an address "previously used": an attacker's first sweep must not
+        // whitelist its own destination for the next one.
+        boolean legitimate = signed
+                || (!rules.unauthorizedOutflow()
+                        && findings.stream().noneMatch(f -> f.severity().compareTo(Severity.MEDIUM) >= 0));
+        if (legitimate && !known) {
+            next = next.withCounterparty(out.to(), rules.counterpartyHistory());
+        }
+        BigInteger after = afterBalance(out, state);
+        if (after != null) {
+            next = next.withBalance(out.asset(), after);
+        }
+        return new Outcome(next, findings, payment, awaitSignature);
     }
-    BigInteger after = afterBalance(out, state);
-    if (after != null) {
-      next = next.withBalance(out.asset(), after);
-    }
-    return new Outcome(next, findings, payment, awaitSignature);
-  }
 
-  public static Outcome onInflow(Transfer in, String group, WalletState state, ReferenceData ref) {
-    if (state.seen(in.eventId())) {
-      return Outcome.unchanged(state);
+    public static Outcome onInflow(Transfer in, String group, WalletState state, ReferenceData ref) {
+        if (state.seen(in.eventId())) {
+            return Outcome.unchanged(state);
+        }
+        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref).withEvent(in.eventId());
+        BigInteger known = state.balances().get(in.asset());
+        if (known != null) {
+            next = next.withBalance(in.asset(), known.add(in.amount()));
+        }
+        return Outcome.unchanged(next);
     }
-    WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref).withEvent(in.eventId());
-    BigInteger known = state.balances().get(in.asset());
-    if (known != null) {
-      next = next.withBalance(in.asset(), known.add(in.amount()));
-    }
-    return Outcome.unchanged(next);
-  }
 
-  /** Records a balance the chain reported after a block. */
-  public static WalletState onBalance(String asset, BigInteger balance, WalletState state) {
-    return state.withBalance(asset, balance);
-  }
-
-  private static @Nullable BigInteger afterBalance(Transfer out, WalletState state) {
-    if (out.balanceAfter() != null) {
-      return out.balanceAfter();
+    /** Records a balance the chain reported after a block. */
+    public static WalletState onBalance(String asset, BigInteger balance, WalletState state) {
+        return state.withBalance(asset, balance);
     }
-    BigInteger known = state.balances().get(out.asset());
-    return known == null ? null : known.subtract(out.amount()).max(BigInteger.ZERO);
-  }
+
+    private static @Nullable BigInteger afterBalance(Transfer out, WalletState state) {
+        if (out.balanceAfter() != null) {
+            return out.balanceAfter();
+        }
+        BigInteger known = state.balances().get(out.asset());
+        return known == null ? null : known.subtract(out.amount()).max(BigInteger.ZERO);
+    }
 }

@@ -19,73 +19,76 @@ import org.jspecify.annotations.Nullable;
  * @param recentEvents ids of the latest events seen, so a replayed event is not counted twice
  */
 public record WalletState(
-    Map<String, DrainWindow> drainWindows,
-    List<String> counterparties,
-    @Nullable Topup topup,
-    Map<String, BigInteger> balances,
-    List<String> recentEvents) {
+        Map<String, DrainWindow> drainWindows,
+        List<String> counterparties,
+        @Nullable Topup topup,
+        Map<String, BigInteger> balances,
+        List<String> recentEvents) {
 
-  private static final int RECENT_EVENTS = 64;
+    private static final int RECENT_EVENTS = 64;
 
-  public static WalletState empty() {
-    return new WalletState(Map.of(), List.of(), null, Map.of(), List.of());
-  }
-
-  /** Outflows of one asset within a balance-drain window. */
-  public record DrainWindow(long start, BigInteger balanceAtStart, BigInteger outflow) {}
-
-  /** A native deposit from outside the custodian. */
-  public record Topup(String from, String txHash, long blockTime, BigInteger amount) {}
-
-  public boolean seen(String eventId) {
-    return recentEvents.contains(eventId);
-  }
-
-  public WalletState withEvent(String eventId) {
-    List<String> events = new ArrayList<>(recentEvents);
-    events.add(eventId);
-    if (events.size() > RECENT_EVENTS) {
-      events.remove(0);
+    public static WalletState empty() {
+        return new WalletState(Map.of(), List.of(), null, Map.of(), List.of());
     }
-    return new WalletState(drainWindows, counterparties, topup, balances, events);
-  }
 
-  public boolean paidBefore(String destination) {
-    return counterparties.contains(destination);
-  }
+    /** Outflows of one asset within a balance-drain window. */
+    public record DrainWindow(long start, BigInteger balanceAtStart, BigInteger outflow) {}
 
-  public WalletState withCounterparty(String destination, int limit) {
-    List<String> list = new ArrayList<>(counterparties);
-    list.remove(destination);
-    list.add(destination);
-    while (list.size() > limit) {
-      list.remove(0);
+    /** A native deposit from outside the custodian. */
+    public record Topup(String from, String txHash, long blockTime, BigInteger amount) {}
+
+    public boolean seen(String eventId) {
+        return recentEvents.contains(eventId);
     }
-    return new WalletState(drainWindows, list, topup, balances, recentEvents);
-  }
 
-  public WalletState withWindow(String asset, DrainWindow window) {
-    Map<String, DrainWindow> windows = new HashMap<>(drainWindows);
-    windows.put(asset, window);
-    return new WalletState(windows, counterparties, topup, balances, recentEvents);
-  }
-
-  public WalletState withTopup(@Nullable Topup next) {
-    return new WalletState(drainWindows, counterparties, next, balances, recentEvents);
-  }
-
-  public WalletState withBalance(String asset, BigInteger balance) {
-    Map<String, BigInteger> next = new LinkedHashMap<>(balances);
-    next.put(asset, balance);
-    return new WalletState(drainWindows, counterparties, topup, next, recentEvents);
-  }
-
-  /** The estimated USD value of the wallet's known balances. */
-  public double valueUsd(long chainId, ReferenceData reference) {
-    double total = 0;
-    for (Map.Entry<String, BigInteger> e : balances.entrySet()) {
-      total += reference.price(chainId, e.getKey()).map(p -> p.value(e.getValue())).orElse(0.0);
+    public WalletState withEvent(String eventId) {
+        List<String> events = new ArrayList<>(recentEvents);
+        events.add(eventId);
+        if (events.size() > RECENT_EVENTS) {
+            events.remove(0);
+        }
+        return new WalletState(drainWindows, counterparties, topup, balances, events);
     }
-    return total;
-  }
+
+    public boolean paidBefore(String destination) {
+        return counterparties.contains(destination);
+    }
+
+    public WalletState withCounterparty(String destination, int limit) {
+        List<String> list = new ArrayList<>(counterparties);
+        list.remove(destination);
+        list.add(destination);
+        while (list.size() > limit) {
+            list.remove(0);
+        }
+        return new WalletState(drainWindows, list, topup, balances, recentEvents);
+    }
+
+    public WalletState withWindow(String asset, DrainWindow window) {
+        Map<String, DrainWindow> windows = new HashMap<>(drainWindows);
+        windows.put(asset, window);
+        return new WalletState(windows, counterparties, topup, balances, recentEvents);
+    }
+
+    public WalletState withTopup(@Nullable Topup next) {
+        return new WalletState(drainWindows, counterparties, next, balances, recentEvents);
+    }
+
+    public WalletState withBalance(String asset, BigInteger balance) {
+        Map<String, BigInteger> next = new LinkedHashMap<>(balances);
+        next.put(asset, balance);
+        return new WalletState(drainWindows, counterparties, topup, next, recentEvents);
+    }
+
+    /** The estimated USD value of the wallet's known balances. */
+    public double valueUsd(long chainId, ReferenceData reference) {
+        double total = 0;
+        for (Map.Entry<String, BigInteger> e : balances.entrySet()) {
+            total += reference
+                    .price(chainId, e.getKey())
+                    .map(p -> p.value(e.getValue()))
+                    .orElse(0.0);
+        }
+        return total;
+    }
 }

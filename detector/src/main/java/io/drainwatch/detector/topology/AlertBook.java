@@ -23,85 +23,96 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * removes all of their evidence.
  */
 final class AlertBook {
-  private final KeyValueStore<String, OpenAlert> store;
-  private final ExplorerLinks links;
-  private final StoreReferenceData reference;
-  private final DetectorMetrics metrics;
+    private final KeyValueStore<String, OpenAlert> store;
+    private final ExplorerLinks links;
+    private final StoreReferenceData reference;
+    private final DetectorMetrics metrics;
 
-  AlertBook(KeyValueStore<String, OpenAlert> store, ExplorerLinks links, StoreReferenceData reference, DetectorMetrics metrics) {
-    this.store = store;
-    this.links = links;
-    this.reference = reference;
-    this.metrics = metrics;
-  }
-
-  static String key(RuleId rule, long chainId, String subject) {
-    return rule.id() + "|" + chainId + ":" + subject;
-  }
-
-  /** Adds a finding: opens the alert or adds its evidence. Empty when the evidence was already known. */
-  Optional<DrainAlert> apply(Finding f, long now) {
-    String key = key(f.rule(), f.chainId(), f.subject());
-    OpenAlert open = store.get(key);
-    OpenAlert next;
-    AlertStatus status;
-    if (open == null) {
-      next = OpenAlert.open(f, now);
-      status = AlertStatus.FIRING;
-    } else {
-      Optional<OpenAlert> added = open.add(f, now);
-      if (added.isEmpty()) {
-        return Optional.empty();
-      }
-      next = added.get();
-      status = AlertStatus.UPDATED;
+    AlertBook(
+            KeyValueStore<String, OpenAlert> store,
+            ExplorerLinks links,
+            StoreReferenceData reference,
+            DetectorMetrics metrics) {
+        this.store = store;
+        this.links = links;
+        this.reference = reference;
+        this.metrics = metrics;
     }
-    store.put(key, next);
-    return Optional.of(record(next, status, now, now - f.evidence().blockTime()));
-  }
 
-  /** Removes the evidence of {@code eventId} from the alert at {@code key}, if it has it. */
-  Optional<DrainAlert> retract(String key, String eventId, long now) {
-    OpenAlert open = store.get(key);
-    if (open == null || !open.has(eventId)) {
-      return Optional.empty();
+    static String key(RuleId rule, long chainId, String subject) {
+        return rule.id() + "|" + chainId + ":" + subject;
     }
-    OpenAlert next = open.without(eventId);
-    if (next.evidence().isEmpty()) {
-      store.delete(key);
-      return Optional.of(record(open.ended(), AlertStatus.RETRACTED, now, 0));
-    }
-    store.put(key, next);
-    return Optional.of(record(next, AlertStatus.UPDATED, now, 0));
-  }
 
-  /** The alert at {@code key}, if open. */
-  Optional<OpenAlert> get(String key) {
-    return Optional.ofNullable(store.get(key));
-  }
-
-  /** Resolves every alert with no new evidence for {@code quiet}. */
-  List<DrainAlert> resolveQuiet(long now, Duration quiet) {
-    List<KeyValue<String, OpenAlert>> quietOnes = new ArrayList<>();
-    try (KeyValueIterator<String, OpenAlert> all = store.all()) {
-      all.forEachRemaining(kv -> {
-        if (now - kv.value.lastChange() >= quiet.toMillis()) {
-          quietOnes.add(kv);
+    /** Adds a finding: opens the alert or adds its evidence. Empty when the evidence was already known. */
+    Optional<DrainAlert> apply(Finding f, long now) {
+        String key = key(f.rule(), f.chainId(), f.subject());
+        OpenAlert open = store.get(key);
+        OpenAlert next;
+        AlertStatus status;
+        if (open == null) {
+            next = OpenAlert.open(f, now);
+            status = AlertStatus.FIRING;
+        } else {
+            Optional<OpenAlert> added = open.add(f, now);
+            if (added.isEmpty()) {
+                return Optional.empty();
+            }
+            next = added.get();
+            status = AlertStatus.UPDATED;
         }
-      });
+        store.put(key, next);
+        return Optional.of(record(next, status, now, now - f.evidence().blockTime()));
     }
-    List<DrainAlert> resolved = new ArrayList<>();
-    for (KeyValue<String, OpenAlert> kv : quietOnes) {
-      store.delete(kv.key);
-      resolved.add(record(kv.value.ended(), AlertStatus.RESOLVED, now, 0));
-    }
-    return resolved;
-  }
 
-  private DrainAlert record(OpenAlert a, AlertStatus status, long now, long latencyMs) {
-    long confirmations = reference.head(a.chainId()).map(h -> h - a.latest().blockNumber()).orElse(0L);
-    DrainAlert alert = AlertRecords.toRecord(a, status, now, confirmations, links);
-    metrics.alert(a.rule().id(), a.severity().name().toLowerCase(Locale.ROOT), status.name().toLowerCase(Locale.ROOT), Duration.ofMillis(latencyMs));
-    return alert;
-  }
+    /** Removes the evidence of {@code eventId} from the alert at {@code key}, if it has it. */
+    Optional<DrainAlert> retract(String key, String eventId, long now) {
+        OpenAlert open = store.get(key);
+        if (open == null || !open.has(eventId)) {
+            return Optional.empty();
+        }
+        OpenAlert next = open.without(eventId);
+        if (next.evidence().isEmpty()) {
+            store.delete(key);
+            return Optional.of(record(open.ended(), AlertStatus.RETRACTED, now, 0));
+        }
+        store.put(key, next);
+        return Optional.of(record(next, AlertStatus.UPDATED, now, 0));
+    }
+
+    /** The alert at {@code key}, if open. */
+    Optional<OpenAlert> get(String key) {
+        return Optional.ofNullable(store.get(key));
+    }
+
+    /** Resolves every alert with no new evidence for {@code quiet}. */
+    List<DrainAlert> resolveQuiet(long now, Duration quiet) {
+        List<KeyValue<String, OpenAlert>> quietOnes = new ArrayList<>();
+        try (KeyValueIterator<String, OpenAlert> all = store.all()) {
+            all.forEachRemaining(kv -> {
+                if (now - kv.value.lastChange() >= quiet.toMillis()) {
+                    quietOnes.add(kv);
+                }
+            });
+        }
+        List<DrainAlert> resolved = new ArrayList<>();
+        for (KeyValue<String, OpenAlert> kv : quietOnes) {
+            store.delete(kv.key);
+            resolved.add(record(kv.value.ended(), AlertStatus.RESOLVED, now, 0));
+        }
+        return resolved;
+    }
+
+    private DrainAlert record(OpenAlert a, AlertStatus status, long now, long latencyMs) {
+        long confirmations = reference
+                .head(a.chainId())
+                .map(h -> h - a.latest().blockNumber())
+                .orElse(0L);
+        DrainAlert alert = AlertRecords.toRecord(a, status, now, confirmations, links);
+        metrics.alert(
+                a.rule().id(),
+                a.severity().name().toLowerCase(Locale.ROOT),
+                status.name().toLowerCase(Locale.ROOT),
+                Duration.ofMillis(latencyMs));
+        return alert;
+    }
 }

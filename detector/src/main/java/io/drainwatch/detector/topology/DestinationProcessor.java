@@ -26,101 +26,140 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took.
  */
 final class DestinationProcessor implements Processor<String, Payment, String, StageOutput> {
-  static final String STATE = "destination-state";
-  static final String ALERTS = "destination-alerts";
-  /** Payments kept per destination before a sweep is recognised; the threshold is a handful of wallets. */
-  static final int MAX_PAYMENTS = 100;
+    static final String STATE = "destination-state";
+    static final String ALERTS = "destination-alerts";
+    /** Payments kept per destination before a sweep is recognised; the threshold is a handful of wallets. */
+    static final int MAX_PAYMENTS = 100;
 
-  /**
-   * A destination's payers and, until the sweep is recognised, the payments within the window (to
-   * cite as its first evidence). Once it fires each payment is cited as it comes, so none are kept.
-   */
-  record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
+    /**
+     * A destination's payers and, until the sweep is recognised, the payments within the window (to
+     * cite as its first evidence). Once it fires each payment is cited as it comes, so none are kept.
+     */
+    record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
 
-  private static final CoordinatedSweepRule.Payer EMPTY_PAYER = new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
+    private static final CoordinatedSweepRule.Payer EMPTY_PAYER =
+            new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
 
-  private final DetectorConfig config;
-  private final ExplorerLinks links;
-  private final DetectorMetrics metrics;
-  private ProcessorContext<String, StageOutput> context;
-  private KeyValueStore<String, Entry> entries;
-  private AlertBook alerts;
+    private final DetectorConfig config;
+    private final ExplorerLinks links;
+    private final DetectorMetrics metrics;
+    private ProcessorContext<String, StageOutput> context;
+    private KeyValueStore<String, Entry> entries;
+    private AlertBook alerts;
 
-  DestinationProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-    this.config = config;
-    this.links = links;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, StageOutput> context) {
-    this.context = context;
-    this.entries = context.getStateStore(STATE);
-    this.alerts = new AlertBook(context.getStateStore(ALERTS), links, new StoreReferenceData(context), metrics);
-    context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-      for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-        context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
-      }
-    });
-  }
-
-  @Override
-  public void process(Record<String, Payment> record) {
-    Payment p = record.value();
-    if (p == null) {
-      return;
+    DestinationProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
+        this.config = config;
+        this.links = links;
+        this.metrics = metrics;
     }
-    long now = context.currentSystemTimeMs();
-    Entry entry = entries.get(record.key());
-    if (p.removed()) {
-      onRemoved(record.key(), p, entry, now, record.timestamp());
-      return;
-    }
-    if (entry == null) {
-      entry = new Entry(CoordinatedSweepRule.DestinationState.empty(), List.of());
-    }
-    RuleSettings rules = config.rules(p.custodyGroup());
-    long horizon = p.blockTime() - rules.sweepWindow().toMillis();
-    if (entry.payments().stream().anyMatch(e -> e.eventId().equals(p.eventId()))
-        || entry.state().payers().getOrDefault(p.wallet(), EMPTY_PAYER).eventIds().contains(p.eventId())) {
-      return; // replayed event
-    }
-    List<Payment> earlier = entry.payments().stream().filter(e -> e.blockTime() >= horizon).toList();
-    CoordinatedSweepRule.Outcome outcome = CoordinatedSweepRule.evaluate(p, earlier, entry.state(), rules);
-    List<Payment> payments = new ArrayList<>();
-    if (!outcome.state().firing()) {
-      payments.addAll(earlier);
-      payments.add(p);
-      while (payments.size() > MAX_PAYMENTS) {
-        payments.remove(0);
-      }
-    }
-    entries.put(record.key(), new Entry(outcome.state(), payments));
-    outcome.finding().ifPresent(f -> {
-      for (Payment implicated : outcome.implicated()) {
-        Finding cited = new Finding(f.rule(), f.severity(), f.chainId(), f.custodyGroup(), f.subject(), implicated.evidence(), f.summary(), f.description(), f.thresholds());
-        alerts.apply(cited, now).ifPresent(alert -> {
-          context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), record.timestamp()));
-          DrainSignal signal = new DrainSignal(implicated.custodyGroup(), implicated.chainId(), implicated.wallet(), RuleId.COORDINATED_SWEEP.id(), alert.getAlertId(),
-              implicated.eventId(), implicated.destination(), implicated.usd(), implicated.blockTime(), false);
-          context.forward(new Record<>(implicated.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), record.timestamp()));
+
+    @Override
+    public void init(ProcessorContext<String, StageOutput> context) {
+        this.context = context;
+        this.entries = context.getStateStore(STATE);
+        this.alerts = new AlertBook(context.getStateStore(ALERTS), links, new StoreReferenceData(context), metrics);
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
+                context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+            }
         });
-      }
-    });
-  }
-
-  private void onRemoved(String key, Payment p, Entry entry, long now, long timestamp) {
-    if (entry != null) {
-      List<Payment> payments = entry.payments().stream().filter(e -> !e.eventId().equals(p.eventId())).toList();
-      entries.put(key, new Entry(CoordinatedSweepRule.remove(p, entry.state()), payments));
     }
-    String alertKey = AlertBook.key(RuleId.COORDINATED_SWEEP, p.chainId(), p.destination());
-    Optional<String> alertId = alerts.get(alertKey).map(OpenAlert::alertId);
-    alerts.retract(alertKey, p.eventId(), now).ifPresent(alert -> {
-      context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
-      DrainSignal signal = new DrainSignal(p.custodyGroup(), p.chainId(), p.wallet(), RuleId.COORDINATED_SWEEP.id(), alertId.orElse(alert.getAlertId()), p.eventId(),
-          p.destination(), null, p.blockTime(), true);
-      context.forward(new Record<>(p.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
-    });
-  }
+
+    @Override
+    public void process(Record<String, Payment> record) {
+        Payment p = record.value();
+        if (p == null) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        Entry entry = entries.get(record.key());
+        if (p.removed()) {
+            onRemoved(record.key(), p, entry, now, record.timestamp());
+            return;
+        }
+        if (entry == null) {
+            entry = new Entry(CoordinatedSweepRule.DestinationState.empty(), List.of());
+        }
+        RuleSettings rules = config.rules(p.custodyGroup());
+        long horizon = p.blockTime() - rules.sweepWindow().toMillis();
+        if (entry.payments().stream().anyMatch(e -> e.eventId().equals(p.eventId()))
+                || entry.state()
+                        .payers()
+                        .getOrDefault(p.wallet(), EMPTY_PAYER)
+                        .eventIds()
+                        .contains(p.eventId())) {
+            return; // replayed event
+        }
+        List<Payment> earlier =
+                entry.payments().stream().filter(e -> e.blockTime() >= horizon).toList();
+        CoordinatedSweepRule.Outcome outcome = CoordinatedSweepRule.evaluate(p, earlier, entry.state(), rules);
+        List<Payment> payments = new ArrayList<>();
+        if (!outcome.state().firing()) {
+            payments.addAll(earlier);
+            payments.add(p);
+            while (payments.size() > MAX_PAYMENTS) {
+                payments.remove(0);
+            }
+        }
+        entries.put(record.key(), new Entry(outcome.state(), payments));
+        outcome.finding().ifPresent(f -> {
+            for (Payment implicated : outcome.implicated()) {
+                Finding cited = new Finding(
+                        f.rule(),
+                        f.severity(),
+                        f.chainId(),
+                        f.custodyGroup(),
+                        f.subject(),
+                        implicated.evidence(),
+                        f.summary(),
+                        f.description(),
+                        f.thresholds());
+                alerts.apply(cited, now).ifPresent(alert -> {
+                    context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), record.timestamp()));
+                    DrainSignal signal = new DrainSignal(
+                            implicated.custodyGroup(),
+                            implicated.chainId(),
+                            implicated.wallet(),
+                            RuleId.COORDINATED_SWEEP.id(),
+                            alert.getAlertId(),
+                            implicated.eventId(),
+                            implicated.destination(),
+                            implicated.usd(),
+                            implicated.blockTime(),
+                            false);
+                    context.forward(new Record<>(
+                            implicated.custodyGroup(),
+                            new StageOutput.Fleet(FleetSignal.drain(signal)),
+                            record.timestamp()));
+                });
+            }
+        });
+    }
+
+    private void onRemoved(String key, Payment p, Entry entry, long now, long timestamp) {
+        if (entry != null) {
+            List<Payment> payments = entry.payments().stream()
+                    .filter(e -> !e.eventId().equals(p.eventId()))
+                    .toList();
+            entries.put(key, new Entry(CoordinatedSweepRule.remove(p, entry.state()), payments));
+        }
+        String alertKey = AlertBook.key(RuleId.COORDINATED_SWEEP, p.chainId(), p.destination());
+        Optional<String> alertId = alerts.get(alertKey).map(OpenAlert::alertId);
+        alerts.retract(alertKey, p.eventId(), now).ifPresent(alert -> {
+            context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            DrainSignal signal = new DrainSignal(
+                    p.custodyGroup(),
+                    p.chainId(),
+                    p.wallet(),
+                    RuleId.COORDINATED_SWEEP.id(),
+                    alertId.orElse(alert.getAlertId()),
+                    p.eventId(),
+                    p.destination(),
+                    null,
+                    p.blockTime(),
+                    true);
+            context.forward(
+                    new Record<>(p.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+        });
+    }
 }

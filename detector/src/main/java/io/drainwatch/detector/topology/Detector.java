@@ -17,82 +17,93 @@ import org.slf4j.LoggerFactory;
 
 /** A running detector: the Kafka Streams application with its metrics bound. */
 public final class Detector implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
 
-  private final KafkaStreams streams;
-  private final KafkaStreamsMetrics streamsMetrics;
-  private final boolean staticMember;
-  private final CountDownLatch running = new CountDownLatch(1);
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final boolean staticMember;
+    private final CountDownLatch running = new CountDownLatch(1);
 
-  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember) {
-    this.streams = streams;
-    this.streamsMetrics = streamsMetrics;
-    this.staticMember = staticMember;
-  }
-
-  /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
-  public static Detector start(DetectorConfig config, MeterRegistry registry) {
-    DetectorMetrics metrics = new DetectorMetrics(registry);
-    AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
-    KafkaStreams streams = new KafkaStreams(
-        DetectorTopology.build(config, metrics, watched::set),
-        DetectorTopology.streamsProperties(config, metrics),
-        new DetectorClients(config.topics().transfers(), watched::get, metrics));
-    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    Detector detector = new Detector(streams, streamsMetrics, config.kafka().containsKey("group.instance.id"));
-    for (KafkaStreams.State state : KafkaStreams.State.values()) {
-      io.micrometer.core.instrument.Gauge.builder("drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
-          .description("1 for the detector's current Kafka Streams state")
-          .tag("state", state.name())
-          .register(registry);
+    private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.staticMember = staticMember;
     }
-    metrics.gauge("drainwatch_wallets_watched", "Watched wallets in the filter", watched, w -> w.get() == null ? 0 : w.get().size());
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("event=stream_thread_failed action=replace_thread error={}", e.toString(), e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.setStateListener((next, previous) -> {
-      LOG.info("event=state_change from={} to={}", previous, next);
-      if (next == KafkaStreams.State.RUNNING) {
-        detector.running.countDown();
-      }
-    });
-    LOG.info("event=starting application_id={} bootstrap_servers={}", config.applicationId(), config.kafka().get("bootstrap.servers"));
-    streams.start();
-    return detector;
-  }
 
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
-  /** Waits until the detector is processing (global stores restored, tasks assigned). */
-  public boolean awaitRunning(Duration timeout) {
-    try {
-      return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
+    public static Detector start(DetectorConfig config, MeterRegistry registry) {
+        DetectorMetrics metrics = new DetectorMetrics(registry);
+        AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
+        KafkaStreams streams = new KafkaStreams(
+                DetectorTopology.build(config, metrics, watched::set),
+                DetectorTopology.streamsProperties(config, metrics),
+                new DetectorClients(config.topics().transfers(), watched::get, metrics));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        Detector detector = new Detector(streams, streamsMetrics, config.kafka().containsKey("group.instance.id"));
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
+                    .description("1 for the detector's current Kafka Streams state")
+                    .tag("state", state.name())
+                    .register(registry);
+        }
+        metrics.gauge(
+                "drainwatch_wallets_watched",
+                "Watched wallets in the filter",
+                watched,
+                w -> w.get() == null ? 0 : w.get().size());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("event=stream_thread_failed action=replace_thread error={}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((next, previous) -> {
+            LOG.info("event=state_change from={} to={}", previous, next);
+            if (next == KafkaStreams.State.RUNNING) {
+                detector.running.countDown();
+            }
+        });
+        LOG.info(
+                "event=starting application_id={} bootstrap_servers={}",
+                config.applicationId(),
+                config.kafka().get("bootstrap.servers"));
+        streams.start();
+        return detector;
     }
-  }
 
-  /** The Kafka Streams instance, for state queries and tests. */
-  public KafkaStreams streams() {
-    return streams;
-  }
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
 
-  /**
-   * Stops the detector. A dynamic member leaves its group, so a restarted or remaining instance takes
-   * over its partitions at once instead of after the session timeout; a static member (with
-   * {@code kafka.group.instance.id}, as in the Kubernetes StatefulSet) stays, to come back to the
-   * same partitions without a rebalance.
-   */
-  @Override
-  public void close() {
-    streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-        .withGroupMembershipOperation(staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    streamsMetrics.close();
-    LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
-  }
+    /** Waits until the detector is processing (global stores restored, tasks assigned). */
+    public boolean awaitRunning(Duration timeout) {
+        try {
+            return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The Kafka Streams instance, for state queries and tests. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /**
+     * Stops the detector. A dynamic member leaves its group, so a restarted or remaining instance takes
+     * over its partitions at once instead of after the session timeout; a static member (with
+     * {@code kafka.group.instance.id}, as in the Kubernetes StatefulSet) stays, to come back to the
+     * same partitions without a rebalance.
+     */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(
+                        staticMember
+                                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                                : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        streamsMetrics.close();
+        LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
+    }
 }

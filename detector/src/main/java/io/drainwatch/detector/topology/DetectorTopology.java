@@ -44,125 +44,165 @@ import org.apache.kafka.streams.state.Stores;
  * store and internal topic is named, so the topology can evolve without orphaning state.
  */
 public final class DetectorTopology {
-  private static final Serde<String> STRING = Serdes.String();
-  private static final Serde<byte[]> BYTES = Serdes.ByteArray();
+    private static final Serde<String> STRING = Serdes.String();
+    private static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
-  private DetectorTopology() {}
+    private DetectorTopology() {}
 
-  /** The Kafka Streams properties: the operator's {@code kafka.*} settings plus the ones drainwatch owns. */
-  public static Properties streamsProperties(DetectorConfig config, DetectorMetrics metrics) {
-    Properties props = new Properties();
-    props.putAll(config.kafka());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Deserialization.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-    props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-    props.put(DeadLetters.METRICS, metrics);
-    return props;
-  }
+    /** The Kafka Streams properties: the operator's {@code kafka.*} settings plus the ones drainwatch owns. */
+    public static Properties streamsProperties(DetectorConfig config, DetectorMetrics metrics) {
+        Properties props = new Properties();
+        props.putAll(config.kafka());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                config.topics().deadLetter());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Deserialization.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(DeadLetters.METRICS, metrics);
+        return props;
+    }
 
-  /** Builds the topology; {@code onWatchedStore} receives the watched-wallets store when Streams creates it. */
-  public static Topology build(DetectorConfig config, DetectorMetrics metrics, Consumer<WatchedWalletsStore> onWatchedStore) {
-    StreamsBuilder builder = new StreamsBuilder();
-    Topics topics = config.topics();
-    ExplorerLinks links = links(config);
+    /** Builds the topology; {@code onWatchedStore} receives the watched-wallets store when Streams creates it. */
+    public static Topology build(
+            DetectorConfig config, DetectorMetrics metrics, Consumer<WatchedWalletsStore> onWatchedStore) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Topics topics = config.topics();
+        ExplorerLinks links = links(config);
 
-    builder.addGlobalStore(WatchedWalletsStore.builder(onWatchedStore), topics.wallets(),
-        Consumed.with(BYTES, BYTES).withName("wallets-source"), WatchedWalletsUpdater::new);
-    referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, AddressLabel.class, false);
-    referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, AllowedCounterparty.class, false);
-    referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, TokenPrice.class, false);
-    referenceTable(builder, topics.heads(), StoreReferenceData.HEADS, BlockHead.class, false);
-    referenceTable(builder, topics.signedTx(), StoreReferenceData.SIGNED_TX, SignedTransaction.class, true);
+        builder.addGlobalStore(
+                WatchedWalletsStore.builder(onWatchedStore),
+                topics.wallets(),
+                Consumed.with(BYTES, BYTES).withName("wallets-source"),
+                WatchedWalletsUpdater::new);
+        referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, AddressLabel.class, false);
+        referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, AllowedCounterparty.class, false);
+        referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, TokenPrice.class, false);
+        referenceTable(builder, topics.heads(), StoreReferenceData.HEADS, BlockHead.class, false);
+        referenceTable(builder, topics.signedTx(), StoreReferenceData.SIGNED_TX, SignedTransaction.class, true);
 
-    builder.addStateStore(store(WalletProcessor.STATE, WalletState.class));
-    builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
-    builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
-    builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
-    builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
-    builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
-    builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
+        builder.addStateStore(store(WalletProcessor.STATE, WalletState.class));
+        builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
+        builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
+        builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
+        builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
 
-    // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
-    KStream<String, WalletEvent> watched = builder
-        .stream(topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
-        .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"));
-    // Balances are repartitioned on their own: sharing a task with the transfers would make every
-    // transfer wait on the (mostly empty) balances partition.
-    KStream<String, WalletEvent> balances = builder
-        .stream(topics.balances(), Consumed.with(STRING, avro(BalanceSnapshot.class)).withName("balances-source"))
-        .mapValues(snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot), Named.as("balances-as-wallet-events"))
-        .repartition(Repartitioned.<String, WalletEvent>as("wallet-balances").withKeySerde(STRING).withValueSerde(new WalletEvent.WalletEventSerde()));
+        // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
+        KStream<String, WalletEvent> watched = builder.stream(
+                        topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
+                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"));
+        // Balances are repartitioned on their own: sharing a task with the transfers would make every
+        // transfer wait on the (mostly empty) balances partition.
+        KStream<String, WalletEvent> balances = builder.stream(
+                        topics.balances(),
+                        Consumed.with(STRING, avro(BalanceSnapshot.class)).withName("balances-source"))
+                .mapValues(
+                        snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot),
+                        Named.as("balances-as-wallet-events"))
+                .repartition(Repartitioned.<String, WalletEvent>as("wallet-balances")
+                        .withKeySerde(STRING)
+                        .withValueSerde(new WalletEvent.WalletEventSerde()));
 
-    // 2. Per wallet.
-    Map<String, KStream<String, StageOutput>> fromWallets = watched
-        .repartition(Repartitioned.<String, WalletEvent>as("wallet-events").withKeySerde(STRING).withValueSerde(new WalletEvent.WalletEventSerde()))
-        .merge(balances, Named.as("merge-wallet-events"))
-        .process(() -> new WalletProcessor(config, links, metrics), Named.as("wallet-rules"), WalletProcessor.STATE, WalletProcessor.ALERTS, WalletProcessor.PENDING)
-        .split(Named.as("wallet-"))
-        .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
-        .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
-        .defaultBranch(Branched.as("fleet"));
-    alertsTo(fromWallets.get("wallet-alerts"), topics, "wallet");
+        // 2. Per wallet.
+        Map<String, KStream<String, StageOutput>> fromWallets = watched.repartition(
+                        Repartitioned.<String, WalletEvent>as("wallet-events")
+                                .withKeySerde(STRING)
+                                .withValueSerde(new WalletEvent.WalletEventSerde()))
+                .merge(balances, Named.as("merge-wallet-events"))
+                .process(
+                        () -> new WalletProcessor(config, links, metrics),
+                        Named.as("wallet-rules"),
+                        WalletProcessor.STATE,
+                        WalletProcessor.ALERTS,
+                        WalletProcessor.PENDING)
+                .split(Named.as("wallet-"))
+                .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
+                .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
+                .defaultBranch(Branched.as("fleet"));
+        alertsTo(fromWallets.get("wallet-alerts"), topics, "wallet");
 
-    // 3. Per destination.
-    Map<String, KStream<String, StageOutput>> fromDestinations = fromWallets.get("wallet-payments")
-        .mapValues(v -> ((StageOutput.Pay) v).payment(), Named.as("wallet-payment-values"))
-        .repartition(Repartitioned.<String, Payment>as("destination-payments").withKeySerde(STRING).withValueSerde(JsonSerde.of(Payment.class)))
-        .process(() -> new DestinationProcessor(config, links, metrics), Named.as("destination-rules"), DestinationProcessor.STATE, DestinationProcessor.ALERTS)
-        .split(Named.as("destination-"))
-        .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
-        .defaultBranch(Branched.as("fleet"));
-    alertsTo(fromDestinations.get("destination-alerts"), topics, "destination");
+        // 3. Per destination.
+        Map<String, KStream<String, StageOutput>> fromDestinations = fromWallets
+                .get("wallet-payments")
+                .mapValues(v -> ((StageOutput.Pay) v).payment(), Named.as("wallet-payment-values"))
+                .repartition(Repartitioned.<String, Payment>as("destination-payments")
+                        .withKeySerde(STRING)
+                        .withValueSerde(JsonSerde.of(Payment.class)))
+                .process(
+                        () -> new DestinationProcessor(config, links, metrics),
+                        Named.as("destination-rules"),
+                        DestinationProcessor.STATE,
+                        DestinationProcessor.ALERTS)
+                .split(Named.as("destination-"))
+                .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
+                .defaultBranch(Branched.as("fleet"));
+        alertsTo(fromDestinations.get("destination-alerts"), topics, "destination");
 
-    // 4. Fleet.
-    fromWallets.get("wallet-fleet")
-        .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
-        .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
-        .repartition(Repartitioned.<String, FleetSignal>as("fleet-signals").withKeySerde(STRING).withValueSerde(JsonSerde.of(FleetSignal.class)))
-        .process(() -> new FleetProcessor(config, metrics), Named.as("fleet-rules"), FleetProcessor.STATE, FleetProcessor.MEMBERS)
-        .to(topics.incidents(), Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));
+        // 4. Fleet.
+        fromWallets
+                .get("wallet-fleet")
+                .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
+                .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
+                .repartition(Repartitioned.<String, FleetSignal>as("fleet-signals")
+                        .withKeySerde(STRING)
+                        .withValueSerde(JsonSerde.of(FleetSignal.class)))
+                .process(
+                        () -> new FleetProcessor(config, metrics),
+                        Named.as("fleet-rules"),
+                        FleetProcessor.STATE,
+                        FleetProcessor.MEMBERS)
+                .to(
+                        topics.incidents(),
+                        Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));
 
-    return builder.build();
-  }
+        return builder.build();
+    }
 
-  private static void alertsTo(KStream<String, StageOutput> alerts, Topics topics, String stage) {
-    alerts
-        .mapValues(v -> ((StageOutput.Alert) v).alert(), Named.as(stage + "-alert-values"))
-        .to(topics.alerts(), Produced.with(STRING, avro(DrainAlert.class)).withName(stage + "-alerts-sink"));
-  }
+    private static void alertsTo(KStream<String, StageOutput> alerts, Topics topics, String stage) {
+        alerts.mapValues(v -> ((StageOutput.Alert) v).alert(), Named.as(stage + "-alert-values"))
+                .to(
+                        topics.alerts(),
+                        Produced.with(STRING, avro(DrainAlert.class)).withName(stage + "-alerts-sink"));
+    }
 
-  private static <V extends SpecificRecord> void referenceTable(StreamsBuilder builder, String topic, String store, Class<V> type, boolean persistent) {
-    Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized = persistent
-        ? Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-        : Materialized.<String, V>as(Stores.inMemoryKeyValueStore(store));
-    builder.globalTable(topic, Consumed.with(STRING, avro(type)).withName(store + "-source"), materialized.withKeySerde(STRING).withValueSerde(avro(type)));
-  }
+    private static <V extends SpecificRecord> void referenceTable(
+            StreamsBuilder builder, String topic, String store, Class<V> type, boolean persistent) {
+        Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized = persistent
+                ? Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                : Materialized.<String, V>as(Stores.inMemoryKeyValueStore(store));
+        builder.globalTable(
+                topic,
+                Consumed.with(STRING, avro(type)).withName(store + "-source"),
+                materialized.withKeySerde(STRING).withValueSerde(avro(type)));
+    }
 
-  private static <V> org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), STRING, JsonSerde.of(type));
-  }
+    private static <V> org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, V>> store(
+            String name, Class<V> type) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), STRING, JsonSerde.of(type));
+    }
 
-  private static <V extends SpecificRecord> Serde<V> avro(Class<V> type) {
-    return AvroSerde.of(type);
-  }
+    private static <V extends SpecificRecord> Serde<V> avro(Class<V> type) {
+        return AvroSerde.of(type);
+    }
 
-  static ExplorerLinks links(DetectorConfig config) {
-    return new ExplorerLinks() {
-      @Override
-      public Optional<String> tx(long chainId, String txHash) {
-        return config.txLink(chainId, txHash);
-      }
+    static ExplorerLinks links(DetectorConfig config) {
+        return new ExplorerLinks() {
+            @Override
+            public Optional<String> tx(long chainId, String txHash) {
+                return config.txLink(chainId, txHash);
+            }
 
-      @Override
-      public Optional<String> address(long chainId, String address) {
-        return config.addressLink(chainId, address);
-      }
-    };
-  }
+            @Override
+            public Optional<String> address(long chainId, String address) {
+                return config.addressLink(chainId, address);
+            }
+        };
+    }
 }

@@ -16,57 +16,59 @@ import org.apache.kafka.streams.processor.api.Record;
  * by the watched wallet (twice when both ends are watched).
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
-  private final DetectorMetrics metrics;
-  private final AvroSerde<TransferEvent> serde = AvroSerde.of(TransferEvent.class);
-  private ProcessorContext<String, WalletEvent> context;
-  private WatchedTransferCheck check;
-  private long ignored;
-  private long kept;
+    private final DetectorMetrics metrics;
+    private final AvroSerde<TransferEvent> serde = AvroSerde.of(TransferEvent.class);
+    private ProcessorContext<String, WalletEvent> context;
+    private WatchedTransferCheck check;
+    private long ignored;
+    private long kept;
 
-  FilterProcessor(DetectorMetrics metrics) {
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, WalletEvent> context) {
-    this.context = context;
-    this.check = new WatchedTransferCheck(context.getStateStore(WatchedWalletsStore.NAME));
-    // Counting per record in a shared meter would cost more than the filtering itself.
-    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
-  }
-
-  @Override
-  public void process(Record<byte[], byte[]> record) {
-    byte[] value = record.value();
-    if (value == null) {
-      return;
+    FilterProcessor(DetectorMetrics metrics) {
+        this.metrics = metrics;
     }
-    check.parse(value);
-    boolean fromWatched = check.fromWatched;
-    boolean toWatched = check.toWatched;
-    if (!fromWatched && !toWatched) {
-      ignored++;
-      return;
-    }
-    kept++;
-    TransferEvent event = serde.decode(value);
-    if (fromWatched) {
-      context.forward(record.withKey(Addresses.key(event.getChainId(), event.getFrom())).withValue(new WalletEvent.Outflow(event)));
-    }
-    if (toWatched) {
-      context.forward(record.withKey(Addresses.key(event.getChainId(), event.getTo())).withValue(new WalletEvent.Inflow(event)));
-    }
-  }
 
-  private void flushCounts() {
-    metrics.events("transfers", "ignored", ignored);
-    metrics.events("transfers", "watched", kept);
-    ignored = 0;
-    kept = 0;
-  }
+    @Override
+    public void init(ProcessorContext<String, WalletEvent> context) {
+        this.context = context;
+        this.check = new WatchedTransferCheck(context.getStateStore(WatchedWalletsStore.NAME));
+        // Counting per record in a shared meter would cost more than the filtering itself.
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
+    }
 
-  @Override
-  public void close() {
-    flushCounts();
-  }
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        byte[] value = record.value();
+        if (value == null) {
+            return;
+        }
+        check.parse(value);
+        boolean fromWatched = check.fromWatched;
+        boolean toWatched = check.toWatched;
+        if (!fromWatched && !toWatched) {
+            ignored++;
+            return;
+        }
+        kept++;
+        TransferEvent event = serde.decode(value);
+        if (fromWatched) {
+            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getFrom()))
+                    .withValue(new WalletEvent.Outflow(event)));
+        }
+        if (toWatched) {
+            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getTo()))
+                    .withValue(new WalletEvent.Inflow(event)));
+        }
+    }
+
+    private void flushCounts() {
+        metrics.events("transfers", "ignored", ignored);
+        metrics.events("transfers", "watched", kept);
+        ignored = 0;
+        kept = 0;
+    }
+
+    @Override
+    public void close() {
+        flushCounts();
+    }
 }

@@ -26,104 +26,107 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * resolves it when the attack goes quiet.
  */
 final class FleetProcessor implements Processor<String, FleetSignal, String, DrainIncident> {
-  static final String STATE = "fleet-state";
-  static final String MEMBERS = "fleet-incident-wallets";
+    static final String STATE = "fleet-state";
+    static final String MEMBERS = "fleet-incident-wallets";
 
-  private final DetectorConfig config;
-  private final DetectorMetrics metrics;
-  private ProcessorContext<String, DrainIncident> context;
-  private KeyValueStore<String, FleetState> states;
-  private KeyValueStore<String, FleetState.DrainedWallet> members;
+    private final DetectorConfig config;
+    private final DetectorMetrics metrics;
+    private ProcessorContext<String, DrainIncident> context;
+    private KeyValueStore<String, FleetState> states;
+    private KeyValueStore<String, FleetState.DrainedWallet> members;
 
-  FleetProcessor(DetectorConfig config, DetectorMetrics metrics) {
-    this.config = config;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, DrainIncident> context) {
-    this.context = context;
-    this.states = context.getStateStore(STATE);
-    this.members = context.getStateStore(MEMBERS);
-    context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
-  }
-
-  @Override
-  public void process(Record<String, FleetSignal> record) {
-    String group = record.key();
-    FleetSignal signal = record.value();
-    if (group == null || signal == null) {
-      return;
+    FleetProcessor(DetectorConfig config, DetectorMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
     }
-    long now = context.currentSystemTimeMs();
-    FleetState state = orEmpty(states.get(group));
-    if (signal.drain() == null) {
-      states.put(group, state.withValueDelta(signal.valueDeltaUsd()));
-      return;
+
+    @Override
+    public void init(ProcessorContext<String, DrainIncident> context) {
+        this.context = context;
+        this.states = context.getStateStore(STATE);
+        this.members = context.getStateStore(MEMBERS);
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
-    FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now, members(group));
-    states.put(group, change.state());
-    change.incident().ifPresent(status -> publish(group, state, change.state(), status, now, record.timestamp()));
-  }
 
-  private void tick(long now) {
-    List<KeyValue<String, FleetState>> all = new ArrayList<>();
-    try (KeyValueIterator<String, FleetState> it = states.all()) {
-      it.forEachRemaining(all::add);
-    }
-    int open = 0;
-    for (KeyValue<String, FleetState> kv : all) {
-      FleetState.Change change = kv.value.onTick(now, config.incidentResolveAfter().toMillis(), members(kv.key));
-      if (change.incident().isPresent()) {
-        states.put(kv.key, change.state());
-        publish(kv.key, kv.value, change.state(), change.incident().get(), now, now);
-      }
-      if (change.state().incident() != null) {
-        open++;
-      }
-    }
-    metrics.openIncidents(context.taskId().toString(), open);
-  }
-
-  private void publish(String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
-    boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
-    FleetState.Incident incident = ended ? before.ended(now) : after.incident();
-    DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
-    metrics.incident(status.name().toLowerCase(Locale.ROOT));
-    context.forward(new Record<>(record.getIncidentId(), record, timestamp));
-  }
-
-  /** The incident's wallets of {@code group}, stored one record per wallet under {@code group|wallet}. */
-  private IncidentMembers members(String group) {
-    String prefix = group + "|";
-    return new IncidentMembers() {
-      @Override
-      public FleetState.DrainedWallet get(String wallet) {
-        return members.get(prefix + wallet);
-      }
-
-      @Override
-      public void put(FleetState.DrainedWallet wallet) {
-        members.put(prefix + wallet.wallet(), wallet);
-      }
-
-      @Override
-      public void delete(String wallet) {
-        members.delete(prefix + wallet);
-      }
-
-      @Override
-      public void clear() {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, FleetState.DrainedWallet> it = members.prefixScan(prefix, new StringSerializer())) {
-          it.forEachRemaining(kv -> keys.add(kv.key));
+    @Override
+    public void process(Record<String, FleetSignal> record) {
+        String group = record.key();
+        FleetSignal signal = record.value();
+        if (group == null || signal == null) {
+            return;
         }
-        keys.forEach(members::delete);
-      }
-    };
-  }
+        long now = context.currentSystemTimeMs();
+        FleetState state = orEmpty(states.get(group));
+        if (signal.drain() == null) {
+            states.put(group, state.withValueDelta(signal.valueDeltaUsd()));
+            return;
+        }
+        FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now, members(group));
+        states.put(group, change.state());
+        change.incident().ifPresent(status -> publish(group, state, change.state(), status, now, record.timestamp()));
+    }
 
-  private static FleetState orEmpty(FleetState state) {
-    return state == null ? FleetState.empty() : state;
-  }
+    private void tick(long now) {
+        List<KeyValue<String, FleetState>> all = new ArrayList<>();
+        try (KeyValueIterator<String, FleetState> it = states.all()) {
+            it.forEachRemaining(all::add);
+        }
+        int open = 0;
+        for (KeyValue<String, FleetState> kv : all) {
+            FleetState.Change change =
+                    kv.value.onTick(now, config.incidentResolveAfter().toMillis(), members(kv.key));
+            if (change.incident().isPresent()) {
+                states.put(kv.key, change.state());
+                publish(kv.key, kv.value, change.state(), change.incident().get(), now, now);
+            }
+            if (change.state().incident() != null) {
+                open++;
+            }
+        }
+        metrics.openIncidents(context.taskId().toString(), open);
+    }
+
+    private void publish(
+            String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
+        boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
+        FleetState.Incident incident = ended ? before.ended(now) : after.incident();
+        DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
+        metrics.incident(status.name().toLowerCase(Locale.ROOT));
+        context.forward(new Record<>(record.getIncidentId(), record, timestamp));
+    }
+
+    /** The incident's wallets of {@code group}, stored one record per wallet under {@code group|wallet}. */
+    private IncidentMembers members(String group) {
+        String prefix = group + "|";
+        return new IncidentMembers() {
+            @Override
+            public FleetState.DrainedWallet get(String wallet) {
+                return members.get(prefix + wallet);
+            }
+
+            @Override
+            public void put(FleetState.DrainedWallet wallet) {
+                members.put(prefix + wallet.wallet(), wallet);
+            }
+
+            @Override
+            public void delete(String wallet) {
+                members.delete(prefix + wallet);
+            }
+
+            @Override
+            public void clear() {
+                List<String> keys = new ArrayList<>();
+                try (KeyValueIterator<String, FleetState.DrainedWallet> it =
+                        members.prefixScan(prefix, new StringSerializer())) {
+                    it.forEachRemaining(kv -> keys.add(kv.key));
+                }
+                keys.forEach(members::delete);
+            }
+        };
+    }
+
+    private static FleetState orEmpty(FleetState state) {
+        return state == null ? FleetState.empty() : state;
+    }
 }

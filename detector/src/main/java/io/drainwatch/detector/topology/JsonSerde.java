@@ -16,45 +16,45 @@ import org.apache.kafka.common.serialization.Serializer;
  * fields are ignored so a newer version can add fields.
  */
 final class JsonSerde<T> implements Serde<T> {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  private final Class<T> type;
+    private final Class<T> type;
 
-  private JsonSerde(Class<T> type) {
-    this.type = type;
-  }
+    private JsonSerde(Class<T> type) {
+        this.type = type;
+    }
 
-  static <T> JsonSerde<T> of(Class<T> type) {
-    return new JsonSerde<>(type);
-  }
+    static <T> JsonSerde<T> of(Class<T> type) {
+        return new JsonSerde<>(type);
+    }
 
-  @Override
-  public Serializer<T> serializer() {
-    return (topic, value) -> {
-      if (value == null) {
-        return null;
-      }
-      try {
-        return MAPPER.writeValueAsBytes(value);
-      } catch (IOException e) {
-        throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
-      }
-    };
-  }
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return MAPPER.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            }
+        };
+    }
 
-  @Override
-  public Deserializer<T> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return MAPPER.readValue(bytes, type);
-      } catch (IOException e) {
-        throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
-      }
-    };
-  }
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(bytes, type);
+            } catch (IOException e) {
+                throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            }
+        };
+    }
 }

@@ -25,63 +25,67 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * parse go on, to reach the dead-letter topic through the filter processor.
  */
 final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
-  private final String transfersTopic;
-  private final Supplier<WatchedWalletsStore> watched;
-  private final DetectorMetrics metrics;
-  private WatchedTransferCheck check;
-  private byte[][] values = new byte[0][];
-  private boolean[] ignorable = new boolean[0];
+    private final String transfersTopic;
+    private final Supplier<WatchedWalletsStore> watched;
+    private final DetectorMetrics metrics;
+    private WatchedTransferCheck check;
+    private byte[][] values = new byte[0][];
+    private boolean[] ignorable = new boolean[0];
 
-  PrefilteringConsumer(Map<String, Object> config, String transfersTopic, Supplier<WatchedWalletsStore> watched, DetectorMetrics metrics) {
-    super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.transfersTopic = transfersTopic;
-    this.watched = watched;
-    this.metrics = metrics;
-  }
+    PrefilteringConsumer(
+            Map<String, Object> config,
+            String transfersTopic,
+            Supplier<WatchedWalletsStore> watched,
+            DetectorMetrics metrics) {
+        super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.transfersTopic = transfersTopic;
+        this.watched = watched;
+        this.metrics = metrics;
+    }
 
-  @Override
-  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-    ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
-    if (records.isEmpty()) {
-      return records;
-    }
-    if (check == null) {
-      WatchedWalletsStore store = watched.get();
-      if (store == null) {
-        return records;
-      }
-      check = new WatchedTransferCheck(store);
-    }
-    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> kept = new HashMap<>();
-    long dropped = 0;
-    for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-      if (!partition.topic().equals(transfersTopic)) {
-        kept.put(partition, batch);
-        continue;
-      }
-      List<ConsumerRecord<byte[], byte[]>> keep = new ArrayList<>();
-      int last = batch.size() - 1;
-      if (values.length < last) {
-        values = new byte[Math.max(last, 2 * values.length)][];
-        ignorable = new boolean[values.length];
-      }
-      for (int i = 0; i < last; i++) {
-        values[i] = batch.get(i).value();
-      }
-      check.ignorable(values, last, ignorable);
-      Arrays.fill(values, 0, last, null);
-      for (int i = 0; i < last; i++) {
-        if (ignorable[i]) {
-          dropped++;
-        } else {
-          keep.add(batch.get(i));
+    @Override
+    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+        if (records.isEmpty()) {
+            return records;
         }
-      }
-      keep.add(batch.get(last));
-      kept.put(partition, keep);
+        if (check == null) {
+            WatchedWalletsStore store = watched.get();
+            if (store == null) {
+                return records;
+            }
+            check = new WatchedTransferCheck(store);
+        }
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> kept = new HashMap<>();
+        long dropped = 0;
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+            if (!partition.topic().equals(transfersTopic)) {
+                kept.put(partition, batch);
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> keep = new ArrayList<>();
+            int last = batch.size() - 1;
+            if (values.length < last) {
+                values = new byte[Math.max(last, 2 * values.length)][];
+                ignorable = new boolean[values.length];
+            }
+            for (int i = 0; i < last; i++) {
+                values[i] = batch.get(i).value();
+            }
+            check.ignorable(values, last, ignorable);
+            Arrays.fill(values, 0, last, null);
+            for (int i = 0; i < last; i++) {
+                if (ignorable[i]) {
+                    dropped++;
+                } else {
+                    keep.add(batch.get(i));
+                }
+            }
+            keep.add(batch.get(last));
+            kept.put(partition, keep);
+        }
+        metrics.events("transfers", "ignored", dropped);
+        return new ConsumerRecords<>(kept, records.nextOffsets());
     }
-    metrics.events("transfers", "ignored", dropped);
-    return new ConsumerRecords<>(kept, records.nextOffsets());
-  }
 }

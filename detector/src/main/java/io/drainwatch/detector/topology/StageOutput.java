@@ -6,9 +6,9 @@ import io.drainwatch.schemas.DrainAlert;
 
 /** What a rule stage emits; the topology splits it by kind into the alerts topic and the next stages. */
 sealed interface StageOutput {
-  record Alert(DrainAlert alert) implements StageOutput {}
+    record Alert(DrainAlert alert) implements StageOutput {}
 
-  record Pay(Payment payment) implements StageOutput {}
+    record Pay(Payment payment) implements StageOutput {}
 
-  record Fleet(FleetSignal signal) implements StageOutput {}
+    record Fleet(FleetSignal signal) implements StageOutput {}
 }

@@ -17,78 +17,79 @@ import org.jspecify.annotations.Nullable;
 
 /** {@link ReferenceData} read from the detector's global stores. */
 final class StoreReferenceData implements ReferenceData {
-  static final String LABELS = "labels";
-  static final String ALLOWLIST = "allowlist";
-  static final String PRICES = "prices";
-  static final String SIGNED_TX = "signed-tx";
-  static final String HEADS = "heads";
+    static final String LABELS = "labels";
+    static final String ALLOWLIST = "allowlist";
+    static final String PRICES = "prices";
+    static final String SIGNED_TX = "signed-tx";
+    static final String HEADS = "heads";
 
-  private final WatchedWalletsStore watched;
-  private final ReadOnlyKeyValueStore<String, ?> labels;
-  private final ReadOnlyKeyValueStore<String, ?> allowlist;
-  private final ReadOnlyKeyValueStore<String, ?> prices;
-  private final ReadOnlyKeyValueStore<String, ?> signed;
-  private final ReadOnlyKeyValueStore<String, ?> heads;
+    private final WatchedWalletsStore watched;
+    private final ReadOnlyKeyValueStore<String, ?> labels;
+    private final ReadOnlyKeyValueStore<String, ?> allowlist;
+    private final ReadOnlyKeyValueStore<String, ?> prices;
+    private final ReadOnlyKeyValueStore<String, ?> signed;
+    private final ReadOnlyKeyValueStore<String, ?> heads;
 
-  StoreReferenceData(ProcessingContext context) {
-    this.watched = context.getStateStore(WatchedWalletsStore.NAME);
-    this.labels = context.getStateStore(LABELS);
-    this.allowlist = context.getStateStore(ALLOWLIST);
-    this.prices = context.getStateStore(PRICES);
-    this.signed = context.getStateStore(SIGNED_TX);
-    this.heads = context.getStateStore(HEADS);
-  }
-
-  @Override
-  public Optional<CounterpartyKind> allowed(long chainId, String address, String custodyGroup) {
-    AllowedCounterparty entry = get(allowlist, chainId + ":" + address + "/" + custodyGroup, AllowedCounterparty.class);
-    if (entry == null) {
-      entry = get(allowlist, chainId + ":" + address + "/*", AllowedCounterparty.class);
+    StoreReferenceData(ProcessingContext context) {
+        this.watched = context.getStateStore(WatchedWalletsStore.NAME);
+        this.labels = context.getStateStore(LABELS);
+        this.allowlist = context.getStateStore(ALLOWLIST);
+        this.prices = context.getStateStore(PRICES);
+        this.signed = context.getStateStore(SIGNED_TX);
+        this.heads = context.getStateStore(HEADS);
     }
-    return Optional.ofNullable(entry).map(AllowedCounterparty::getKind);
-  }
 
-  @Override
-  public Optional<LabelCategory> label(long chainId, String address) {
-    AddressLabel label = get(labels, chainId + ":" + address, AddressLabel.class);
-    if (label == null) {
-      label = get(labels, "*:" + address, AddressLabel.class);
+    @Override
+    public Optional<CounterpartyKind> allowed(long chainId, String address, String custodyGroup) {
+        AllowedCounterparty entry =
+                get(allowlist, chainId + ":" + address + "/" + custodyGroup, AllowedCounterparty.class);
+        if (entry == null) {
+            entry = get(allowlist, chainId + ":" + address + "/*", AllowedCounterparty.class);
+        }
+        return Optional.ofNullable(entry).map(AllowedCounterparty::getKind);
     }
-    return Optional.ofNullable(label).map(AddressLabel::getCategory);
-  }
 
-  @Override
-  public Optional<Price> price(long chainId, String asset) {
-    TokenPrice price = get(prices, chainId + ":" + asset, TokenPrice.class);
-    return Optional.ofNullable(price).map(p -> new Price(p.getUsdPrice(), p.getDecimals()));
-  }
-
-  @Override
-  public boolean signed(long chainId, String txHash) {
-    return get(signed, chainId + ":" + txHash, SignedTransaction.class) != null;
-  }
-
-  @Override
-  public boolean watched(long chainId, String address) {
-    return watched.group(chainId, address).isPresent();
-  }
-
-  /** The custody group of a watched wallet. */
-  Optional<String> group(long chainId, String address) {
-    return watched.group(chainId, address);
-  }
-
-  /** The newest block number the ingestor reported for {@code chainId}, if any. */
-  Optional<Long> head(long chainId) {
-    BlockHead head = get(heads, Long.toString(chainId), BlockHead.class);
-    return Optional.ofNullable(head).map(BlockHead::getNumber);
-  }
-
-  private static <V> @Nullable V get(ReadOnlyKeyValueStore<String, ?> store, String key, Class<V> type) {
-    Object value = store.get(key);
-    if (value instanceof ValueAndTimestamp<?> timestamped) {
-      value = timestamped.value();
+    @Override
+    public Optional<LabelCategory> label(long chainId, String address) {
+        AddressLabel label = get(labels, chainId + ":" + address, AddressLabel.class);
+        if (label == null) {
+            label = get(labels, "*:" + address, AddressLabel.class);
+        }
+        return Optional.ofNullable(label).map(AddressLabel::getCategory);
     }
-    return type.isInstance(value) ? type.cast(value) : null;
-  }
+
+    @Override
+    public Optional<Price> price(long chainId, String asset) {
+        TokenPrice price = get(prices, chainId + ":" + asset, TokenPrice.class);
+        return Optional.ofNullable(price).map(p -> new Price(p.getUsdPrice(), p.getDecimals()));
+    }
+
+    @Override
+    public boolean signed(long chainId, String txHash) {
+        return get(signed, chainId + ":" + txHash, SignedTransaction.class) != null;
+    }
+
+    @Override
+    public boolean watched(long chainId, String address) {
+        return watched.group(chainId, address).isPresent();
+    }
+
+    /** The custody group of a watched wallet. */
+    Optional<String> group(long chainId, String address) {
+        return watched.group(chainId, address);
+    }
+
+    /** The newest block number the ingestor reported for {@code chainId}, if any. */
+    Optional<Long> head(long chainId) {
+        BlockHead head = get(heads, Long.toString(chainId), BlockHead.class);
+        return Optional.ofNullable(head).map(BlockHead::getNumber);
+    }
+
+    private static <V> @Nullable V get(ReadOnlyKeyValueStore<String, ?> store, String key, Class<V> type) {
+        Object value = store.get(key);
+        if (value instanceof ValueAndTimestamp<?> timestamped) {
+            value = timestamped.value();
+        }
+        return type.isInstance(value) ? type.cast(value) : null;
+    }
 }

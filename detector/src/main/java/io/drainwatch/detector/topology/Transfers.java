@@ -8,32 +8,32 @@ import org.jspecify.annotations.Nullable;
 
 /** Converts the wire record into the rules' view of a transfer. */
 final class Transfers {
-  private Transfers() {}
+    private Transfers() {}
 
-  static Transfer of(TransferEvent e) {
-    return new Transfer(
-        e.getChainId(),
-        e.getFrom(),
-        e.getTo(),
-        e.getKind(),
-        e.getAsset(),
-        integer(e.getAmount()),
-        e.getDecimals(),
-        e.getEventId(),
-        e.getTxHash(),
-        e.getBlockNumber(),
-        e.getBlockTime().toEpochMilli(),
-        e.getRemoved(),
-        nullableInteger(e.getSenderBalanceBefore()),
-        nullableInteger(e.getSenderBalanceAfter()),
-        e.getRecipientFresh());
-  }
+    static Transfer of(TransferEvent e) {
+        return new Transfer(
+                e.getChainId(),
+                e.getFrom(),
+                e.getTo(),
+                e.getKind(),
+                e.getAsset(),
+                integer(e.getAmount()),
+                e.getDecimals(),
+                e.getEventId(),
+                e.getTxHash(),
+                e.getBlockNumber(),
+                e.getBlockTime().toEpochMilli(),
+                e.getRemoved(),
+                nullableInteger(e.getSenderBalanceBefore()),
+                nullableInteger(e.getSenderBalanceAfter()),
+                e.getRecipientFresh());
+    }
 
-  static BigInteger integer(BigDecimal d) {
-    return d.toBigIntegerExact();
-  }
+    static BigInteger integer(BigDecimal d) {
+        return d.toBigIntegerExact();
+    }
 
-  static @Nullable BigInteger nullableInteger(@Nullable BigDecimal d) {
-    return d == null ? null : d.toBigIntegerExact();
-  }
+    static @Nullable BigInteger nullableInteger(@Nullable BigDecimal d) {
+        return d == null ? null : d.toBigIntegerExact();
+    }
 }

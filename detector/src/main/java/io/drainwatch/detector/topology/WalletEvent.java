@@ -11,66 +11,66 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** Something that happened to a watched wallet, as the per-wallet stage receives it (keyed by wallet). */
 sealed interface WalletEvent {
-  /** Value left the wallet. */
-  record Outflow(TransferEvent transfer) implements WalletEvent {}
+    /** Value left the wallet. */
+    record Outflow(TransferEvent transfer) implements WalletEvent {}
 
-  /** Value arrived in the wallet. */
-  record Inflow(TransferEvent transfer) implements WalletEvent {}
+    /** Value arrived in the wallet. */
+    record Inflow(TransferEvent transfer) implements WalletEvent {}
 
-  /** The wallet's balance of an asset after a block. */
-  record Balance(BalanceSnapshot snapshot) implements WalletEvent {}
+    /** The wallet's balance of an asset after a block. */
+    record Balance(BalanceSnapshot snapshot) implements WalletEvent {}
 
-  /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
-  final class WalletEventSerde implements Serde<WalletEvent> {
-    private static final byte OUT = 'O';
-    private static final byte IN = 'I';
-    private static final byte BALANCE = 'B';
-    private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
-    private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
+    /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
+    final class WalletEventSerde implements Serde<WalletEvent> {
+        private static final byte OUT = 'O';
+        private static final byte IN = 'I';
+        private static final byte BALANCE = 'B';
+        private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
+        private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
 
-    @Override
-    public Serializer<WalletEvent> serializer() {
-      return (topic, event) -> {
-        if (event == null) {
-          return null;
+        @Override
+        public Serializer<WalletEvent> serializer() {
+            return (topic, event) -> {
+                if (event == null) {
+                    return null;
+                }
+                byte tag;
+                byte[] body;
+                switch (event) {
+                    case Outflow o -> {
+                        tag = OUT;
+                        body = transfers.encode(o.transfer());
+                    }
+                    case Inflow i -> {
+                        tag = IN;
+                        body = transfers.encode(i.transfer());
+                    }
+                    case Balance b -> {
+                        tag = BALANCE;
+                        body = balances.encode(b.snapshot());
+                    }
+                }
+                byte[] bytes = new byte[body.length + 1];
+                bytes[0] = tag;
+                System.arraycopy(body, 0, bytes, 1, body.length);
+                return bytes;
+            };
         }
-        byte tag;
-        byte[] body;
-        switch (event) {
-          case Outflow o -> {
-            tag = OUT;
-            body = transfers.encode(o.transfer());
-          }
-          case Inflow i -> {
-            tag = IN;
-            body = transfers.encode(i.transfer());
-          }
-          case Balance b -> {
-            tag = BALANCE;
-            body = balances.encode(b.snapshot());
-          }
+
+        @Override
+        public Deserializer<WalletEvent> deserializer() {
+            return (topic, bytes) -> {
+                if (bytes == null || bytes.length == 0) {
+                    return null;
+                }
+                byte[] body = Arrays.copyOfRange(bytes, 1, bytes.length);
+                return switch (bytes[0]) {
+                    case OUT -> new Outflow(transfers.decode(body));
+                    case IN -> new Inflow(transfers.decode(body));
+                    case BALANCE -> new Balance(balances.decode(body));
+                    default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
+                };
+            };
         }
-        byte[] bytes = new byte[body.length + 1];
-        bytes[0] = tag;
-        System.arraycopy(body, 0, bytes, 1, body.length);
-        return bytes;
-      };
     }
-
-    @Override
-    public Deserializer<WalletEvent> deserializer() {
-      return (topic, bytes) -> {
-        if (bytes == null || bytes.length == 0) {
-          return null;
-        }
-        byte[] body = Arrays.copyOfRange(bytes, 1, bytes.length);
-        return switch (bytes[0]) {
-          case OUT -> new Outflow(transfers.decode(body));
-          case IN -> new Inflow(transfers.decode(body));
-          case BALANCE -> new Balance(balances.decode(body));
-          default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
-        };
-      };
-    }
-  }
 }

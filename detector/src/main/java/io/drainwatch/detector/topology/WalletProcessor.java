@@ -34,149 +34,186 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * addresses to the per-destination stage and drains to the fleet stage.
  */
 final class WalletProcessor implements Processor<String, WalletEvent, String, StageOutput> {
-  static final String STATE = "wallet-state";
-  static final String ALERTS = "wallet-alerts";
-  static final String PENDING = "wallet-pending-signatures";
+    static final String STATE = "wallet-state";
+    static final String ALERTS = "wallet-alerts";
+    static final String PENDING = "wallet-pending-signatures";
 
-  /** An outflow waiting for the signer's record until {@code deadline} (wall clock). */
-  record Pending(Transfer transfer, String custodyGroup, long deadline) {}
+    /** An outflow waiting for the signer's record until {@code deadline} (wall clock). */
+    record Pending(Transfer transfer, String custodyGroup, long deadline) {}
 
-  private final DetectorConfig config;
-  private final ExplorerLinks links;
-  private final DetectorMetrics metrics;
-  private ProcessorContext<String, StageOutput> context;
-  private KeyValueStore<String, WalletState> states;
-  private KeyValueStore<String, Pending> pending;
-  private StoreReferenceData reference;
-  private AlertBook alerts;
+    private final DetectorConfig config;
+    private final ExplorerLinks links;
+    private final DetectorMetrics metrics;
+    private ProcessorContext<String, StageOutput> context;
+    private KeyValueStore<String, WalletState> states;
+    private KeyValueStore<String, Pending> pending;
+    private StoreReferenceData reference;
+    private AlertBook alerts;
 
-  WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-    this.config = config;
-    this.links = links;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, StageOutput> context) {
-    this.context = context;
-    this.states = context.getStateStore(STATE);
-    this.pending = context.getStateStore(PENDING);
-    this.reference = new StoreReferenceData(context);
-    this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
-    context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
-  }
-
-  @Override
-  public void process(Record<String, WalletEvent> record) {
-    long now = context.currentSystemTimeMs();
-    switch (record.value()) {
-      case WalletEvent.Outflow o -> onOutflow(Transfers.of(o.transfer()), now, record.timestamp());
-      case WalletEvent.Inflow i -> onInflow(Transfers.of(i.transfer()), now, record.timestamp());
-      case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
-      case null -> {}
+    WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
+        this.config = config;
+        this.links = links;
+        this.metrics = metrics;
     }
-  }
 
-  private void onOutflow(Transfer t, long now, long timestamp) {
-    Optional<String> group = reference.group(t.chainId(), t.from());
-    if (group.isEmpty()) {
-      return;
+    @Override
+    public void init(ProcessorContext<String, StageOutput> context) {
+        this.context = context;
+        this.states = context.getStateStore(STATE);
+        this.pending = context.getStateStore(PENDING);
+        this.reference = new StoreReferenceData(context);
+        this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
-    String key = Addresses.key(t.chainId(), t.from());
-    if (t.removed()) {
-      retract(t, group.get(), now, timestamp);
-      return;
-    }
-    RuleSettings rules = config.rules(group.get());
-    WalletState state = orEmpty(states.get(key));
-    WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
-    // The value change goes first, so an incident opened by this outflow already counts it as lost.
-    store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
-    outcome.findings().forEach(f -> emit(f, now, timestamp));
-    outcome.payment().ifPresent(p -> context.forward(new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
-    if (outcome.awaitSignature()) {
-      pending.put(t.eventId(), new Pending(t, group.get(), now + rules.unauthorizedGrace().toMillis()));
-    }
-  }
 
-  private void onInflow(Transfer t, long now, long timestamp) {
-    Optional<String> group = reference.group(t.chainId(), t.to());
-    if (group.isEmpty() || t.removed()) {
-      return;
-    }
-    String key = Addresses.key(t.chainId(), t.to());
-    WalletState state = orEmpty(states.get(key));
-    store(key, t.chainId(), group.get(), state, WalletRules.onInflow(t, group.get(), state, reference).state(), timestamp);
-  }
-
-  private void onBalance(BalanceSnapshot b, long timestamp) {
-    Optional<String> group = reference.group(b.getChainId(), b.getWallet());
-    if (group.isEmpty()) {
-      return;
-    }
-    String key = Addresses.key(b.getChainId(), b.getWallet());
-    WalletState state = orEmpty(states.get(key));
-    store(key, b.getChainId(), group.get(), state, WalletRules.onBalance(b.getAsset(), Transfers.integer(b.getBalance()), state), timestamp);
-  }
-
-  /** Saves the wallet's state and tells the fleet stage how the value it holds changed. */
-  private void store(String key, long chainId, String group, WalletState before, WalletState after, long timestamp) {
-    states.put(key, after);
-    double delta = after.valueUsd(chainId, reference) - before.valueUsd(chainId, reference);
-    if (delta != 0) {
-      context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.value(delta)), timestamp));
-    }
-  }
-
-  private void emit(Finding f, long now, long timestamp) {
-    alerts.apply(f, now).ifPresent(alert -> {
-      context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
-      if (f.rule().marksWalletDrained()) {
-        DrainSignal signal = new DrainSignal(f.custodyGroup(), f.chainId(), f.subject(), f.rule().id(), alert.getAlertId(), f.evidence().eventId(),
-            f.evidence().destination(), f.evidence().usd(), f.evidence().blockTime(), false);
-        context.forward(new Record<>(f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
-      }
-    });
-  }
-
-  /** A reorganisation removed {@code t}: take it out of every alert it supports and of the later stages. */
-  private void retract(Transfer t, String group, long now, long timestamp) {
-    pending.delete(t.eventId());
-    for (RuleId rule : RuleId.values()) {
-      String key = AlertBook.key(rule, t.chainId(), t.from());
-      Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
-      alerts.retract(key, t.eventId(), now).ifPresent(alert -> {
-        context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
-        if (rule.marksWalletDrained()) {
-          DrainSignal signal = new DrainSignal(group, t.chainId(), t.from(), rule.id(), alertId.orElse(alert.getAlertId()), t.eventId(), t.to(), null, t.blockTime(), true);
-          context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+    @Override
+    public void process(Record<String, WalletEvent> record) {
+        long now = context.currentSystemTimeMs();
+        switch (record.value()) {
+            case WalletEvent.Outflow o -> onOutflow(Transfers.of(o.transfer()), now, record.timestamp());
+            case WalletEvent.Inflow i -> onInflow(Transfers.of(i.transfer()), now, record.timestamp());
+            case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
+            case null -> {}
         }
-      });
     }
-    context.forward(new Record<>(Addresses.key(t.chainId(), t.to()), new StageOutput.Pay(Payment.of(t, group, null)), timestamp));
-  }
 
-  private void tick(long now) {
-    List<KeyValue<String, Pending>> due = new ArrayList<>();
-    try (KeyValueIterator<String, Pending> all = pending.all()) {
-      all.forEachRemaining(kv -> {
-        if (kv.value.deadline() <= now) {
-          due.add(kv);
+    private void onOutflow(Transfer t, long now, long timestamp) {
+        Optional<String> group = reference.group(t.chainId(), t.from());
+        if (group.isEmpty()) {
+            return;
         }
-      });
+        String key = Addresses.key(t.chainId(), t.from());
+        if (t.removed()) {
+            retract(t, group.get(), now, timestamp);
+            return;
+        }
+        RuleSettings rules = config.rules(group.get());
+        WalletState state = orEmpty(states.get(key));
+        WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
+        // The value change goes first, so an incident opened by this outflow already counts it as lost.
+        store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
+        outcome.findings().forEach(f -> emit(f, now, timestamp));
+        outcome.payment()
+                .ifPresent(p -> context.forward(
+                        new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
+        if (outcome.awaitSignature()) {
+            pending.put(
+                    t.eventId(),
+                    new Pending(t, group.get(), now + rules.unauthorizedGrace().toMillis()));
+        }
     }
-    for (KeyValue<String, Pending> kv : due) {
-      pending.delete(kv.key);
-      Pending p = kv.value;
-      UnauthorizedOutflowRule.check(p.transfer(), p.custodyGroup(), reference, config.rules(p.custodyGroup()))
-          .ifPresent(f -> emit(f, now, now));
-    }
-    for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-      context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
-    }
-  }
 
-  private static WalletState orEmpty(WalletState state) {
-    return state == null ? WalletState.empty() : state;
-  }
+    private void onInflow(Transfer t, long now, long timestamp) {
+        Optional<String> group = reference.group(t.chainId(), t.to());
+        if (group.isEmpty() || t.removed()) {
+            return;
+        }
+        String key = Addresses.key(t.chainId(), t.to());
+        WalletState state = orEmpty(states.get(key));
+        store(
+                key,
+                t.chainId(),
+                group.get(),
+                state,
+                WalletRules.onInflow(t, group.get(), state, reference).state(),
+                timestamp);
+    }
+
+    private void onBalance(BalanceSnapshot b, long timestamp) {
+        Optional<String> group = reference.group(b.getChainId(), b.getWallet());
+        if (group.isEmpty()) {
+            return;
+        }
+        String key = Addresses.key(b.getChainId(), b.getWallet());
+        WalletState state = orEmpty(states.get(key));
+        store(
+                key,
+                b.getChainId(),
+                group.get(),
+                state,
+                WalletRules.onBalance(b.getAsset(), Transfers.integer(b.getBalance()), state),
+                timestamp);
+    }
+
+    /** Saves the wallet's state and tells the fleet stage how the value it holds changed. */
+    private void store(String key, long chainId, String group, WalletState before, WalletState after, long timestamp) {
+        states.put(key, after);
+        double delta = after.valueUsd(chainId, reference) - before.valueUsd(chainId, reference);
+        if (delta != 0) {
+            context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.value(delta)), timestamp));
+        }
+    }
+
+    private void emit(Finding f, long now, long timestamp) {
+        alerts.apply(f, now).ifPresent(alert -> {
+            context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            if (f.rule().marksWalletDrained()) {
+                DrainSignal signal = new DrainSignal(
+                        f.custodyGroup(),
+                        f.chainId(),
+                        f.subject(),
+                        f.rule().id(),
+                        alert.getAlertId(),
+                        f.evidence().eventId(),
+                        f.evidence().destination(),
+                        f.evidence().usd(),
+                        f.evidence().blockTime(),
+                        false);
+                context.forward(
+                        new Record<>(f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+            }
+        });
+    }
+
+    /** A reorganisation removed {@code t}: take it out of every alert it supports and of the later stages. */
+    private void retract(Transfer t, String group, long now, long timestamp) {
+        pending.delete(t.eventId());
+        for (RuleId rule : RuleId.values()) {
+            String key = AlertBook.key(rule, t.chainId(), t.from());
+            Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
+            alerts.retract(key, t.eventId(), now).ifPresent(alert -> {
+                context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+                if (rule.marksWalletDrained()) {
+                    DrainSignal signal = new DrainSignal(
+                            group,
+                            t.chainId(),
+                            t.from(),
+                            rule.id(),
+                            alertId.orElse(alert.getAlertId()),
+                            t.eventId(),
+                            t.to(),
+                            null,
+                            t.blockTime(),
+                            true);
+                    context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+                }
+            });
+        }
+        context.forward(new Record<>(
+                Addresses.key(t.chainId(), t.to()), new StageOutput.Pay(Payment.of(t, group, null)), timestamp));
+    }
+
+    private void tick(long now) {
+        List<KeyValue<String, Pending>> due = new ArrayList<>();
+        try (KeyValueIterator<String, Pending> all = pending.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value.deadline() <= now) {
+                    due.add(kv);
+                }
+            });
+        }
+        for (KeyValue<String, Pending> kv : due) {
+            pending.delete(kv.key);
+            Pending p = kv.value;
+            UnauthorizedOutflowRule.check(p.transfer(), p.custodyGroup(), reference, config.rules(p.custodyGroup()))
+                    .ifPresent(f -> emit(f, now, now));
+        }
+        for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
+            context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+        }
+    }
+
+    private static WalletState orEmpty(WalletState state) {
+        return state == null ? WalletState.empty() : state;
+    }
 }

@@ -9,74 +9,74 @@ import org.jspecify.annotations.Nullable;
  * instance per thread.
  */
 final class WatchedTransferCheck {
-  private final TransferPrefix prefix = new TransferPrefix();
-  private final WatchedWalletsStore watched;
-  private final AddressTable.Batch batch = new AddressTable.Batch();
-  private final int[] batched = new int[AddressTable.Batch.CAPACITY / 2];
+    private final TransferPrefix prefix = new TransferPrefix();
+    private final WatchedWalletsStore watched;
+    private final AddressTable.Batch batch = new AddressTable.Batch();
+    private final int[] batched = new int[AddressTable.Batch.CAPACITY / 2];
 
-  WatchedTransferCheck(WatchedWalletsStore watched) {
-    this.watched = watched;
-  }
-
-  /** Whether the sender is watched. Valid after {@link #parse}. */
-  boolean fromWatched;
-  /** Whether the recipient is watched. Valid after {@link #parse}. */
-  boolean toWatched;
-
-  /** Reads {@code value}'s chain and addresses; throws {@link SerializationException} if it is not a transfer. */
-  void parse(byte[] value) {
-    prefix.parse(value);
-    fromWatched = prefix.fromHex >= 0 && watched.contains(prefix.chainId, value, prefix.fromHex);
-    toWatched = prefix.toHex >= 0 && watched.contains(prefix.chainId, value, prefix.toHex);
-  }
-
-  /**
-   * Whether the record can be dropped unseen: a well-formed transfer touching no watched wallet.
-   * Anything else (a watched transfer, a tombstone, bytes that are not a transfer) goes on to the
-   * filter processor, which forwards it or sends it to the dead-letter topic.
-   */
-  boolean ignorable(byte @Nullable [] value) {
-    if (value == null) {
-      return false;
+    WatchedTransferCheck(WatchedWalletsStore watched) {
+        this.watched = watched;
     }
-    try {
-      parse(value);
-    } catch (SerializationException e) {
-      return false;
-    }
-    return !fromWatched && !toWatched;
-  }
 
-  /**
-   * Sets {@code ignorable[i]} to {@link #ignorable(byte[]) ignorable(values[i])} for each of the first
-   * {@code n} values. Faster than one call per value: the watched-wallet lookups of many records
-   * are made together, so their cache misses overlap.
-   */
-  void ignorable(byte[][] values, int n, boolean[] ignorable) {
-    int i = 0;
-    while (i < n) {
-      batch.clear();
-      int records = 0;
-      while (i < n && !batch.full()) {
-        byte[] value = values[i];
-        ignorable[i] = false;
-        if (value != null) {
-          try {
-            prefix.parse(value);
-            batch.add(prefix.chainId, value, prefix.fromHex);
-            batch.add(prefix.chainId, value, prefix.toHex);
-            batched[records++] = i;
-          } catch (SerializationException e) {
-            // not a transfer: it goes on, to the dead-letter topic
-          }
+    /** Whether the sender is watched. Valid after {@link #parse}. */
+    boolean fromWatched;
+    /** Whether the recipient is watched. Valid after {@link #parse}. */
+    boolean toWatched;
+
+    /** Reads {@code value}'s chain and addresses; throws {@link SerializationException} if it is not a transfer. */
+    void parse(byte[] value) {
+        prefix.parse(value);
+        fromWatched = prefix.fromHex >= 0 && watched.contains(prefix.chainId, value, prefix.fromHex);
+        toWatched = prefix.toHex >= 0 && watched.contains(prefix.chainId, value, prefix.toHex);
+    }
+
+    /**
+     * Whether the record can be dropped unseen: a well-formed transfer touching no watched wallet.
+     * Anything else (a watched transfer, a tombstone, bytes that are not a transfer) goes on to the
+     * filter processor, which forwards it or sends it to the dead-letter topic.
+     */
+    boolean ignorable(byte @Nullable [] value) {
+        if (value == null) {
+            return false;
         }
-        i++;
-      }
-      watched.containsAll(batch);
-      for (int r = 0; r < records; r++) {
-        ignorable[batched[r]] = batch.value(2 * r) < 0 && batch.value(2 * r + 1) < 0;
-      }
+        try {
+            parse(value);
+        } catch (SerializationException e) {
+            return false;
+        }
+        return !fromWatched && !toWatched;
     }
-    batch.clear();
-  }
+
+    /**
+     * Sets {@code ignorable[i]} to {@link #ignorable(byte[]) ignorable(values[i])} for each of the first
+     * {@code n} values. Faster than one call per value: the watched-wallet lookups of many records
+     * are made together, so their cache misses overlap.
+     */
+    void ignorable(byte[][] values, int n, boolean[] ignorable) {
+        int i = 0;
+        while (i < n) {
+            batch.clear();
+            int records = 0;
+            while (i < n && !batch.full()) {
+                byte[] value = values[i];
+                ignorable[i] = false;
+                if (value != null) {
+                    try {
+                        prefix.parse(value);
+                        batch.add(prefix.chainId, value, prefix.fromHex);
+                        batch.add(prefix.chainId, value, prefix.toHex);
+                        batched[records++] = i;
+                    } catch (SerializationException e) {
+                        // not a transfer: it goes on, to the dead-letter topic
+                    }
+                }
+                i++;
+            }
+            watched.containsAll(batch);
+            for (int r = 0; r < records; r++) {
+                ignorable[batched[r]] = batch.value(2 * r) < 0 && batch.value(2 * r + 1) < 0;
+            }
+        }
+        batch.clear();
+    }
 }

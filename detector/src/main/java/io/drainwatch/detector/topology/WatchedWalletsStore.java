@@ -19,135 +19,136 @@ import org.jspecify.annotations.Nullable;
  * lookup allocates nothing.
  */
 public final class WatchedWalletsStore implements StateStore {
-  public static final String NAME = "watched-wallets";
+    public static final String NAME = "watched-wallets";
 
-  private final AvroSerde<WatchedWallet> serde = AvroSerde.of(WatchedWallet.class);
-  private final AddressTable table = new AddressTable();
-  private final List<String> groups = new CopyOnWriteArrayList<>();
-  private final Map<String, Integer> groupIndex = new ConcurrentHashMap<>();
-  private volatile boolean open;
+    private final AvroSerde<WatchedWallet> serde = AvroSerde.of(WatchedWallet.class);
+    private final AddressTable table = new AddressTable();
+    private final List<String> groups = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> groupIndex = new ConcurrentHashMap<>();
+    private volatile boolean open;
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void init(StateStoreContext context, StateStore root) {
-    context.register(root, this::apply);
-    open = true;
-  }
-
-  /** Applies one record of the wallets topic: a wallet to watch, or a tombstone to stop watching. */
-  void apply(byte @Nullable [] key, byte @Nullable [] value) {
-    if (value == null) {
-      if (key != null) {
-        String k = new String(key, StandardCharsets.UTF_8);
-        int colon = k.indexOf(':');
-        if (colon > 0) {
-          try {
-            table.remove(Long.parseLong(k.substring(0, colon)), k.substring(colon + 1));
-          } catch (NumberFormatException e) {
-            // not a wallet key; nothing was stored under it
-          }
-        }
-      }
-      return;
-    }
-    WatchedWallet wallet = serde.decode(value);
-    int group = groupIndex.computeIfAbsent(wallet.getCustodyGroup(), g -> {
-      groups.add(g);
-      return groups.size() - 1;
-    });
-    table.put(wallet.getChainId(), wallet.getAddress(), group);
-  }
-
-  /** Whether the address whose 40 hex digits start at {@code hexOffset} of {@code buf} is watched on {@code chainId}. */
-  public boolean contains(long chainId, byte[] buf, int hexOffset) {
-    return table.get(chainId, buf, hexOffset) >= 0;
-  }
-
-  /** Answers a batch of lookups together; an address is watched when its value is not negative. */
-  void containsAll(AddressTable.Batch batch) {
-    table.getAll(batch);
-  }
-
-  /** The custody group of a watched wallet. */
-  public Optional<String> group(long chainId, String address) {
-    int index = table.get(chainId, address);
-    return index < 0 ? Optional.empty() : Optional.of(groups.get(index));
-  }
-
-  /** The number of watched wallets. */
-  public int size() {
-    return table.size();
-  }
-
-  @Override
-  public void flush() {}
-
-  @Override
-  public void close() {
-    open = false;
-  }
-
-  @Override
-  public boolean persistent() {
-    return false;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  /**
-   * Builds the store for {@code StreamsBuilder.addGlobalStore}; {@code onBuild} receives each store
-   * built (for gauges). Global stores are never change-logged: their topic is their changelog.
-   */
-  public static StoreBuilder<WatchedWalletsStore> builder(java.util.function.Consumer<WatchedWalletsStore> onBuild) {
-    return new StoreBuilder<>() {
-      @Override
-      public StoreBuilder<WatchedWalletsStore> withCachingEnabled() {
-        return this;
-      }
-
-      @Override
-      public StoreBuilder<WatchedWalletsStore> withCachingDisabled() {
-        return this;
-      }
-
-      @Override
-      public StoreBuilder<WatchedWalletsStore> withLoggingEnabled(Map<String, String> config) {
-        throw new UnsupportedOperationException("the watched-wallets store is global: its topic is its changelog");
-      }
-
-      @Override
-      public StoreBuilder<WatchedWalletsStore> withLoggingDisabled() {
-        return this;
-      }
-
-      @Override
-      public WatchedWalletsStore build() {
-        WatchedWalletsStore store = new WatchedWalletsStore();
-        onBuild.accept(store);
-        return store;
-      }
-
-      @Override
-      public Map<String, String> logConfig() {
-        return Map.of();
-      }
-
-      @Override
-      public boolean loggingEnabled() {
-        return false;
-      }
-
-      @Override
-      public String name() {
+    @Override
+    public String name() {
         return NAME;
-      }
-    };
-  }
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        context.register(root, this::apply);
+        open = true;
+    }
+
+    /** Applies one record of the wallets topic: a wallet to watch, or a tombstone to stop watching. */
+    void apply(byte @Nullable [] key, byte @Nullable [] value) {
+        if (value == null) {
+            if (key != null) {
+                String k = new String(key, StandardCharsets.UTF_8);
+                int colon = k.indexOf(':');
+                if (colon > 0) {
+                    try {
+                        table.remove(Long.parseLong(k.substring(0, colon)), k.substring(colon + 1));
+                    } catch (NumberFormatException e) {
+                        // not a wallet key; nothing was stored under it
+                    }
+                }
+            }
+            return;
+        }
+        WatchedWallet wallet = serde.decode(value);
+        int group = groupIndex.computeIfAbsent(wallet.getCustodyGroup(), g -> {
+            groups.add(g);
+            return groups.size() - 1;
+        });
+        table.put(wallet.getChainId(), wallet.getAddress(), group);
+    }
+
+    /** Whether the address whose 40 hex digits start at {@code hexOffset} of {@code buf} is watched on {@code chainId}. */
+    public boolean contains(long chainId, byte[] buf, int hexOffset) {
+        return table.get(chainId, buf, hexOffset) >= 0;
+    }
+
+    /** Answers a batch of lookups together; an address is watched when its value is not negative. */
+    void containsAll(AddressTable.Batch batch) {
+        table.getAll(batch);
+    }
+
+    /** The custody group of a watched wallet. */
+    public Optional<String> group(long chainId, String address) {
+        int index = table.get(chainId, address);
+        return index < 0 ? Optional.empty() : Optional.of(groups.get(index));
+    }
+
+    /** The number of watched wallets. */
+    public int size() {
+        return table.size();
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+        open = false;
+    }
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /**
+     * Builds the store for {@code StreamsBuilder.addGlobalStore}; {@code onBuild} receives each store
+     * built (for gauges). Global stores are never change-logged: their topic is their changelog.
+     */
+    public static StoreBuilder<WatchedWalletsStore> builder(java.util.function.Consumer<WatchedWalletsStore> onBuild) {
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<WatchedWalletsStore> withCachingEnabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<WatchedWalletsStore> withCachingDisabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<WatchedWalletsStore> withLoggingEnabled(Map<String, String> config) {
+                throw new UnsupportedOperationException(
+                        "the watched-wallets store is global: its topic is its changelog");
+            }
+
+            @Override
+            public StoreBuilder<WatchedWalletsStore> withLoggingDisabled() {
+                return this;
+            }
+
+            @Override
+            public WatchedWalletsStore build() {
+                WatchedWalletsStore store = new WatchedWalletsStore();
+                onBuild.accept(store);
+                return store;
+            }
+
+            @Override
+            public Map<String, String> logConfig() {
+                return Map.of();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return false;
+            }
+
+            @Override
+            public String name() {
+                return NAME;
+            }
+        };
+    }
 }

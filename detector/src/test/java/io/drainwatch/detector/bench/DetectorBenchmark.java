@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Formatter;
 import java.util.HashMap;
@@ -56,312 +55,384 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * --watched-fraction, --partitions, --stream-threads, --set key=value for a detector setting).
  */
 public final class DetectorBenchmark {
-  private static final long CHAIN_ID = 1;
-  /** Distinct pre-encoded transfers between unwatched addresses, cycled to make up the stream. */
-  private static final int NOISE_POOL = 1 << 16;
+    private static final long CHAIN_ID = 1;
+    /** Distinct pre-encoded transfers between unwatched addresses, cycled to make up the stream. */
+    private static final int NOISE_POOL = 1 << 16;
 
-  private final long events;
-  private final int wallets;
-  private final double watchedFraction;
-  private final int partitions;
-  private final int streamThreads;
-  /** Detector settings given with {@code --set key=value}, applied over the benchmark's own. */
-  private final Map<String, String> detectorSettings;
-  private final SplittableRandom random = new SplittableRandom(42);
-  private final AvroSerde<TransferEvent> transferSerde = AvroSerde.of(TransferEvent.class);
+    private final long events;
+    private final int wallets;
+    private final double watchedFraction;
+    private final int partitions;
+    private final int streamThreads;
+    /** Detector settings given with {@code --set key=value}, applied over the benchmark's own. */
+    private final Map<String, String> detectorSettings;
 
-  private DetectorBenchmark(long events, int wallets, double watchedFraction, int partitions, int streamThreads, Map<String, String> detectorSettings) {
-    this.detectorSettings = Map.copyOf(detectorSettings);
-    this.events = events;
-    this.wallets = wallets;
-    this.watchedFraction = watchedFraction;
-    this.partitions = partitions;
-    this.streamThreads = streamThreads;
-  }
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final AvroSerde<TransferEvent> transferSerde = AvroSerde.of(TransferEvent.class);
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    Map<String, String> detectorSettings = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--set")) {
-        String[] kv = args[i + 1].split("=", 2);
-        detectorSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
-      } else {
-        options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-      }
+    private DetectorBenchmark(
+            long events,
+            int wallets,
+            double watchedFraction,
+            int partitions,
+            int streamThreads,
+            Map<String, String> detectorSettings) {
+        this.detectorSettings = Map.copyOf(detectorSettings);
+        this.events = events;
+        this.wallets = wallets;
+        this.watchedFraction = watchedFraction;
+        this.partitions = partitions;
+        this.streamThreads = streamThreads;
     }
-    DetectorBenchmark bench = new DetectorBenchmark(
-        Long.parseLong(options.getOrDefault("events", "5000000")),
-        Integer.parseInt(options.getOrDefault("wallets", "1000000")),
-        Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
-        Integer.parseInt(options.getOrDefault("partitions", "4")),
-        Integer.parseInt(options.getOrDefault("stream-threads", "0")),
-        detectorSettings);
-    bench.run();
-    System.exit(0);
-  }
 
-  private void run() throws Exception {
-    Topics topics = Topics.defaults();
-    Path stateDir = Files.createTempDirectory("drainwatch-bench-state-");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      try (Admin admin = Admin.create(client)) {
-        new TopicSetup(admin, Duration.ofSeconds(60)).createAll(topics, partitions, (short) 1);
-        String[] watched = addresses(wallets);
-        long began = System.nanoTime();
-        writeReference(client, topics, watched);
-        log("wrote %,d watched wallets in %.1fs", wallets, seconds(began));
-        began = System.nanoTime();
-        long touching = writeTransfers(client, topics, watched);
-        log("wrote %,d transfers (%,d touching watched wallets) in %.1fs", events, touching, seconds(began));
-
-        // Two passes: the first after a broker start runs on a cold JIT and page cache; the faster is the baseline.
-        Pass firstPass = rawConsume(client, topics.transfers());
-        Pass secondPass = rawConsume(client, topics.transfers());
-        log("raw consumer: %,d records in %.2fs, then %.2fs", events, firstPass.seconds(), secondPass.seconds());
-        Pass raw = firstPass.seconds() < secondPass.seconds() ? firstPass : secondPass;
-
-        // The same for the detector: its first run in this JVM also compiles its own code paths (the JIT
-        // took about as much CPU as the detector itself during a first run on 2 cores); a long-running
-        // detector is past that, so the faster of two runs, each from scratch, is the figure.
-        Pass firstRun = detect(kafka, admin, topics, stateDir, 1);
-        Pass secondRun = detect(kafka, admin, topics, stateDir, 2);
-        log("detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
-        printTable(raw, firstRun.seconds() < secondRun.seconds() ? firstRun : secondRun, firstRun, secondRun, touching);
-      }
-    } finally {
-      try (Stream<Path> paths = Files.walk(stateDir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        log("could not delete %s: %s", stateDir, e);
-      }
-    }
-  }
-
-  /** Runs a new detector (a fresh application id) over the whole topic, timed from RUNNING to its last commit. */
-  private Pass detect(EmbeddedKafka kafka, Admin admin, Topics topics, Path stateDir, int run) throws Exception {
-    String applicationId = "drainwatch-bench-" + run + "-" + System.currentTimeMillis();
-    Map<String, String> settings = new HashMap<>();
-    settings.put("application.id", applicationId);
-    settings.put("kafka.state.dir", stateDir.toString());
-    if (streamThreads > 0) {
-      settings.put("kafka.num.stream.threads", Integer.toString(streamThreads)); // else the detector's default
-    }
-    settings.putAll(detectorSettings);
-    long start = System.nanoTime();
-    try (Detector detector = Detector.start(DetectorConfig.withOverrides(settings, kafka.bootstrapServers()), new SimpleMeterRegistry())) {
-      if (!detector.awaitRunning(Duration.ofMinutes(10))) {
-        throw new IllegalStateException("the detector did not reach RUNNING: " + detector.state());
-      }
-      double bootstrap = seconds(start);
-      log("detector run %d running after %.2fs (global tables bootstrapped)", run, bootstrap);
-      long running = System.nanoTime();
-      long cpuBefore = cpuOfThreads(applicationId);
-      long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-      awaitConsumed(admin, applicationId, topics.transfers());
-      return new Pass(seconds(running), (cpuOfThreads(applicationId) - cpuBefore) / 1e9,
-          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / 1e3, bootstrap);
-    }
-  }
-
-  private void writeReference(Map<String, Object> client, Topics topics, String[] watched) throws Exception {
-    AvroSerde<WatchedWallet> walletSerde = AvroSerde.of(WatchedWallet.class);
-    try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
-      TokenPrice eth = TokenPrice.newBuilder().setChainId(CHAIN_ID).setAsset(Addresses.NATIVE).setUsdPrice(3000).setDecimals(18)
-          .setSymbol("ETH").setUpdatedAt(Instant.now()).build();
-      producer.send(new ProducerRecord<>(topics.prices(), utf8(Addresses.key(CHAIN_ID, Addresses.NATIVE)), AvroSerde.of(TokenPrice.class).encode(eth)));
-      for (int i = 0; i < watched.length; i++) {
-        WatchedWallet wallet = WatchedWallet.newBuilder().setChainId(CHAIN_ID).setAddress(watched[i])
-            .setCustodyGroup("group-" + (i % 8)).build();
-        producer.send(new ProducerRecord<>(topics.wallets(), utf8(Addresses.key(CHAIN_ID, watched[i])), walletSerde.encode(wallet)));
-      }
-      producer.flush();
-    }
-  }
-
-  /** Writes the transfer stream; returns how many touch a watched wallet. */
-  private long writeTransfers(Map<String, Object> client, Topics topics, String[] watched) throws Exception {
-    String[] noise = addresses(NOISE_POOL * 2);
-    byte[][] noiseKeys = new byte[NOISE_POOL][];
-    byte[][] noiseValues = new byte[NOISE_POOL][];
-    Instant time = Instant.now();
-    for (int i = 0; i < NOISE_POOL; i++) {
-      String from = noise[2 * i];
-      noiseKeys[i] = utf8(Addresses.key(CHAIN_ID, from));
-      noiseValues[i] = transferSerde.encode(transfer(from, noise[2 * i + 1], i, time, null));
-    }
-    long interval = Math.max(1, Math.round(1 / watchedFraction));
-    long touching = 0;
-    try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
-      for (long n = 0; n < events; n++) {
-        if (n % interval == interval / 2) {
-          String wallet = watched[(int) (touching * 7919 % watched.length)];
-          String other = noise[(int) (touching % noise.length)];
-          boolean outflow = touching % 2 == 0;
-          TransferEvent t = transfer(outflow ? wallet : other, outflow ? other : wallet, n, time, outflow ? wallet : null);
-          producer.send(new ProducerRecord<>(topics.transfers(), utf8(Addresses.key(CHAIN_ID, t.getFrom())), transferSerde.encode(t)));
-          touching++;
-        } else {
-          int i = (int) (n % NOISE_POOL);
-          producer.send(new ProducerRecord<>(topics.transfers(), noiseKeys[i], noiseValues[i]));
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        Map<String, String> detectorSettings = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--set")) {
+                String[] kv = args[i + 1].split("=", 2);
+                detectorSettings.put(kv[0], kv.length > 1 ? kv[1] : "");
+            } else {
+                options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
         }
-      }
-      producer.flush();
+        DetectorBenchmark bench = new DetectorBenchmark(
+                Long.parseLong(options.getOrDefault("events", "5000000")),
+                Integer.parseInt(options.getOrDefault("wallets", "1000000")),
+                Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
+                Integer.parseInt(options.getOrDefault("partitions", "4")),
+                Integer.parseInt(options.getOrDefault("stream-threads", "0")),
+                detectorSettings);
+        bench.run();
+        System.exit(0);
     }
-    return touching;
-  }
 
-  /** A small native transfer (0.05 ETH); a watched sender's balances are set as the ingestor would. */
-  private TransferEvent transfer(String from, String to, long n, Instant time, String watchedSender) {
-    String tx = "0x" + String.format(Locale.ROOT, "%064x", n);
-    String blockHash = "0x" + String.format(Locale.ROOT, "%064x", n / 200);
-    BigDecimal amount = new BigDecimal("50000000000000000");
-    TransferEvent.Builder b = TransferEvent.newBuilder()
-        .setChainId(CHAIN_ID).setFrom(from).setTo(to).setKind(TransferKind.NATIVE).setAsset(Addresses.NATIVE)
-        .setAmount(amount).setDecimals(18).setEventId(CHAIN_ID + ":" + blockHash + ":" + tx + ":native").setTxHash(tx)
-        .setBlockNumber(20_000_000 + n / 200).setBlockHash(blockHash).setBlockTime(time.plusMillis(n / 200 * 12_000)).setTxFrom(from);
-    if (watchedSender != null) {
-      BigDecimal before = new BigDecimal("2000000000000000000");
-      b.setSenderBalanceBefore(before).setSenderBalanceAfter(before.subtract(amount)).setRecipientFresh(false);
-    }
-    return b.build();
-  }
+    private void run() throws Exception {
+        Topics topics = Topics.defaults();
+        Path stateDir = Files.createTempDirectory("drainwatch-bench-state-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                new TopicSetup(admin, Duration.ofSeconds(60)).createAll(topics, partitions, (short) 1);
+                String[] watched = addresses(wallets);
+                long began = System.nanoTime();
+                writeReference(client, topics, watched);
+                log("wrote %,d watched wallets in %.1fs", wallets, seconds(began));
+                began = System.nanoTime();
+                long touching = writeTransfers(client, topics, watched);
+                log("wrote %,d transfers (%,d touching watched wallets) in %.1fs", events, touching, seconds(began));
 
-  /**
-   * One measured read of the topic: wall-clock seconds, CPU seconds of the threads doing it, seconds
-   * the JIT spent compiling meanwhile (any thread's code, summed over compiler threads), and for a
-   * detector the seconds it took to reach RUNNING.
-   */
-  private record Pass(double seconds, double cpuSeconds, double jitSeconds, double bootstrapSeconds) {}
+                // Two passes: the first after a broker start runs on a cold JIT and page cache; the faster is the
+                // baseline.
+                Pass firstPass = rawConsume(client, topics.transfers());
+                Pass secondPass = rawConsume(client, topics.transfers());
+                log(
+                        "raw consumer: %,d records in %.2fs, then %.2fs",
+                        events, firstPass.seconds(), secondPass.seconds());
+                Pass raw = firstPass.seconds() < secondPass.seconds() ? firstPass : secondPass;
 
-  /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
-  private static long cpuOfThreads(String marker) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long total = 0;
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().contains(marker)) {
-        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-      }
-    }
-    return total;
-  }
-
-  private Pass rawConsume(Map<String, Object> client, String topic) {
-    Map<String, Object> props = new HashMap<>(client);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      long start = System.nanoTime();
-      long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-      long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-      long count = 0;
-      long bytes = 0;
-      while (count < events) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-        for (var r : records) {
-          bytes += r.value().length; // touch every value, as any real consumer would
+                // The same for the detector: its first run in this JVM also compiles its own code paths (the JIT
+                // took about as much CPU as the detector itself during a first run on 2 cores); a long-running
+                // detector is past that, so the faster of two runs, each from scratch, is the figure.
+                Pass firstRun = detect(kafka, admin, topics, stateDir, 1);
+                Pass secondRun = detect(kafka, admin, topics, stateDir, 2);
+                log("detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
+                printTable(
+                        raw,
+                        firstRun.seconds() < secondRun.seconds() ? firstRun : secondRun,
+                        firstRun,
+                        secondRun,
+                        touching);
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(stateDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                log("could not delete %s: %s", stateDir, e);
+            }
         }
-        count += records.count();
-      }
-      double elapsed = seconds(start);
-      double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
-      log("raw consumer read %,d bytes of values", bytes);
-      return new Pass(elapsed, cpu, (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3, 0);
     }
-  }
 
-  /** Waits until the detector's consumer group has committed the end offset of every partition of {@code topic}. */
-  private void awaitConsumed(Admin admin, String groupId, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    /** Runs a new detector (a fresh application id) over the whole topic, timed from RUNNING to its last commit. */
+    private Pass detect(EmbeddedKafka kafka, Admin admin, Topics topics, Path stateDir, int run) throws Exception {
+        String applicationId = "drainwatch-bench-" + run + "-" + System.currentTimeMillis();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("application.id", applicationId);
+        settings.put("kafka.state.dir", stateDir.toString());
+        if (streamThreads > 0) {
+            settings.put("kafka.num.stream.threads", Integer.toString(streamThreads)); // else the detector's default
+        }
+        settings.putAll(detectorSettings);
+        long start = System.nanoTime();
+        try (Detector detector = Detector.start(
+                DetectorConfig.withOverrides(settings, kafka.bootstrapServers()), new SimpleMeterRegistry())) {
+            if (!detector.awaitRunning(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("the detector did not reach RUNNING: " + detector.state());
+            }
+            double bootstrap = seconds(start);
+            log("detector run %d running after %.2fs (global tables bootstrapped)", run, bootstrap);
+            long running = System.nanoTime();
+            long cpuBefore = cpuOfThreads(applicationId);
+            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            awaitConsumed(admin, applicationId, topics.transfers());
+            return new Pass(
+                    seconds(running),
+                    (cpuOfThreads(applicationId) - cpuBefore) / 1e9,
+                    (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / 1e3,
+                    bootstrap);
+        }
     }
-    Map<TopicPartition, Long> end = new HashMap<>();
-    admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-    long lastLog = System.nanoTime();
-    while (true) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-      long done = 0;
-      boolean all = true;
-      for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        long offset = c == null ? 0 : c.offset();
-        done += Math.min(offset, e.getValue());
-        all &= offset >= e.getValue();
-      }
-      if (all) {
-        return;
-      }
-      if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
-        log("detector committed %,d of %,d", done, events);
-        lastLog = System.nanoTime();
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
+
+    private void writeReference(Map<String, Object> client, Topics topics, String[] watched) throws Exception {
+        AvroSerde<WatchedWallet> walletSerde = AvroSerde.of(WatchedWallet.class);
+        try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
+            TokenPrice eth = TokenPrice.newBuilder()
+                    .setChainId(CHAIN_ID)
+                    .setAsset(Addresses.NATIVE)
+                    .setUsdPrice(3000)
+                    .setDecimals(18)
+                    .setSymbol("ETH")
+                    .setUpdatedAt(Instant.now())
+                    .build();
+            producer.send(new ProducerRecord<>(
+                    topics.prices(),
+                    utf8(Addresses.key(CHAIN_ID, Addresses.NATIVE)),
+                    AvroSerde.of(TokenPrice.class).encode(eth)));
+            for (int i = 0; i < watched.length; i++) {
+                WatchedWallet wallet = WatchedWallet.newBuilder()
+                        .setChainId(CHAIN_ID)
+                        .setAddress(watched[i])
+                        .setCustodyGroup("group-" + (i % 8))
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        topics.wallets(), utf8(Addresses.key(CHAIN_ID, watched[i])), walletSerde.encode(wallet)));
+            }
+            producer.flush();
+        }
     }
-  }
 
-  /** Prints the figures in one piece, so that no log line of a closing client lands inside the table. */
-  private void printTable(Pass raw, Pass detect, Pass firstRun, Pass secondRun, long touching) {
-    StringBuilder table = new StringBuilder("\n");
-    Formatter out = new Formatter(table, Locale.ROOT);
-    out.format("transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
-        events, touching, wallets, partitions,
-        streamThreads > 0 ? streamThreads : Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    if (!detectorSettings.isEmpty()) {
-      out.format("detector settings %s%n", new TreeMap<>(detectorSettings));
+    /** Writes the transfer stream; returns how many touch a watched wallet. */
+    private long writeTransfers(Map<String, Object> client, Topics topics, String[] watched) throws Exception {
+        String[] noise = addresses(NOISE_POOL * 2);
+        byte[][] noiseKeys = new byte[NOISE_POOL][];
+        byte[][] noiseValues = new byte[NOISE_POOL][];
+        Instant time = Instant.now();
+        for (int i = 0; i < NOISE_POOL; i++) {
+            String from = noise[2 * i];
+            noiseKeys[i] = utf8(Addresses.key(CHAIN_ID, from));
+            noiseValues[i] = transferSerde.encode(transfer(from, noise[2 * i + 1], i, time, null));
+        }
+        long interval = Math.max(1, Math.round(1 / watchedFraction));
+        long touching = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
+            for (long n = 0; n < events; n++) {
+                if (n % interval == interval / 2) {
+                    String wallet = watched[(int) (touching * 7919 % watched.length)];
+                    String other = noise[(int) (touching % noise.length)];
+                    boolean outflow = touching % 2 == 0;
+                    TransferEvent t = transfer(
+                            outflow ? wallet : other, outflow ? other : wallet, n, time, outflow ? wallet : null);
+                    producer.send(new ProducerRecord<>(
+                            topics.transfers(), utf8(Addresses.key(CHAIN_ID, t.getFrom())), transferSerde.encode(t)));
+                    touching++;
+                } else {
+                    int i = (int) (n % NOISE_POOL);
+                    producer.send(new ProducerRecord<>(topics.transfers(), noiseKeys[i], noiseValues[i]));
+                }
+            }
+            producer.flush();
+        }
+        return touching;
     }
-    out.format("%-28s %12s %10s %14s %12s %16s %12s%n", "", "records", "seconds", "events/s", "cpu seconds", "events/cpu-s", "jit seconds");
-    row(out, "raw KafkaConsumer (byte[])", raw);
-    row(out, "detector", detect);
-    out.format("detector / raw               %.2f (wall clock), %.2f (per CPU second)%n",
-        raw.seconds() / detect.seconds(), raw.cpuSeconds() / detect.cpuSeconds());
-    row(out, "  detector, first run", firstRun);
-    row(out, "  detector, second run", secondRun);
-    out.format("global table bootstrap       %.2fs, %.2fs (before the detector's clock starts)%n",
-        firstRun.bootstrapSeconds(), secondRun.bootstrapSeconds());
-    System.out.print(table);
-    System.out.flush();
-  }
 
-  private void row(Formatter out, String name, Pass pass) {
-    out.format("%-28s %,12d %10.2f %,14.0f %12.2f %,16.0f %12.2f%n",
-        name, events, pass.seconds(), events / pass.seconds(), pass.cpuSeconds(), events / pass.cpuSeconds(), pass.jitSeconds());
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {
-    Map<String, Object> props = new HashMap<>(client);
-    props.put(ProducerConfig.ACKS_CONFIG, "1");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private String[] addresses(int count) {
-    String[] out = new String[count];
-    byte[] bytes = new byte[20];
-    for (int i = 0; i < count; i++) {
-      random.nextBytes(bytes);
-      out[i] = "0x" + HexFormat.of().formatHex(bytes);
+    /** A small native transfer (0.05 ETH); a watched sender's balances are set as the ingestor would. */
+    private TransferEvent transfer(String from, String to, long n, Instant time, String watchedSender) {
+        String tx = "0x" + String.format(Locale.ROOT, "%064x", n);
+        String blockHash = "0x" + String.format(Locale.ROOT, "%064x", n / 200);
+        BigDecimal amount = new BigDecimal("50000000000000000");
+        TransferEvent.Builder b = TransferEvent.newBuilder()
+                .setChainId(CHAIN_ID)
+                .setFrom(from)
+                .setTo(to)
+                .setKind(TransferKind.NATIVE)
+                .setAsset(Addresses.NATIVE)
+                .setAmount(amount)
+                .setDecimals(18)
+                .setEventId(CHAIN_ID + ":" + blockHash + ":" + tx + ":native")
+                .setTxHash(tx)
+                .setBlockNumber(20_000_000 + n / 200)
+                .setBlockHash(blockHash)
+                .setBlockTime(time.plusMillis(n / 200 * 12_000))
+                .setTxFrom(from);
+        if (watchedSender != null) {
+            BigDecimal before = new BigDecimal("2000000000000000000");
+            b.setSenderBalanceBefore(before)
+                    .setSenderBalanceAfter(before.subtract(amount))
+                    .setRecipientFresh(false);
+        }
+        return b.build();
     }
-    return out;
-  }
 
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
+    /**
+     * One measured read of the topic: wall-clock seconds, CPU seconds of the threads doing it, seconds
+     * the JIT spent compiling meanwhile (any thread's code, summed over compiler threads), and for a
+     * detector the seconds it took to reach RUNNING.
+     */
+    private record Pass(double seconds, double cpuSeconds, double jitSeconds, double bootstrapSeconds) {}
 
-  private static double seconds(long since) {
-    return (System.nanoTime() - since) / 1e9;
-  }
+    /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
+    private static long cpuOfThreads(String marker) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(marker)) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
 
-  private static void log(String format, Object... args) {
-    System.out.printf(Locale.ROOT, "bench " + format + "%n", args);
-  }
+    private Pass rawConsume(Map<String, Object> client, String topic) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long start = System.nanoTime();
+            long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long count = 0;
+            long bytes = 0;
+            while (count < events) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (var r : records) {
+                    bytes += r.value().length; // touch every value, as any real consumer would
+                }
+                count += records.count();
+            }
+            double elapsed = seconds(start);
+            double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            log("raw consumer read %,d bytes of values", bytes);
+            return new Pass(
+                    elapsed,
+                    cpu,
+                    (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3,
+                    0);
+        }
+    }
+
+    /** Waits until the detector's consumer group has committed the end offset of every partition of {@code topic}. */
+    private void awaitConsumed(Admin admin, String groupId, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+        long lastLog = System.nanoTime();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            long done = 0;
+            boolean all = true;
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                long offset = c == null ? 0 : c.offset();
+                done += Math.min(offset, e.getValue());
+                all &= offset >= e.getValue();
+            }
+            if (all) {
+                return;
+            }
+            if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
+                log("detector committed %,d of %,d", done, events);
+                lastLog = System.nanoTime();
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** Prints the figures in one piece, so that no log line of a closing client lands inside the table. */
+    private void printTable(Pass raw, Pass detect, Pass firstRun, Pass secondRun, long touching) {
+        StringBuilder table = new StringBuilder("\n");
+        Formatter out = new Formatter(table, Locale.ROOT);
+        out.format(
+                "transfers %,d (%,d touching %,d watched wallets), %d partitions, %d stream thread(s), %d cores, max heap %,d MB%n",
+                events,
+                touching,
+                wallets,
+                partitions,
+                streamThreads > 0 ? streamThreads : Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        if (!detectorSettings.isEmpty()) {
+            out.format("detector settings %s%n", new TreeMap<>(detectorSettings));
+        }
+        out.format(
+                "%-28s %12s %10s %14s %12s %16s %12s%n",
+                "", "records", "seconds", "events/s", "cpu seconds", "events/cpu-s", "jit seconds");
+        row(out, "raw KafkaConsumer (byte[])", raw);
+        row(out, "detector", detect);
+        out.format(
+                "detector / raw               %.2f (wall clock), %.2f (per CPU second)%n",
+                raw.seconds() / detect.seconds(), raw.cpuSeconds() / detect.cpuSeconds());
+        row(out, "  detector, first run", firstRun);
+        row(out, "  detector, second run", secondRun);
+        out.format(
+                "global table bootstrap       %.2fs, %.2fs (before the detector's clock starts)%n",
+                firstRun.bootstrapSeconds(), secondRun.bootstrapSeconds());
+        System.out.print(table);
+        System.out.flush();
+    }
+
+    private void row(Formatter out, String name, Pass pass) {
+        out.format(
+                "%-28s %,12d %10.2f %,14.0f %12.2f %,16.0f %12.2f%n",
+                name,
+                events,
+                pass.seconds(),
+                events / pass.seconds(),
+                pass.cpuSeconds(),
+                events / pass.cpuSeconds(),
+                pass.jitSeconds());
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private String[] addresses(int count) {
+        String[] out = new String[count];
+        byte[] bytes = new byte[20];
+        for (int i = 0; i < count; i++) {
+            random.nextBytes(bytes);
+            out[i] = "0x" + HexFormat.of().formatHex(bytes);
+        }
+        return out;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "bench " + format + "%n", args);
+    }
 }

@@ -20,103 +20,126 @@ import org.jspecify.annotations.Nullable;
  * the same chain.
  */
 public final class AnvilNode implements AutoCloseable {
-  public static final long CHAIN_ID = 31337;
-  public static final String MNEMONIC = "test test test test test test test test test test test junk";
+    public static final long CHAIN_ID = 31337;
+    public static final String MNEMONIC = "test test test test test test test test test test test junk";
 
-  private final Path stateDir;
-  private final int port;
-  private final List<String> extraArgs;
-  private @Nullable Process process;
-  private @Nullable JsonRpcClient rpc;
+    private final Path stateDir;
+    private final int port;
+    private final List<String> extraArgs;
+    private @Nullable Process process;
+    private @Nullable JsonRpcClient rpc;
 
-  private AnvilNode(Path stateDir, int port, List<String> extraArgs) {
-    this.stateDir = stateDir;
-    this.port = port;
-    this.extraArgs = extraArgs;
-  }
-
-  /** Starts anvil on a free port; {@code extraArgs} such as {@code --block-time 1} or {@code --no-mining}. */
-  public static AnvilNode start(String... extraArgs) {
-    try {
-      AnvilNode node = new AnvilNode(Files.createTempDirectory("anvil-it"), freePort(), List.of(extraArgs));
-      node.startProcess();
-      return node;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private AnvilNode(Path stateDir, int port, List<String> extraArgs) {
+        this.stateDir = stateDir;
+        this.port = port;
+        this.extraArgs = extraArgs;
     }
-  }
 
-  public static String binary() {
-    String anvil = System.getenv("DRAINWATCH_ANVIL");
-    if (anvil == null || !Files.isExecutable(Path.of(anvil))) {
-      throw new IllegalStateException("DRAINWATCH_ANVIL is not set to the anvil binary: run the tests with bin/test "
-          + "(or source bin/tools/anvil.sh first), which installs anvil 1.7.1 into .tools/");
+    /** Starts anvil on a free port; {@code extraArgs} such as {@code --block-time 1} or {@code --no-mining}. */
+    public static AnvilNode start(String... extraArgs) {
+        try {
+            AnvilNode node = new AnvilNode(Files.createTempDirectory("anvil-it"), freePort(), List.of(extraArgs));
+            node.startProcess();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    return anvil;
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    public static String binary() {
+        String anvil = System.getenv("DRAINWATCH_ANVIL");
+        if (anvil == null || !Files.isExecutable(Path.of(anvil))) {
+            throw new IllegalStateException(
+                    "DRAINWATCH_ANVIL is not set to the anvil binary: run the tests with bin/test "
+                            + "(or source bin/tools/anvil.sh first), which installs anvil 1.7.1 into .tools/");
+        }
+        return anvil;
     }
-  }
 
-  public void startProcess() {
-    List<String> cmd = new ArrayList<>(List.of(binary(), "--host", "127.0.0.1", "--port", Integer.toString(port),
-        "--chain-id", Long.toString(CHAIN_ID), "--accounts", "10", "--balance", "10000", "--mnemonic", MNEMONIC,
-        "--hardfork", "prague", "--state", stateDir.resolve("state.json").toString()));
-    cmd.addAll(extraArgs);
-    try {
-      process = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(stateDir.resolve("anvil.log").toFile()).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start anvil", e);
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
-    rpc = new JsonRpcClient(List.of(httpUrl()), new JsonRpcClient.Settings(Duration.ofSeconds(60), 1, Duration.ofMillis(50), 500, 0),
-        IngestMetrics.discarding(CHAIN_ID));
-    await("anvil up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-        .until(() -> rpc.call("eth_chainId").asText().equals("0x7a69"));
-  }
 
-  /** Stops anvil gracefully (it writes its state file) and waits for the process to end. */
-  public void stop() {
-    Process p = process;
-    if (p != null) {
-      p.destroy();
-      await("anvil stopped").atMost(Duration.ofSeconds(20)).until(() -> !p.isAlive());
-      process = null;
+    public void startProcess() {
+        List<String> cmd = new ArrayList<>(List.of(
+                binary(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--chain-id",
+                Long.toString(CHAIN_ID),
+                "--accounts",
+                "10",
+                "--balance",
+                "10000",
+                "--mnemonic",
+                MNEMONIC,
+                "--hardfork",
+                "prague",
+                "--state",
+                stateDir.resolve("state.json").toString()));
+        cmd.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(stateDir.resolve("anvil.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start anvil", e);
+        }
+        rpc = new JsonRpcClient(
+                List.of(httpUrl()),
+                new JsonRpcClient.Settings(Duration.ofSeconds(60), 1, Duration.ofMillis(50), 500, 0),
+                IngestMetrics.discarding(CHAIN_ID));
+        await("anvil up")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> rpc.call("eth_chainId").asText().equals("0x7a69"));
     }
-  }
 
-  public RpcUrl httpUrl() {
-    return new RpcUrl(URI.create("http://127.0.0.1:" + port));
-  }
-
-  public RpcUrl wsUrl() {
-    return new RpcUrl(URI.create("ws://127.0.0.1:" + port));
-  }
-
-  public JsonRpcClient rpc() {
-    if (rpc == null) {
-      throw new IllegalStateException("anvil is not running");
+    /** Stops anvil gracefully (it writes its state file) and waits for the process to end. */
+    public void stop() {
+        Process p = process;
+        if (p != null) {
+            p.destroy();
+            await("anvil stopped").atMost(Duration.ofSeconds(20)).until(() -> !p.isAlive());
+            process = null;
+        }
     }
-    return rpc;
-  }
 
-  public JsonNode call(String method, Object... params) {
-    return rpc().call(method, params);
-  }
-
-  public long blockNumber() {
-    return Hex.lng(call("eth_blockNumber").asText());
-  }
-
-  @Override
-  public void close() {
-    Process p = process;
-    if (p != null) {
-      p.destroyForcibly();
-      process = null;
+    public RpcUrl httpUrl() {
+        return new RpcUrl(URI.create("http://127.0.0.1:" + port));
     }
-  }
+
+    public RpcUrl wsUrl() {
+        return new RpcUrl(URI.create("ws://127.0.0.1:" + port));
+    }
+
+    public JsonRpcClient rpc() {
+        if (rpc == null) {
+            throw new IllegalStateException("anvil is not running");
+        }
+        return rpc;
+    }
+
+    public JsonNode call(String method, Object... params) {
+        return rpc().call(method, params);
+    }
+
+    public long blockNumber() {
+        return Hex.lng(call("eth_blockNumber").asText());
+    }
+
+    @Override
+    public void close() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+            process = null;
+        }
+    }
 }

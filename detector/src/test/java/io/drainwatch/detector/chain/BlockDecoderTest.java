@@ -19,133 +19,178 @@ import org.junit.jupiter.api.Test;
 
 /** Decoding of the events the anvil ITs do not produce: ERC-1155, Permit2, EIP-2612 permits, parity traces. */
 class BlockDecoderTest {
-  private static final String BLOCK = "0x" + "b".repeat(64);
-  private static final String TX = "0x" + "1".repeat(64);
-  private static final String OWNER = "0x" + "a".repeat(40);
-  private static final String SPENDER = "0x" + "5".repeat(40);
-  private static final String RELAYER = "0x" + "7".repeat(40);
-  private static final String TOKEN = "0x" + "c".repeat(40);
-  private static final String PERMIT2 = "0x000000000022d473030f116ddee9f6b43ac78ba3";
+    private static final String BLOCK = "0x" + "b".repeat(64);
+    private static final String TX = "0x" + "1".repeat(64);
+    private static final String OWNER = "0x" + "a".repeat(40);
+    private static final String SPENDER = "0x" + "5".repeat(40);
+    private static final String RELAYER = "0x" + "7".repeat(40);
+    private static final String TOKEN = "0x" + "c".repeat(40);
+    private static final String PERMIT2 = "0x000000000022d473030f116ddee9f6b43ac78ba3";
 
-  private static String word(BigInteger v) {
-    return String.format("%064x", v);
-  }
+    private static String word(BigInteger v) {
+        return String.format("%064x", v);
+    }
 
-  private static String word(long v) {
-    return word(BigInteger.valueOf(v));
-  }
+    private static String word(long v) {
+        return word(BigInteger.valueOf(v));
+    }
 
-  private static String topic(String address) {
-    return "0x" + Hex.pad(address);
-  }
+    private static String topic(String address) {
+        return "0x" + Hex.pad(address);
+    }
 
-  private static Block block(Transaction... txs) {
-    return new Block(100, BLOCK, "0x" + "9".repeat(64), 1_700_000_000L, List.of(txs));
-  }
+    private static Block block(Transaction... txs) {
+        return new Block(100, BLOCK, "0x" + "9".repeat(64), 1_700_000_000L, List.of(txs));
+    }
 
-  private static Transaction tx(String from, String to, String input) {
-    return new Transaction(TX, from, to, BigInteger.ZERO, input, 2, List.of());
-  }
+    private static Transaction tx(String from, String to, String input) {
+        return new Transaction(TX, from, to, BigInteger.ZERO, input, 2, List.of());
+    }
 
-  private static BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
-    return new BlockDecoder(1).decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
-  }
+    private static BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
+        return new BlockDecoder(1).decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
+    }
 
-  @Test
-  void erc1155SingleAndBatchTransfersGiveOneEventPerTokenId() {
-    Log single = new Log(TOKEN, List.of(BlockDecoder.TRANSFER_SINGLE, topic(RELAYER), topic(OWNER), topic(SPENDER)),
-        "0x" + word(42) + word(3), 4, TX);
-    Log batch = new Log(TOKEN, List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER)),
-        "0x" + word(64) + word(160) + word(2) + word(1) + word(2) + word(2) + word(10) + word(20), 5, TX);
-    List<TransferEvent> ts = decode(tx(RELAYER, TOKEN, "0x"), List.of(single, batch), Map.of()).transfers();
-    assertThat(ts).extracting(TransferEvent::getKind).containsOnly(TransferKind.ERC1155);
-    assertThat(ts).extracting(t -> t.getTokenId().intValue(), t -> t.getAmount().intValue(), TransferEvent::getEventId).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(42, 3, "1:" + BLOCK + ":" + TX + ":4"),
-        org.assertj.core.groups.Tuple.tuple(1, 10, "1:" + BLOCK + ":" + TX + ":5:0"),
-        org.assertj.core.groups.Tuple.tuple(2, 20, "1:" + BLOCK + ":" + TX + ":5:1"));
-    assertThat(ts).allSatisfy(t -> {
-      assertThat(t.getFrom()).isEqualTo(OWNER);
-      assertThat(t.getTo()).isEqualTo(SPENDER);
-      assertThat(t.getTxFrom()).isEqualTo(RELAYER);
-    });
-  }
+    @Test
+    void erc1155SingleAndBatchTransfersGiveOneEventPerTokenId() {
+        Log single = new Log(
+                TOKEN,
+                List.of(BlockDecoder.TRANSFER_SINGLE, topic(RELAYER), topic(OWNER), topic(SPENDER)),
+                "0x" + word(42) + word(3),
+                4,
+                TX);
+        Log batch = new Log(
+                TOKEN,
+                List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER)),
+                "0x" + word(64) + word(160) + word(2) + word(1) + word(2) + word(2) + word(10) + word(20),
+                5,
+                TX);
+        List<TransferEvent> ts = decode(tx(RELAYER, TOKEN, "0x"), List.of(single, batch), Map.of())
+                .transfers();
+        assertThat(ts).extracting(TransferEvent::getKind).containsOnly(TransferKind.ERC1155);
+        assertThat(ts)
+                .extracting(t -> t.getTokenId().intValue(), t -> t.getAmount().intValue(), TransferEvent::getEventId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(42, 3, "1:" + BLOCK + ":" + TX + ":4"),
+                        org.assertj.core.groups.Tuple.tuple(1, 10, "1:" + BLOCK + ":" + TX + ":5:0"),
+                        org.assertj.core.groups.Tuple.tuple(2, 20, "1:" + BLOCK + ":" + TX + ":5:1"));
+        assertThat(ts).allSatisfy(t -> {
+            assertThat(t.getFrom()).isEqualTo(OWNER);
+            assertThat(t.getTo()).isEqualTo(SPENDER);
+            assertThat(t.getTxFrom()).isEqualTo(RELAYER);
+        });
+    }
 
-  @Test
-  void permit2ApprovalAndPermitNameTheTokenFromTheirTopics() {
-    Log approval = new Log(PERMIT2, List.of(BlockDecoder.PERMIT2_APPROVAL, topic(OWNER), topic(TOKEN), topic(SPENDER)),
-        "0x" + word(500) + word(1_800_000_000L), 0, TX);
-    Log permit = new Log(PERMIT2, List.of(BlockDecoder.PERMIT2_PERMIT, topic(OWNER), topic(TOKEN), topic(SPENDER)),
-        "0x" + word(BigInteger.TWO.pow(160).subtract(BigInteger.ONE)) + word(1_800_000_000L) + word(0), 1, TX);
-    List<ApprovalEvent> as = decode(tx(RELAYER, PERMIT2, "0x"), List.of(approval, permit), Map.of()).approvals();
-    assertThat(as).extracting(ApprovalEvent::getKind).containsExactly(ApprovalKind.PERMIT2_APPROVAL, ApprovalKind.PERMIT2_PERMIT);
-    assertThat(as).allSatisfy(a -> {
-      assertThat(a.getOwner()).isEqualTo(OWNER);
-      assertThat(a.getSpender()).isEqualTo(SPENDER);
-      assertThat(a.getToken()).isEqualTo(TOKEN);
-      assertThat(a.getApproved()).isTrue();
-    });
-    assertThat(as.get(0).getAmount()).isEqualByComparingTo("500");
-  }
+    @Test
+    void permit2ApprovalAndPermitNameTheTokenFromTheirTopics() {
+        Log approval = new Log(
+                PERMIT2,
+                List.of(BlockDecoder.PERMIT2_APPROVAL, topic(OWNER), topic(TOKEN), topic(SPENDER)),
+                "0x" + word(500) + word(1_800_000_000L),
+                0,
+                TX);
+        Log permit = new Log(
+                PERMIT2,
+                List.of(BlockDecoder.PERMIT2_PERMIT, topic(OWNER), topic(TOKEN), topic(SPENDER)),
+                "0x" + word(BigInteger.TWO.pow(160).subtract(BigInteger.ONE)) + word(1_800_000_000L) + word(0),
+                1,
+                TX);
+        List<ApprovalEvent> as = decode(tx(RELAYER, PERMIT2, "0x"), List.of(approval, permit), Map.of())
+                .approvals();
+        assertThat(as)
+                .extracting(ApprovalEvent::getKind)
+                .containsExactly(ApprovalKind.PERMIT2_APPROVAL, ApprovalKind.PERMIT2_PERMIT);
+        assertThat(as).allSatisfy(a -> {
+            assertThat(a.getOwner()).isEqualTo(OWNER);
+            assertThat(a.getSpender()).isEqualTo(SPENDER);
+            assertThat(a.getToken()).isEqualTo(TOKEN);
+            assertThat(a.getApproved()).isTrue();
+        });
+        assertThat(as.get(0).getAmount()).isEqualByComparingTo("500");
+    }
 
-  @Test
-  void eip2612PermitSubmittedByAnotherAccountIsAnApprovalButTheOwnersOwnIsNot() {
-    String args = Hex.pad(OWNER) + Hex.pad(SPENDER) + word(1000) + word(1_800_000_000L) + word(27) + "1".repeat(64) + "2".repeat(64);
-    String input = BlockDecoder.PERMIT_SELECTOR + args;
-    List<ApprovalEvent> byRelayer = decode(tx(RELAYER, TOKEN, input), List.of(), Map.of()).approvals();
-    assertThat(byRelayer).singleElement().satisfies(a -> {
-      assertThat(a.getKind()).isEqualTo(ApprovalKind.EIP2612_PERMIT);
-      assertThat(a.getOwner()).isEqualTo(OWNER);
-      assertThat(a.getSpender()).isEqualTo(SPENDER);
-      assertThat(a.getToken()).isEqualTo(TOKEN);
-      assertThat(a.getTxFrom()).isEqualTo(RELAYER);
-      assertThat(a.getAmount()).isEqualByComparingTo("1000");
-      assertThat(a.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":permit");
-    });
-    assertThat(decode(tx(OWNER, TOKEN, input), List.of(), Map.of()).approvals()).isEmpty();
-    // a permit inside a contract call (a drainer's multicall) counts too, keyed by its trace address
-    Frame root = new Frame("CALL", RELAYER, SPENDER, BigInteger.ZERO, "0x", false,
-        List.of(new Frame("CALL", SPENDER, TOKEN, BigInteger.ZERO, input, false, List.of())));
-    assertThat(decode(tx(RELAYER, SPENDER, "0x"), List.of(), Map.of(TX, root)).approvals())
-        .extracting(ApprovalEvent::getEventId).containsExactly("1:" + BLOCK + ":" + TX + ":permit:0");
-  }
+    @Test
+    void eip2612PermitSubmittedByAnotherAccountIsAnApprovalButTheOwnersOwnIsNot() {
+        String args = Hex.pad(OWNER)
+                + Hex.pad(SPENDER)
+                + word(1000)
+                + word(1_800_000_000L)
+                + word(27)
+                + "1".repeat(64)
+                + "2".repeat(64);
+        String input = BlockDecoder.PERMIT_SELECTOR + args;
+        List<ApprovalEvent> byRelayer =
+                decode(tx(RELAYER, TOKEN, input), List.of(), Map.of()).approvals();
+        assertThat(byRelayer).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo(ApprovalKind.EIP2612_PERMIT);
+            assertThat(a.getOwner()).isEqualTo(OWNER);
+            assertThat(a.getSpender()).isEqualTo(SPENDER);
+            assertThat(a.getToken()).isEqualTo(TOKEN);
+            assertThat(a.getTxFrom()).isEqualTo(RELAYER);
+            assertThat(a.getAmount()).isEqualByComparingTo("1000");
+            assertThat(a.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":permit");
+        });
+        assertThat(decode(tx(OWNER, TOKEN, input), List.of(), Map.of()).approvals())
+                .isEmpty();
+        // a permit inside a contract call (a drainer's multicall) counts too, keyed by its trace address
+        Frame root = new Frame(
+                "CALL",
+                RELAYER,
+                SPENDER,
+                BigInteger.ZERO,
+                "0x",
+                false,
+                List.of(new Frame("CALL", SPENDER, TOKEN, BigInteger.ZERO, input, false, List.of())));
+        assertThat(decode(tx(RELAYER, SPENDER, "0x"), List.of(), Map.of(TX, root))
+                        .approvals())
+                .extracting(ApprovalEvent::getEventId)
+                .containsExactly("1:" + BLOCK + ":" + TX + ":permit:0");
+    }
 
-  @Test
-  void erc721ApprovalAndMalformedLogs() {
-    Log approve721 = new Log(TOKEN, List.of(BlockDecoder.APPROVAL, topic(OWNER), topic(SPENDER), "0x" + word(9)), "0x", 0, TX);
-    Log shortData = new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x12", 1, TX);
-    BlockEvents events = decode(tx(OWNER, TOKEN, "0x"), List.of(approve721, shortData), Map.of());
-    assertThat(events.approvals()).singleElement().satisfies(a -> {
-      assertThat(a.getKind()).isEqualTo(ApprovalKind.OTHER);
-      assertThat(a.getSpender()).isEqualTo(SPENDER);
-      assertThat(a.getAmount()).isNull();
-    });
-    assertThat(events.transfers()).isEmpty();
-  }
+    @Test
+    void erc721ApprovalAndMalformedLogs() {
+        Log approve721 = new Log(
+                TOKEN, List.of(BlockDecoder.APPROVAL, topic(OWNER), topic(SPENDER), "0x" + word(9)), "0x", 0, TX);
+        Log shortData = new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x12", 1, TX);
+        BlockEvents events = decode(tx(OWNER, TOKEN, "0x"), List.of(approve721, shortData), Map.of());
+        assertThat(events.approvals()).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo(ApprovalKind.OTHER);
+            assertThat(a.getSpender()).isEqualTo(SPENDER);
+            assertThat(a.getAmount()).isNull();
+        });
+        assertThat(events.transfers()).isEmpty();
+    }
 
-  @Test
-  void parityTracesGiveTheSameInternalTransfersAsCallTracerWithRevertedFramesDropped() throws Exception {
-    String json = """
+    @Test
+    void parityTracesGiveTheSameInternalTransfersAsCallTracerWithRevertedFramesDropped() throws Exception {
+        String json = """
         [
          {"action":{"from":"%1$s","callType":"call","to":"%2$s","value":"0x64","input":"0x"},"blockHash":"%4$s","traceAddress":[],"transactionHash":"%5$s","type":"call"},
          {"action":{"from":"%2$s","callType":"call","to":"%3$s","value":"0x32","input":"0x"},"blockHash":"%4$s","traceAddress":[0],"transactionHash":"%5$s","type":"call"},
          {"action":{"from":"%2$s","callType":"call","to":"%2$s","value":"0x32","input":"0x"},"blockHash":"%4$s","error":"Reverted","traceAddress":[1],"transactionHash":"%5$s","type":"call"},
          {"action":{"from":"%2$s","callType":"call","to":"%1$s","value":"0x32","input":"0x"},"blockHash":"%4$s","traceAddress":[1,0],"transactionHash":"%5$s","type":"call"}
         ]""".formatted(OWNER, SPENDER, RELAYER, BLOCK, TX);
-    Map<String, Frame> frames = NodeData.parityFrames(new ObjectMapper().readTree(json));
-    Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.valueOf(100), "0x", 2, List.of());
-    List<TransferEvent> ts = decode(tx, List.of(), frames).transfers();
-    assertThat(ts).extracting(TransferEvent::getKind, TransferEvent::getTo, t -> t.getAmount().intValue()).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(TransferKind.NATIVE, SPENDER, 100),
-        org.assertj.core.groups.Tuple.tuple(TransferKind.INTERNAL, RELAYER, 50));
-    assertThat(ts.get(1).getTraceAddress()).isEqualTo("0");
-  }
+        Map<String, Frame> frames = NodeData.parityFrames(new ObjectMapper().readTree(json));
+        Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.valueOf(100), "0x", 2, List.of());
+        List<TransferEvent> ts = decode(tx, List.of(), frames).transfers();
+        assertThat(ts)
+                .extracting(
+                        TransferEvent::getKind,
+                        TransferEvent::getTo,
+                        t -> t.getAmount().intValue())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(TransferKind.NATIVE, SPENDER, 100),
+                        org.assertj.core.groups.Tuple.tuple(TransferKind.INTERNAL, RELAYER, 50));
+        assertThat(ts.get(1).getTraceAddress()).isEqualTo("0");
+    }
 
-  @Test
-  void aRevertedTransactionMovesNothing() {
-    Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.TEN, "0x", 2, List.of());
-    BlockEvents events = new BlockDecoder(1).decode(block(tx), Map.of(TX, new Receipt(TX, false, null, List.of())), Map.of(), null);
-    assertThat(events.transfers()).isEmpty();
-    assertThat(events.head().getNumber()).isEqualTo(100);
-    assertThat(events.head().getFinalizedNumber()).isNull();
-  }
+    @Test
+    void aRevertedTransactionMovesNothing() {
+        Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.TEN, "0x", 2, List.of());
+        BlockEvents events = new BlockDecoder(1)
+                .decode(block(tx), Map.of(TX, new Receipt(TX, false, null, List.of())), Map.of(), null);
+        assertThat(events.transfers()).isEmpty();
+        assertThat(events.head().getNumber()).isEqualTo(100);
+        assertThat(events.head().getFinalizedNumber()).isNull();
+    }
 }

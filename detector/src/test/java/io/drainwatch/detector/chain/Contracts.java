@@ -14,49 +14,53 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/tools/anvil.sh} as {@code DRAINWATCH_SOLCJS}); no bytecode is committed.
  */
 public final class Contracts {
-  private static JsonNode compiled;
+    private static JsonNode compiled;
 
-  private Contracts() {}
+    private Contracts() {}
 
-  /** The creation bytecode (hex, no 0x) of {@code name}. */
-  public static synchronized String bytecode(String name) {
-    if (compiled == null) {
-      compiled = compile();
-    }
-    JsonNode c = compiled.get(name);
-    if (c == null) {
-      throw new IllegalArgumentException("no contract " + name + " in Fixtures.sol");
-    }
-    return c.get("bin").asText();
-  }
-
-  private static JsonNode compile() {
-    String solc = System.getenv("DRAINWATCH_SOLCJS");
-    if (solc == null || !Files.isDirectory(Path.of(solc))) {
-      throw new IllegalStateException("DRAINWATCH_SOLCJS is not set to the solc-js package: run the tests with bin/test "
-          + "(or source bin/tools/anvil.sh first)");
-    }
-    try {
-      Path dir = Files.createTempDirectory("contracts");
-      for (String file : new String[] {"Fixtures.sol", "compile.js"}) {
-        try (InputStream in = Contracts.class.getResourceAsStream("/contracts/" + file)) {
-          Files.copy(in, dir.resolve(file));
+    /** The creation bytecode (hex, no 0x) of {@code name}. */
+    public static synchronized String bytecode(String name) {
+        if (compiled == null) {
+            compiled = compile();
         }
-      }
-      ProcessBuilder pb = new ProcessBuilder("node", dir.resolve("compile.js").toString(), dir.resolve("Fixtures.sol").toString())
-          .redirectError(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().put("NODE_PATH", Path.of(solc).getParent().toString());
-      Process p = pb.start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("solc-js failed to compile Fixtures.sol");
-      }
-      return new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot compile the test contracts", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+        JsonNode c = compiled.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no contract " + name + " in Fixtures.sol");
+        }
+        return c.get("bin").asText();
     }
-  }
+
+    private static JsonNode compile() {
+        String solc = System.getenv("DRAINWATCH_SOLCJS");
+        if (solc == null || !Files.isDirectory(Path.of(solc))) {
+            throw new IllegalStateException(
+                    "DRAINWATCH_SOLCJS is not set to the solc-js package: run the tests with bin/test "
+                            + "(or source bin/tools/anvil.sh first)");
+        }
+        try {
+            Path dir = Files.createTempDirectory("contracts");
+            for (String file : new String[] {"Fixtures.sol", "compile.js"}) {
+                try (InputStream in = Contracts.class.getResourceAsStream("/contracts/" + file)) {
+                    Files.copy(in, dir.resolve(file));
+                }
+            }
+            ProcessBuilder pb = new ProcessBuilder(
+                            "node",
+                            dir.resolve("compile.js").toString(),
+                            dir.resolve("Fixtures.sol").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().put("NODE_PATH", Path.of(solc).getParent().toString());
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("solc-js failed to compile Fixtures.sol");
+            }
+            return new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot compile the test contracts", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -29,28 +29,34 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Operator files go through the real command into real compacted topics. */
 class ReferenceImportIT {
-  @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
 
-  private static final String WALLET_A = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
-  private static final String WALLET_B = "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359";
-  private static final String WALLET_C = "0xdbf03b407c01e7cd3cbea99509d93f8dddc8c6fb";
-  private static final String BAD_CHECKSUM = "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    private static final String WALLET_A = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    private static final String WALLET_B = "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359";
+    private static final String WALLET_C = "0xdbf03b407c01e7cd3cbea99509d93f8dddc8c6fb";
+    private static final String BAD_CHECKSUM = "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private record Run(int exit, String out, String err) {}
+    private record Run(int exit, String out, String err) {}
 
-  private static Run drainwatch(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Drainwatch.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
+    private static Run drainwatch(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Drainwatch.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
 
-  @Test
-  void goodRowsLoadBadRowsAreReportedAndTheExitCodeSaysSome() throws Exception {
-    KAFKA.createTopic("it.import.wallets", 1, 1);
-    Path file = Files.writeString(dir.resolve("wallets.csv"), """
+    @Test
+    void goodRowsLoadBadRowsAreReportedAndTheExitCodeSaysSome() throws Exception {
+        KAFKA.createTopic("it.import.wallets", 1, 1);
+        Path file = Files.writeString(
+                dir.resolve("wallets.csv"), """
         chain_id,address,custody_group,owner_ref,tags
         1,%s,retail,cust-1,"hot;eu"
         1,%s,retail,,
@@ -59,90 +65,105 @@ class ReferenceImportIT {
         137,%s,treasury,"ref, with comma",
         """.formatted(WALLET_A, WALLET_B, BAD_CHECKSUM, WALLET_C));
 
-    Run run = drainwatch("wallets", "import", file.toString(), "-b", KAFKA.bootstrapServers(), "--topic", "wallets=it.import.wallets");
+        Run run = drainwatch(
+                "wallets",
+                "import",
+                file.toString(),
+                "-b",
+                KAFKA.bootstrapServers(),
+                "--topic",
+                "wallets=it.import.wallets");
 
-    assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.out()).contains("loaded 3, rejected 2");
-    assertThat(run.err().lines()).containsExactly(
-        file + ":4: address: address must have 40 hex digits, has 4: '0x1234'",
-        file + ":5: address: EIP-55 checksum mismatch (expected " + WALLET_A + "): '" + BAD_CHECKSUM + "'");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("loaded 3, rejected 2");
+        assertThat(run.err().lines())
+                .containsExactly(
+                        file + ":4: address: address must have 40 hex digits, has 4: '0x1234'",
+                        file + ":5: address: EIP-55 checksum mismatch (expected " + WALLET_A + "): '" + BAD_CHECKSUM
+                                + "'");
 
-    Map<String, byte[]> topic = readTopic("it.import.wallets", 3);
-    assertThat(topic).containsOnlyKeys("1:" + WALLET_A.toLowerCase(), "1:" + WALLET_B, "137:" + WALLET_C);
-    AvroSerde<WatchedWallet> serde = AvroSerde.of(WatchedWallet.class);
-    WatchedWallet a = serde.decode(topic.get("1:" + WALLET_A.toLowerCase()));
-    assertThat(a.getAddress()).isEqualTo(WALLET_A.toLowerCase());
-    assertThat(a.getCustodyGroup()).isEqualTo("retail");
-    assertThat(a.getOwnerRef()).isEqualTo("cust-1");
-    assertThat(a.getTags()).containsExactly("hot", "eu");
-    WatchedWallet c = serde.decode(topic.get("137:" + WALLET_C));
-    assertThat(c.getChainId()).isEqualTo(137L);
-    assertThat(c.getOwnerRef()).isEqualTo("ref, with comma");
-  }
+        Map<String, byte[]> topic = readTopic("it.import.wallets", 3);
+        assertThat(topic).containsOnlyKeys("1:" + WALLET_A.toLowerCase(), "1:" + WALLET_B, "137:" + WALLET_C);
+        AvroSerde<WatchedWallet> serde = AvroSerde.of(WatchedWallet.class);
+        WatchedWallet a = serde.decode(topic.get("1:" + WALLET_A.toLowerCase()));
+        assertThat(a.getAddress()).isEqualTo(WALLET_A.toLowerCase());
+        assertThat(a.getCustodyGroup()).isEqualTo("retail");
+        assertThat(a.getOwnerRef()).isEqualTo("cust-1");
+        assertThat(a.getTags()).containsExactly("hot", "eu");
+        WatchedWallet c = serde.decode(topic.get("137:" + WALLET_C));
+        assertThat(c.getChainId()).isEqualTo(137L);
+        assertThat(c.getOwnerRef()).isEqualTo("ref, with comma");
+    }
 
-  @Test
-  void aCleanFileExitsZeroAndDeleteWritesTombstones() throws Exception {
-    KAFKA.createTopic("it.import.allowlist", 1, 1);
-    Path file = Files.writeString(dir.resolve("allow.csv"), """
+    @Test
+    void aCleanFileExitsZeroAndDeleteWritesTombstones() throws Exception {
+        KAFKA.createTopic("it.import.allowlist", 1, 1);
+        Path file = Files.writeString(dir.resolve("allow.csv"), """
         chain_id,address,custody_group,kind,note
         1,%s,*,own-hot,main hot wallet
         1,%s,retail,exchange,
         """.formatted(WALLET_B, WALLET_C));
-    Path retire = Files.writeString(dir.resolve("retire.csv"), "chain_id,address,custody_group\n1," + WALLET_C + ",retail\n");
-    String[] kafka = {"-b", KAFKA.bootstrapServers(), "--topic", "allowlist=it.import.allowlist"};
+        Path retire = Files.writeString(
+                dir.resolve("retire.csv"), "chain_id,address,custody_group\n1," + WALLET_C + ",retail\n");
+        String[] kafka = {"-b", KAFKA.bootstrapServers(), "--topic", "allowlist=it.import.allowlist"};
 
-    Run load = drainwatch(concat(new String[] {"allowlist", "import", file.toString()}, kafka));
-    Run delete = drainwatch(concat(new String[] {"allowlist", "import", "--delete", retire.toString()}, kafka));
+        Run load = drainwatch(concat(new String[] {"allowlist", "import", file.toString()}, kafka));
+        Run delete = drainwatch(concat(new String[] {"allowlist", "import", "--delete", retire.toString()}, kafka));
 
-    assertThat(load.exit()).as(load.err()).isZero();
-    assertThat(load.out()).contains("loaded 2, rejected 0");
-    assertThat(delete.exit()).as(delete.err()).isZero();
-    assertThat(delete.out()).contains("deleted 1, rejected 0");
-    List<ConsumerRecord<String, byte[]>> records = readRecords("it.import.allowlist", 3);
-    assertThat(records).extracting(ConsumerRecord::key)
-        .containsExactly("1:" + WALLET_B + "/*", "1:" + WALLET_C + "/retail", "1:" + WALLET_C + "/retail");
-    AllowedCounterparty hot = AvroSerde.of(AllowedCounterparty.class).decode(records.get(0).value());
-    assertThat(hot.getKind()).isEqualTo(CounterpartyKind.OWN_HOT);
-    assertThat(hot.getNote()).isEqualTo("main hot wallet");
-    assertThat(records.get(2).value()).isNull();
-  }
-
-  @Test
-  void aHeaderWithoutARequiredColumnWritesNothingAndExitsTwo() throws Exception {
-    Path file = Files.writeString(dir.resolve("prices.csv"), "chain_id,asset,usd_price\n1,native,3500\n");
-
-    Run run = drainwatch("prices", "import", file.toString(), "-b", KAFKA.bootstrapServers());
-
-    assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("header is missing required column 'decimals'");
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
-
-  private static Map<String, byte[]> readTopic(String topic, int expected) {
-    Map<String, byte[]> latest = new LinkedHashMap<>();
-    readRecords(topic, expected).forEach(r -> latest.put(r.key(), r.value()));
-    return latest;
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readRecords(String topic, int expected) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(new TopicPartition(topic, 0)));
-      consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-        return records.size() >= expected;
-      });
+        assertThat(load.exit()).as(load.err()).isZero();
+        assertThat(load.out()).contains("loaded 2, rejected 0");
+        assertThat(delete.exit()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted 1, rejected 0");
+        List<ConsumerRecord<String, byte[]>> records = readRecords("it.import.allowlist", 3);
+        assertThat(records)
+                .extracting(ConsumerRecord::key)
+                .containsExactly("1:" + WALLET_B + "/*", "1:" + WALLET_C + "/retail", "1:" + WALLET_C + "/retail");
+        AllowedCounterparty hot =
+                AvroSerde.of(AllowedCounterparty.class).decode(records.get(0).value());
+        assertThat(hot.getKind()).isEqualTo(CounterpartyKind.OWN_HOT);
+        assertThat(hot.getNote()).isEqualTo("main hot wallet");
+        assertThat(records.get(2).value()).isNull();
     }
-    return records;
-  }
+
+    @Test
+    void aHeaderWithoutARequiredColumnWritesNothingAndExitsTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("prices.csv"), "chain_id,asset,usd_price\n1,native,3500\n");
+
+        Run run = drainwatch("prices", "import", file.toString(), "-b", KAFKA.bootstrapServers());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("header is missing required column 'decimals'");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static Map<String, byte[]> readTopic(String topic, int expected) {
+        Map<String, byte[]> latest = new LinkedHashMap<>();
+        readRecords(topic, expected).forEach(r -> latest.put(r.key(), r.value()));
+        return latest;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readRecords(String topic, int expected) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                return records.size() >= expected;
+            });
+        }
+        return records;
+    }
 }

@@ -41,133 +41,181 @@ import org.junit.jupiter.api.io.TempDir;
  * once, the incident opens early, benign traffic does not page, and the sanctioned payment is critical.
  */
 class DemoIT {
-  @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();
 
-  /** The detector is killed after this many wallets have been swept, and misses a few blocks while down. */
-  private static final int STOP_AFTER_SWEEP = 40;
-  private static final int BLOCKS_WHILE_DOWN = 4;
+    /** The detector is killed after this many wallets have been swept, and misses a few blocks while down. */
+    private static final int STOP_AFTER_SWEEP = 40;
 
-  @TempDir Path stateDir;
+    private static final int BLOCKS_WHILE_DOWN = 4;
 
-  @Test
-  void everySweptWalletIsAlertedOnceTheIncidentOpensByTheFifthAndBenignTrafficDoesNotPageAcrossAKill() throws Exception {
-    Scenario scenario = Scenario.generate(ScenarioParameters.defaults());
-    GroundTruth truth = scenario.truth();
-    Topics topics = Topics.defaults();
-    new TopicSetup(KAFKA.admin(), Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
-    Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    Map<String, String> settings = new java.util.HashMap<>(DemoCommand.detectorSettings(stateDir, 0));
-    // The restarted detector is a new group member: the broker only hands it the partitions once the
-    // stopped one's session has expired, so keep that short (the broker's minimum).
-    settings.put("kafka.session.timeout.ms", "6000");
-    DetectorConfig config = DetectorConfig.withOverrides(settings, KAFKA.bootstrapServers());
-    Map<Integer, Instant> blockTimes = new ConcurrentHashMap<>();
-    int stopAt = truth.blockOfSweep(STOP_AFTER_SWEEP) + 1;
-    int restartAt = stopAt + BLOCKS_WHILE_DOWN;
-    int end = scenario.blocks().size();
+    @TempDir
+    Path stateDir;
 
-    Set<String> firedBeforeKill;
-    try (ScenarioFeed feed = new ScenarioFeed(client, topics, Clock.systemUTC());
-         AlertWatch watch = AlertWatch.start(client, topics, new AlertWatch.Listener() {})) {
-      feed.writeReference(scenario);
-      // The first detector runs in its own JVM, so that it can be killed outright (SIGKILL): no
-      // close, no last commit, an open transaction left behind on the broker.
-      Path log = Path.of("target", "DemoIT-killed-detector.log");
-      Process first = detectorProcess(settings, log);
-      try {
-        feed.play(scenario, 0, stopAt, (block, time) -> blockTimes.put(block.index(), time));
-        Set<String> sweptSoFar = truth.swept().subList(0, STOP_AFTER_SWEEP - 10).stream()
-            .map(GroundTruth.SweptWallet::address).collect(Collectors.toSet());
-        await("alerts on the first swept wallets before the kill").atMost(Duration.ofSeconds(90))
-            .until(() -> alertedWallets(watch.alerts()).containsAll(sweptSoFar) || !first.isAlive());
-        assertThat(first.isAlive()).as(() -> "the detector process is running; its output:\n" + readQuietly(log)).isTrue();
-        firedBeforeKill = watch.alerts().stream().map(DrainAlert::getAlertId).collect(Collectors.toSet());
-      } finally {
-        first.destroyForcibly().waitFor();
-      }
-      feed.play(scenario, stopAt, restartAt, (block, time) -> blockTimes.put(block.index(), time));
-      try (Detector second = Detector.start(config, new SimpleMeterRegistry())) {
-        assertThat(second.awaitRunning(Duration.ofSeconds(60))).as("second detector running").isTrue();
-        feed.play(scenario, restartAt, end, (block, time) -> blockTimes.put(block.index(), time));
-        await("every swept wallet and the sanctioned payment alerted").atMost(Duration.ofSeconds(60))
-            .until(() -> DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty()),
-                r -> r.missed().isEmpty() && r.sanctionedAlert().isPresent());
-        // The fleet stage follows the per-wallet one through a repartition topic: it may lag behind the alerts.
-        await("the incident counts every swept wallet").atMost(Duration.ofSeconds(60))
-            .until(() -> watch.incidents().stream()
-                .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
-                .mapToInt(DrainIncident::getWalletsDrained)
-                .max().orElse(0) == truth.swept().size());
-        // Give the detector its grace period on the last blocks, so a late false alert would show.
-        Instant settled = blockTimes.get(end - 1).plus(DemoCommand.SETTLE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
-      }
+    @Test
+    void everySweptWalletIsAlertedOnceTheIncidentOpensByTheFifthAndBenignTrafficDoesNotPageAcrossAKill()
+            throws Exception {
+        Scenario scenario = Scenario.generate(ScenarioParameters.defaults());
+        GroundTruth truth = scenario.truth();
+        Topics topics = Topics.defaults();
+        new TopicSetup(KAFKA.admin(), Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
+        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        Map<String, String> settings = new java.util.HashMap<>(DemoCommand.detectorSettings(stateDir, 0));
+        // The restarted detector is a new group member: the broker only hands it the partitions once the
+        // stopped one's session has expired, so keep that short (the broker's minimum).
+        settings.put("kafka.session.timeout.ms", "6000");
+        DetectorConfig config = DetectorConfig.withOverrides(settings, KAFKA.bootstrapServers());
+        Map<Integer, Instant> blockTimes = new ConcurrentHashMap<>();
+        int stopAt = truth.blockOfSweep(STOP_AFTER_SWEEP) + 1;
+        int restartAt = stopAt + BLOCKS_WHILE_DOWN;
+        int end = scenario.blocks().size();
 
-      List<DrainAlert> alerts = readCommitted(topics.alerts());
-      DemoReport report = DemoReport.of(truth, alerts, watch.incidents(), Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1))));
+        Set<String> firedBeforeKill;
+        try (ScenarioFeed feed = new ScenarioFeed(client, topics, Clock.systemUTC());
+                AlertWatch watch = AlertWatch.start(client, topics, new AlertWatch.Listener() {})) {
+            feed.writeReference(scenario);
+            // The first detector runs in its own JVM, so that it can be killed outright (SIGKILL): no
+            // close, no last commit, an open transaction left behind on the broker.
+            Path log = Path.of("target", "DemoIT-killed-detector.log");
+            Process first = detectorProcess(settings, log);
+            try {
+                feed.play(scenario, 0, stopAt, (block, time) -> blockTimes.put(block.index(), time));
+                Set<String> sweptSoFar = truth.swept().subList(0, STOP_AFTER_SWEEP - 10).stream()
+                        .map(GroundTruth.SweptWallet::address)
+                        .collect(Collectors.toSet());
+                await("alerts on the first swept wallets before the kill")
+                        .atMost(Duration.ofSeconds(90))
+                        .until(() -> alertedWallets(watch.alerts()).containsAll(sweptSoFar) || !first.isAlive());
+                assertThat(first.isAlive())
+                        .as(() -> "the detector process is running; its output:\n" + readQuietly(log))
+                        .isTrue();
+                firedBeforeKill =
+                        watch.alerts().stream().map(DrainAlert::getAlertId).collect(Collectors.toSet());
+            } finally {
+                first.destroyForcibly().waitFor();
+            }
+            feed.play(scenario, stopAt, restartAt, (block, time) -> blockTimes.put(block.index(), time));
+            try (Detector second = Detector.start(config, new SimpleMeterRegistry())) {
+                assertThat(second.awaitRunning(Duration.ofSeconds(60)))
+                        .as("second detector running")
+                        .isTrue();
+                feed.play(scenario, restartAt, end, (block, time) -> blockTimes.put(block.index(), time));
+                await("every swept wallet and the sanctioned payment alerted")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(
+                                () -> DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty()),
+                                r -> r.missed().isEmpty() && r.sanctionedAlert().isPresent());
+                // The fleet stage follows the per-wallet one through a repartition topic: it may lag behind the alerts.
+                await("the incident counts every swept wallet")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> watch.incidents().stream()
+                                        .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
+                                        .mapToInt(DrainIncident::getWalletsDrained)
+                                        .max()
+                                        .orElse(0)
+                                == truth.swept().size());
+                // Give the detector its grace period on the last blocks, so a late false alert would show.
+                Instant settled = blockTimes.get(end - 1).plus(DemoCommand.SETTLE);
+                await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
+            }
 
-      assertThat(report.missed()).as("swept wallets without an alert").isEmpty();
-      Map<String, Long> firings = alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)
-          .collect(Collectors.groupingBy(DrainAlert::getAlertId, Collectors.counting()));
-      assertThat(firings).as("FIRING records per alert id").allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
-      assertThat(alerts.stream().map(DrainAlert::getAlertId).collect(Collectors.toSet()))
-          .as("alerts fired before the kill are still there").containsAll(firedBeforeKill);
-      assertThat(firings.keySet()).as("every alert id has its FIRING record").containsAll(
-          alerts.stream().map(DrainAlert::getAlertId).collect(Collectors.toSet()));
-      assertThat(report.incidentOpening()).as("the incident of group %s", truth.attackedGroup()).isPresent();
-      assertThat(report.incidentOpening().orElseThrow().getWalletsDrained()).as("wallets drained when the incident opened").isLessThanOrEqualTo(5);
-      assertThat(report.falseAlerts()).as("high or critical alerts on benign wallets")
-          .extracting(a -> a.getRule() + " " + a.getSummary()).isEmpty();
-      List<DrainAlert> sanctioned = alerts.stream()
-          .filter(a -> a.getRule().equals("denylisted-counterparty") && DemoReport.involved(a).contains(truth.sanctioned().wallet()))
-          .toList();
-      assertThat(sanctioned).as("alerts on the sanctioned payment").isNotEmpty()
-          .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL));
-      assertThat(watch.incidents().stream().map(DrainIncident::getIncidentId).distinct())
-          .as("incidents: one per attack, none for the benign group").hasSize(1);
-    }
-  }
+            List<DrainAlert> alerts = readCommitted(topics.alerts());
+            DemoReport report = DemoReport.of(
+                    truth, alerts, watch.incidents(), Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1))));
 
-  /** {@code drainwatch detect} in a new JVM on this test's classpath, its output in {@code log}. */
-  private static Process detectorProcess(Map<String, String> settings, Path log) throws java.io.IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"),
-        "io.drainwatch.detector.cli.Drainwatch", "detect", "-b", KAFKA.bootstrapServers()));
-    settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return java.nio.file.Files.readString(file);
-    } catch (java.io.IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
-  private static Set<String> alertedWallets(List<DrainAlert> alerts) {
-    return alerts.stream().flatMap(a -> DemoReport.involved(a).stream()).collect(Collectors.toSet());
-  }
-
-  /** The whole topic as a downstream consumer sees it: committed transactions only, up to the end. */
-  private static List<DrainAlert> readCommitted(String topic) {
-    AvroSerde<DrainAlert> serde = AvroSerde.of(DrainAlert.class);
-    Map<String, Object> props = AlertWatch.readCommitted(
-        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), "demo-it-reader");
-    List<DrainAlert> alerts = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await("reading " + topic + " to its end").atMost(Duration.ofSeconds(30)).until(() -> {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          alerts.add(serde.decode(r.value()));
+            assertThat(report.missed()).as("swept wallets without an alert").isEmpty();
+            Map<String, Long> firings = alerts.stream()
+                    .filter(a -> a.getStatus() == AlertStatus.FIRING)
+                    .collect(Collectors.groupingBy(DrainAlert::getAlertId, Collectors.counting()));
+            assertThat(firings)
+                    .as("FIRING records per alert id")
+                    .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+            assertThat(alerts.stream().map(DrainAlert::getAlertId).collect(Collectors.toSet()))
+                    .as("alerts fired before the kill are still there")
+                    .containsAll(firedBeforeKill);
+            assertThat(firings.keySet())
+                    .as("every alert id has its FIRING record")
+                    .containsAll(alerts.stream().map(DrainAlert::getAlertId).collect(Collectors.toSet()));
+            assertThat(report.incidentOpening())
+                    .as("the incident of group %s", truth.attackedGroup())
+                    .isPresent();
+            assertThat(report.incidentOpening().orElseThrow().getWalletsDrained())
+                    .as("wallets drained when the incident opened")
+                    .isLessThanOrEqualTo(5);
+            assertThat(report.falseAlerts())
+                    .as("high or critical alerts on benign wallets")
+                    .extracting(a -> a.getRule() + " " + a.getSummary())
+                    .isEmpty();
+            List<DrainAlert> sanctioned = alerts.stream()
+                    .filter(a -> a.getRule().equals("denylisted-counterparty")
+                            && DemoReport.involved(a)
+                                    .contains(truth.sanctioned().wallet()))
+                    .toList();
+            assertThat(sanctioned)
+                    .as("alerts on the sanctioned payment")
+                    .isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL));
+            assertThat(watch.incidents().stream()
+                            .map(DrainIncident::getIncidentId)
+                            .distinct())
+                    .as("incidents: one per attack, none for the benign group")
+                    .hasSize(1);
         }
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
     }
-    return alerts;
-  }
+
+    /** {@code drainwatch detect} in a new JVM on this test's classpath, its output in {@code log}. */
+    private static Process detectorProcess(Map<String, String> settings, Path log) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.drainwatch.detector.cli.Drainwatch",
+                "detect",
+                "-b",
+                KAFKA.bootstrapServers()));
+        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private static Set<String> alertedWallets(List<DrainAlert> alerts) {
+        return alerts.stream().flatMap(a -> DemoReport.involved(a).stream()).collect(Collectors.toSet());
+    }
+
+    /** The whole topic as a downstream consumer sees it: committed transactions only, up to the end. */
+    private static List<DrainAlert> readCommitted(String topic) {
+        AvroSerde<DrainAlert> serde = AvroSerde.of(DrainAlert.class);
+        Map<String, Object> props = AlertWatch.readCommitted(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), "demo-it-reader");
+        List<DrainAlert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await("reading " + topic + " to its end")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            alerts.add(serde.decode(r.value()));
+                        }
+                        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+                    });
+        }
+        return alerts;
+    }
 }

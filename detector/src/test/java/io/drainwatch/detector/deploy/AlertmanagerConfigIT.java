@@ -27,95 +27,165 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** deploy/alertmanager: amtool accepts it, routes send each alert where on-call expects it, inhibition holds. */
 class AlertmanagerConfigIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final Path dir = Repo.path("deploy/alertmanager");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path dir = Repo.path("deploy/alertmanager");
 
-  @Test
-  void amtoolAcceptsTheConfiguration() {
-    Tool.Result result = Tool.run(dir, "amtool", "check-config", "alertmanager.yml");
+    @Test
+    void amtoolAcceptsTheConfiguration() {
+        Tool.Result result = Tool.run(dir, "amtool", "check-config", "alertmanager.yml");
 
-    assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS").contains("2 receivers");
-  }
-
-  @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "alertname=DrainwatchIncident severity=critical custody_group=retail-eu incident_id=inc-1 chain=1 | pager",
-      "alertname=DrainwatchIncident severity=high custody_group=retail-eu incident_id=inc-2 chain=1     | chat",
-      "alertname=DrainwatchAlert rule=coordinated-sweep severity=critical custody_group=retail-eu alert_id=a1 | pager",
-      "alertname=DrainwatchAlert rule=velocity severity=medium custody_group=retail-eu alert_id=a2       | chat",
-      "alertname=DrainwatchIncidentsOpen severity=critical role=detect                                   | pager",
-      "alertname=DrainwatchRoleDown severity=critical role=detect                                        | pager",
-      "alertname=DrainwatchNoBlocksIngested severity=critical chain=1                                    | pager",
-      "alertname=DrainwatchRelayNotDelivering severity=critical role=relay                               | pager",
-      "alertname=DrainwatchInputLagHigh severity=warning role=detect                                     | chat",
-      "alertname=DrainwatchDeadLettersRising severity=warning role=detect reason=undecodable             | chat",
-  })
-  void routesEachAlertToItsReceiver(String labels, String receiver) {
-    List<String> args = new ArrayList<>(List.of("config", "routes", "test", "--config.file=alertmanager.yml",
-        "--verify.receivers=" + receiver.strip()));
-    args.addAll(List.of(labels.strip().split("\\s+")));
-
-    Tool.Result result = Tool.run(dir, "amtool", args.toArray(String[]::new));
-
-    assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output().lines().filter(l -> !l.startsWith("Warning")).toList()).containsExactly(receiver.strip());
-  }
-
-  @Test
-  void incidentPagesOnceGroupedByIncidentAndInhibitsItsMemberAlertsAndTheBackupPage(@TempDir Path work) throws Exception {
-    try (WebhookReceiver webhook = new WebhookReceiver();
-        ExternalProcess am = Alertmanager.start(dir.resolve("alertmanager.yml"), webhook, work)) {
-      Instant now = Instant.now();
-      post(am, List.of(
-          alert(Map.of("alertname", "DrainwatchIncident", "severity", "critical", "custody_group", "retail-eu",
-              "incident_id", "inc-1", "chain", "1"), now),
-          alert(Map.of("alertname", "DrainwatchAlert", "rule", "coordinated-sweep", "severity", "critical",
-              "custody_group", "retail-eu", "chain", "1", "alert_id", "sweep-1"), now),
-          alert(Map.of("alertname", "DrainwatchIncidentsOpen", "severity", "critical", "role", "detect"), now),
-          alert(Map.of("alertname", "DrainwatchAlert", "rule", "delegation", "severity", "critical",
-              "custody_group", "treasury", "chain", "1", "alert_id", "deleg-1"), now)));
-
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        assertThat(webhook.to("/pager", "DrainwatchIncident")).singleElement().satisfies(n -> {
-          assertThat(n.groupLabel("incident_id")).isEqualTo("inc-1");
-          assertThat(n.alerts()).hasSize(1);
-        });
-        assertThat(inhibitedBy(am, "sweep-1")).isNotEmpty();
-        assertThat(inhibitedBy(am, "DrainwatchIncidentsOpen")).isNotEmpty();
-        // Another custody group's alert is not part of this incident: it pages on its own.
-        assertThat(webhook.to("/pager", "DrainwatchAlert")).singleElement()
-            .satisfies(n -> assertThat(n.alerts().get(0).at("/labels/alert_id").asText()).isEqualTo("deleg-1"));
-      });
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("SUCCESS").contains("2 receivers");
     }
-  }
 
-  private static Map<String, Object> alert(Map<String, String> labels, Instant start) {
-    return Map.of("labels", labels, "annotations", Map.of("summary", "test"),
-        "startsAt", start.toString(), "endsAt", start.plusSeconds(300).toString());
-  }
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "alertname=DrainwatchIncident severity=critical custody_group=retail-eu incident_id=inc-1 chain=1 | pager",
+                "alertname=DrainwatchIncident severity=high custody_group=retail-eu incident_id=inc-2 chain=1     | chat",
+                "alertname=DrainwatchAlert rule=coordinated-sweep severity=critical custody_group=retail-eu alert_id=a1 | pager",
+                "alertname=DrainwatchAlert rule=velocity severity=medium custody_group=retail-eu alert_id=a2       | chat",
+                "alertname=DrainwatchIncidentsOpen severity=critical role=detect                                   | pager",
+                "alertname=DrainwatchRoleDown severity=critical role=detect                                        | pager",
+                "alertname=DrainwatchNoBlocksIngested severity=critical chain=1                                    | pager",
+                "alertname=DrainwatchRelayNotDelivering severity=critical role=relay                               | pager",
+                "alertname=DrainwatchInputLagHigh severity=warning role=detect                                     | chat",
+                "alertname=DrainwatchDeadLettersRising severity=warning role=detect reason=undecodable             | chat",
+            })
+    void routesEachAlertToItsReceiver(String labels, String receiver) {
+        List<String> args = new ArrayList<>(List.of(
+                "config",
+                "routes",
+                "test",
+                "--config.file=alertmanager.yml",
+                "--verify.receivers=" + receiver.strip()));
+        args.addAll(List.of(labels.strip().split("\\s+")));
 
-  private static void post(ExternalProcess am, List<Map<String, Object>> alerts) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(alerts)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
+        Tool.Result result = Tool.run(dir, "amtool", args.toArray(String[]::new));
 
-  /** The fingerprints inhibiting the alert whose alert_id or alertname is {@code id}. */
-  private static List<String> inhibitedBy(ExternalProcess am, String id) throws Exception {
-    String filter = id.startsWith("Drainwatch") ? "alertname=\"" + id + "\"" : "alert_id=\"" + id + "\"";
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts?filter="
-            + URLEncoder.encode(filter, StandardCharsets.UTF_8))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    List<String> by = new ArrayList<>();
-    for (JsonNode alert : JSON.readTree(response.body())) {
-      alert.at("/status/inhibitedBy").forEach(f -> by.add(f.asText()));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output().lines().filter(l -> !l.startsWith("Warning")).toList())
+                .containsExactly(receiver.strip());
     }
-    return by;
-  }
+
+    @Test
+    void incidentPagesOnceGroupedByIncidentAndInhibitsItsMemberAlertsAndTheBackupPage(@TempDir Path work)
+            throws Exception {
+        try (WebhookReceiver webhook = new WebhookReceiver();
+                ExternalProcess am = Alertmanager.start(dir.resolve("alertmanager.yml"), webhook, work)) {
+            Instant now = Instant.now();
+            post(
+                    am,
+                    List.of(
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncident",
+                                            "severity",
+                                            "critical",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "incident_id",
+                                            "inc-1",
+                                            "chain",
+                                            "1"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "coordinated-sweep",
+                                            "severity",
+                                            "critical",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "sweep-1"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncidentsOpen",
+                                            "severity",
+                                            "critical",
+                                            "role",
+                                            "detect"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "delegation",
+                                            "severity",
+                                            "critical",
+                                            "custody_group",
+                                            "treasury",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "deleg-1"),
+                                    now)));
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(webhook.to("/pager", "DrainwatchIncident"))
+                        .singleElement()
+                        .satisfies(n -> {
+                            assertThat(n.groupLabel("incident_id")).isEqualTo("inc-1");
+                            assertThat(n.alerts()).hasSize(1);
+                        });
+                assertThat(inhibitedBy(am, "sweep-1")).isNotEmpty();
+                assertThat(inhibitedBy(am, "DrainwatchIncidentsOpen")).isNotEmpty();
+                // Another custody group's alert is not part of this incident: it pages on its own.
+                assertThat(webhook.to("/pager", "DrainwatchAlert"))
+                        .singleElement()
+                        .satisfies(n -> assertThat(
+                                        n.alerts().get(0).at("/labels/alert_id").asText())
+                                .isEqualTo("deleg-1"));
+            });
+        }
+    }
+
+    private static Map<String, Object> alert(Map<String, String> labels, Instant start) {
+        return Map.of(
+                "labels",
+                labels,
+                "annotations",
+                Map.of("summary", "test"),
+                "startsAt",
+                start.toString(),
+                "endsAt",
+                start.plusSeconds(300).toString());
+    }
+
+    private static void post(ExternalProcess am, List<Map<String, Object>> alerts) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(alerts)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    /** The fingerprints inhibiting the alert whose alert_id or alertname is {@code id}. */
+    private static List<String> inhibitedBy(ExternalProcess am, String id) throws Exception {
+        String filter = id.startsWith("Drainwatch") ? "alertname=\"" + id + "\"" : "alert_id=\"" + id + "\"";
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts?filter="
+                                        + URLEncoder.encode(filter, StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        List<String> by = new ArrayList<>();
+        for (JsonNode alert : JSON.readTree(response.body())) {
+            alert.at("/status/inhibitedBy").forEach(f -> by.add(f.asText()));
+        }
+        return by;
+    }
 }

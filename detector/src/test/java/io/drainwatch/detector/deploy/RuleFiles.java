@@ -6,14 +6,14 @@ import java.util.List;
 
 /** The PromQL of deploy/prometheus/rules, for tests that run it against a live Prometheus. */
 public final class RuleFiles {
-  private RuleFiles() {}
+    private RuleFiles() {}
 
-  /** Every expression of every alerting and recording rule. */
-  public static List<String> expressions() {
-    try {
-      return PrometheusRulesIT.expressions();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Every expression of every alerting and recording rule. */
+    public static List<String> expressions() {
+        try {
+            return PrometheusRulesIT.expressions();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -11,48 +11,50 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
-  private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void roleServerTagsEveryMeterAndExposesJvmAndRelayMeters() throws Exception {
-    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "relay")) {
-      new RelayMetrics(server.registry());
+    @Test
+    void roleServerTagsEveryMeterAndExposesJvmAndRelayMeters() throws Exception {
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "relay")) {
+            new RelayMetrics(server.registry());
 
-      String body = get(server, "/metrics").body();
+            String body = get(server, "/metrics").body();
 
-      assertThat(body)
-          .contains("drainwatch_relay_posts_total{outcome=\"accepted\",role=\"relay\"} 0.0")
-          .contains("drainwatch_relay_pending{kind=\"incident\",role=\"relay\"} 0")
-          .contains("drainwatch_relay_pages_total{kind=\"incident\",role=\"relay\",status=\"firing\"} 0.0")
-          .contains("drainwatch_relay_last_success_timestamp_seconds{role=\"relay\"} 0")
-          .contains("drainwatch_relay_post_seconds_bucket{role=\"relay\",le=")
-          .contains("drainwatch_open_incidents_value_at_risk_usd{role=\"relay\"} 0")
-          .contains("drainwatch_open_incidents_value_lost_usd{role=\"relay\"} 0")
-          .contains("drainwatch_open_incidents_wallets_drained{role=\"relay\"} 0")
-          .contains("jvm_memory_used_bytes{area=\"heap\"")
-          .contains("process_uptime_seconds{role=\"relay\"}");
+            assertThat(body)
+                    .contains("drainwatch_relay_posts_total{outcome=\"accepted\",role=\"relay\"} 0.0")
+                    .contains("drainwatch_relay_pending{kind=\"incident\",role=\"relay\"} 0")
+                    .contains("drainwatch_relay_pages_total{kind=\"incident\",role=\"relay\",status=\"firing\"} 0.0")
+                    .contains("drainwatch_relay_last_success_timestamp_seconds{role=\"relay\"} 0")
+                    .contains("drainwatch_relay_post_seconds_bucket{role=\"relay\",le=")
+                    .contains("drainwatch_open_incidents_value_at_risk_usd{role=\"relay\"} 0")
+                    .contains("drainwatch_open_incidents_value_lost_usd{role=\"relay\"} 0")
+                    .contains("drainwatch_open_incidents_wallets_drained{role=\"relay\"} 0")
+                    .contains("jvm_memory_used_bytes{area=\"heap\"")
+                    .contains("process_uptime_seconds{role=\"relay\"}");
+        }
     }
-  }
 
-  @Test
-  void readyFollowsTheRoleCheck() throws Exception {
-    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "detect")) {
-      server.readiness(() -> false);
-      assertThat(get(server, "/ready").statusCode()).isEqualTo(503);
-      assertThat(get(server, "/health").statusCode()).isEqualTo(200);
-      server.readiness(() -> true);
-      assertThat(get(server, "/ready").statusCode()).isEqualTo(200);
+    @Test
+    void readyFollowsTheRoleCheck() throws Exception {
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "detect")) {
+            server.readiness(() -> false);
+            assertThat(get(server, "/ready").statusCode()).isEqualTo(503);
+            assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+            server.readiness(() -> true);
+            assertThat(get(server, "/ready").statusCode()).isEqualTo(200);
+        }
     }
-  }
 
-  @Test
-  void unknownRoleIsRefused() {
-    assertThatThrownBy(() -> MetricsServer.start("127.0.0.1", 0, "wallet-0xabc"))
-        .hasMessageContaining("detect, ingest, relay");
-  }
+    @Test
+    void unknownRoleIsRefused() {
+        assertThatThrownBy(() -> MetricsServer.start("127.0.0.1", 0, "wallet-0xabc"))
+                .hasMessageContaining("detect, ingest, relay");
+    }
 
-  private HttpResponse<String> get(MetricsServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+    private HttpResponse<String> get(MetricsServer server, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -14,62 +14,65 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AlertmanagerClientTest {
-  private final FakeAlertmanager first = new FakeAlertmanager();
-  private final FakeAlertmanager second = new FakeAlertmanager();
-  private final PostableAlert alert = new Pages(Records.config("http://am:9093"))
-      .incident(Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1))
-      .toPostable(Instant.parse("2026-11-25T03:04:00Z"));
+    private final FakeAlertmanager first = new FakeAlertmanager();
+    private final FakeAlertmanager second = new FakeAlertmanager();
+    private final PostableAlert alert = new Pages(Records.config("http://am:9093"))
+            .incident(Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1))
+            .toPostable(Instant.parse("2026-11-25T03:04:00Z"));
 
-  @AfterEach
-  void stop() {
-    first.close();
-    second.close();
-  }
-
-  @Test
-  void postsTheAlertToEveryAlertmanagerInTheV2Shape() {
-    AlertmanagerClient client = client(first.url(), second.url() + "/");
-
-    AlertmanagerClient.Delivery delivery = client.post(List.of(alert));
-
-    assertThat(delivery.outcomes()).containsExactly(Outcome.ACCEPTED, Outcome.ACCEPTED);
-    for (FakeAlertmanager am : List.of(first, second)) {
-      assertThat(am.accepted()).singleElement().satisfies(body -> {
-        assertThat(body.isArray()).isTrue();
-        assertThat(body.get(0).get("labels").get("incident_id").asText()).isEqualTo("inc-1");
-        assertThat(body.get(0).get("annotations").get("value_lost_usd").asText()).isEqualTo("$48,250.50");
-        assertThat(body.get(0).get("endsAt").asText()).isEqualTo("2026-11-25T03:04:00Z");
-      });
+    @AfterEach
+    void stop() {
+        first.close();
+        second.close();
     }
-  }
 
-  @Test
-  void oneAlertmanagerAcceptingIsEnough() throws Exception {
-    AlertmanagerClient client = client(unusedPortUrl(), first.url());
+    @Test
+    void postsTheAlertToEveryAlertmanagerInTheV2Shape() {
+        AlertmanagerClient client = client(first.url(), second.url() + "/");
 
-    AlertmanagerClient.Delivery delivery = client.post(List.of(alert));
+        AlertmanagerClient.Delivery delivery = client.post(List.of(alert));
 
-    assertThat(delivery.outcomes()).containsExactly(Outcome.FAILED, Outcome.ACCEPTED);
-    assertThat(delivery.accepted()).isTrue();
-  }
-
-  @Test
-  void serverErrorIsWorthRetryingButBadRequestIsNot() {
-    first.answer(503);
-    second.answer(400);
-
-    assertThat(client(first.url()).post(List.of(alert)).accepted()).isFalse();
-    assertThat(client(first.url()).post(List.of(alert)).rejectedByAll()).isFalse();
-    assertThat(client(second.url()).post(List.of(alert)).rejectedByAll()).isTrue();
-  }
-
-  private static AlertmanagerClient client(String... urls) {
-    return new AlertmanagerClient(java.util.Arrays.stream(urls).map(URI::create).toList(), Duration.ofSeconds(2));
-  }
-
-  private static String unusedPortUrl() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "http://127.0.0.1:" + socket.getLocalPort();
+        assertThat(delivery.outcomes()).containsExactly(Outcome.ACCEPTED, Outcome.ACCEPTED);
+        for (FakeAlertmanager am : List.of(first, second)) {
+            assertThat(am.accepted()).singleElement().satisfies(body -> {
+                assertThat(body.isArray()).isTrue();
+                assertThat(body.get(0).get("labels").get("incident_id").asText())
+                        .isEqualTo("inc-1");
+                assertThat(body.get(0).get("annotations").get("value_lost_usd").asText())
+                        .isEqualTo("$48,250.50");
+                assertThat(body.get(0).get("endsAt").asText()).isEqualTo("2026-11-25T03:04:00Z");
+            });
+        }
     }
-  }
+
+    @Test
+    void oneAlertmanagerAcceptingIsEnough() throws Exception {
+        AlertmanagerClient client = client(unusedPortUrl(), first.url());
+
+        AlertmanagerClient.Delivery delivery = client.post(List.of(alert));
+
+        assertThat(delivery.outcomes()).containsExactly(Outcome.FAILED, Outcome.ACCEPTED);
+        assertThat(delivery.accepted()).isTrue();
+    }
+
+    @Test
+    void serverErrorIsWorthRetryingButBadRequestIsNot() {
+        first.answer(503);
+        second.answer(400);
+
+        assertThat(client(first.url()).post(List.of(alert)).accepted()).isFalse();
+        assertThat(client(first.url()).post(List.of(alert)).rejectedByAll()).isFalse();
+        assertThat(client(second.url()).post(List.of(alert)).rejectedByAll()).isTrue();
+    }
+
+    private static AlertmanagerClient client(String... urls) {
+        return new AlertmanagerClient(
+                java.util.Arrays.stream(urls).map(URI::create).toList(), Duration.ofSeconds(2));
+    }
+
+    private static String unusedPortUrl() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
 }

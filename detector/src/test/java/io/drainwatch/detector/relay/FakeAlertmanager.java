@@ -11,48 +11,48 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An HTTP server answering {@code POST /api/v2/alerts} with a settable status, recording each body. */
 final class FakeAlertmanager implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpServer server;
-  private final List<JsonNode> posts = new CopyOnWriteArrayList<>();
-  private volatile int status = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final List<JsonNode> posts = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
 
-  FakeAlertmanager() {
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    FakeAlertmanager() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/api/v2/alerts", exchange -> {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            int answer = status;
+            if (answer / 100 == 2) {
+                posts.add(body);
+            }
+            byte[] reply = (answer / 100 == 2 ? "" : "{\"error\":\"test\"}").getBytes();
+            exchange.sendResponseHeaders(answer, reply.length == 0 ? -1 : reply.length);
+            if (reply.length > 0) {
+                exchange.getResponseBody().write(reply);
+            }
+            exchange.close();
+        });
+        server.start();
     }
-    server.createContext("/api/v2/alerts", exchange -> {
-      JsonNode body = JSON.readTree(exchange.getRequestBody());
-      int answer = status;
-      if (answer / 100 == 2) {
-        posts.add(body);
-      }
-      byte[] reply = (answer / 100 == 2 ? "" : "{\"error\":\"test\"}").getBytes();
-      exchange.sendResponseHeaders(answer, reply.length == 0 ? -1 : reply.length);
-      if (reply.length > 0) {
-        exchange.getResponseBody().write(reply);
-      }
-      exchange.close();
-    });
-    server.start();
-  }
 
-  String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
-  }
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
 
-  void answer(int status) {
-    this.status = status;
-  }
+    void answer(int status) {
+        this.status = status;
+    }
 
-  /** Bodies of the accepted posts, oldest first; each is a JSON array of alerts. */
-  List<JsonNode> accepted() {
-    return List.copyOf(posts);
-  }
+    /** Bodies of the accepted posts, oldest first; each is a JSON array of alerts. */
+    List<JsonNode> accepted() {
+        return List.copyOf(posts);
+    }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

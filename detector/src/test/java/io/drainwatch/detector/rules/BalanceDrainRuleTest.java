@@ -11,72 +11,124 @@ import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
 class BalanceDrainRuleTest {
-  private final Fixtures.Reference ref = new Fixtures.Reference();
+    private final Fixtures.Reference ref = new Fixtures.Reference();
 
-  @Test
-  void outflowLeavingOnePercentOrLessWorthOverTheMinimumFires() {
-    Transfer t = eth(WALLET, STRANGER, eth(9.95), eth(10), eth(0.05), 0);
-    BalanceDrainRule.Outcome outcome = BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules());
-    assertThat(outcome.finding()).hasValueSatisfying(f -> {
-      assertThat(f.rule()).isEqualTo(RuleId.BALANCE_DRAIN);
-      assertThat(f.severity()).isEqualTo(Severity.HIGH);
-      assertThat(f.evidence().usd()).isEqualTo(29_850.0, org.assertj.core.data.Offset.offset(0.01));
-      assertThat(f.summary()).contains("0.50% left");
-    });
-  }
+    @Test
+    void outflowLeavingOnePercentOrLessWorthOverTheMinimumFires() {
+        Transfer t = eth(WALLET, STRANGER, eth(9.95), eth(10), eth(0.05), 0);
+        BalanceDrainRule.Outcome outcome =
+                BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(outcome.finding()).hasValueSatisfying(f -> {
+            assertThat(f.rule()).isEqualTo(RuleId.BALANCE_DRAIN);
+            assertThat(f.severity()).isEqualTo(Severity.HIGH);
+            assertThat(f.evidence().usd()).isEqualTo(29_850.0, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(f.summary()).contains("0.50% left");
+        });
+    }
 
-  @Test
-  void outflowLeavingMoreThanTheFractionDoesNotFire() {
-    Transfer t = eth(WALLET, STRANGER, eth(9.8), eth(10), eth(0.2), 0);
-    assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
-  }
+    @Test
+    void outflowLeavingMoreThanTheFractionDoesNotFire() {
+        Transfer t = eth(WALLET, STRANGER, eth(9.8), eth(10), eth(0.2), 0);
+        assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+    }
 
-  @Test
-  void drainWorthLessThanTheMinimumDoesNotFire() {
-    Transfer t = eth(WALLET, STRANGER, eth(0.3), eth(0.3), BigInteger.ZERO, 0); // $900
-    assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
-    assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules("rules.balance-drain.min-usd", "500")).finding()).isPresent();
-  }
+    @Test
+    void drainWorthLessThanTheMinimumDoesNotFire() {
+        Transfer t = eth(WALLET, STRANGER, eth(0.3), eth(0.3), BigInteger.ZERO, 0); // $900
+        assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+        assertThat(BalanceDrainRule.evaluate(
+                                t,
+                                "retail",
+                                WalletState.empty(),
+                                ref,
+                                Fixtures.rules("rules.balance-drain.min-usd", "500"))
+                        .finding())
+                .isPresent();
+    }
 
-  @Test
-  void outflowsAddUpWithinTheWindowButNotAcrossIt() {
-    WalletState state = WalletState.empty();
-    Transfer first = eth(WALLET, STRANGER, eth(5), eth(10), eth(5), 0);
-    BalanceDrainRule.Outcome one = BalanceDrainRule.evaluate(first, "retail", state, ref, Fixtures.rules());
-    assertThat(one.finding()).isEmpty();
-    Transfer second = eth(WALLET, STRANGER, eth(4.95), eth(5), eth(0.05), 9 * 60_000);
-    assertThat(BalanceDrainRule.evaluate(second, "retail", one.state(), ref, Fixtures.rules()).finding()).as("0.5% of the window's starting balance").isPresent();
+    @Test
+    void outflowsAddUpWithinTheWindowButNotAcrossIt() {
+        WalletState state = WalletState.empty();
+        Transfer first = eth(WALLET, STRANGER, eth(5), eth(10), eth(5), 0);
+        BalanceDrainRule.Outcome one = BalanceDrainRule.evaluate(first, "retail", state, ref, Fixtures.rules());
+        assertThat(one.finding()).isEmpty();
+        Transfer second = eth(WALLET, STRANGER, eth(4.95), eth(5), eth(0.05), 9 * 60_000);
+        assertThat(BalanceDrainRule.evaluate(second, "retail", one.state(), ref, Fixtures.rules())
+                        .finding())
+                .as("0.5% of the window's starting balance")
+                .isPresent();
 
-    Transfer late = eth(WALLET, STRANGER, eth(4.95), eth(5), eth(0.05), 11 * 60_000);
-    assertThat(BalanceDrainRule.evaluate(late, "retail", one.state(), ref, Fixtures.rules()).finding()).as("window over: 1% of 5 ETH is left, not of 10").isPresent();
-    Transfer lateSmall = eth(WALLET, STRANGER, eth(4.9), eth(5), eth(0.1), 11 * 60_000);
-    assertThat(BalanceDrainRule.evaluate(lateSmall, "retail", one.state(), ref, Fixtures.rules()).finding()).isEmpty();
-  }
+        Transfer late = eth(WALLET, STRANGER, eth(4.95), eth(5), eth(0.05), 11 * 60_000);
+        assertThat(BalanceDrainRule.evaluate(late, "retail", one.state(), ref, Fixtures.rules())
+                        .finding())
+                .as("window over: 1% of 5 ETH is left, not of 10")
+                .isPresent();
+        Transfer lateSmall = eth(WALLET, STRANGER, eth(4.9), eth(5), eth(0.1), 11 * 60_000);
+        assertThat(BalanceDrainRule.evaluate(lateSmall, "retail", one.state(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+    }
 
-  @Test
-  void ownAllowlistedPreviouslyPaidAndSignedDestinationsAreLegitimate() {
-    Transfer toHot = eth(WALLET, HOT, eth(10), eth(10), BigInteger.ZERO, 0);
-    assertThat(BalanceDrainRule.evaluate(toHot, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
+    @Test
+    void ownAllowlistedPreviouslyPaidAndSignedDestinationsAreLegitimate() {
+        Transfer toHot = eth(WALLET, HOT, eth(10), eth(10), BigInteger.ZERO, 0);
+        assertThat(BalanceDrainRule.evaluate(toHot, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
 
-    Transfer toKnown = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
-    WalletState paid = WalletState.empty().withCounterparty(STRANGER, 10);
-    assertThat(BalanceDrainRule.evaluate(toKnown, "retail", paid, ref, Fixtures.rules()).finding()).isEmpty();
+        Transfer toKnown = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
+        WalletState paid = WalletState.empty().withCounterparty(STRANGER, 10);
+        assertThat(BalanceDrainRule.evaluate(toKnown, "retail", paid, ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
 
-    ref.signed.add(toKnown.txHash());
-    assertThat(BalanceDrainRule.evaluate(toKnown, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
-  }
+        ref.signed.add(toKnown.txHash());
+        assertThat(BalanceDrainRule.evaluate(toKnown, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+    }
 
-  @Test
-  void unknownBalanceOrUnpricedAssetCannotBeJudged() {
-    Transfer noBalance = eth(WALLET, STRANGER, eth(10), null, null, 0);
-    assertThat(BalanceDrainRule.evaluate(noBalance, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
-    Transfer unpriced = new Transfer(1, WALLET, STRANGER, io.drainwatch.schemas.TransferKind.ERC20, "0x00000000000000000000000000000000000000ee", BigInteger.TEN, 0, "u", "0xu", 1, 0, false, BigInteger.TEN, BigInteger.ZERO, null);
-    assertThat(BalanceDrainRule.evaluate(unpriced, "retail", WalletState.empty(), ref, Fixtures.rules()).finding()).isEmpty();
-  }
+    @Test
+    void unknownBalanceOrUnpricedAssetCannotBeJudged() {
+        Transfer noBalance = eth(WALLET, STRANGER, eth(10), null, null, 0);
+        assertThat(BalanceDrainRule.evaluate(noBalance, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+        Transfer unpriced = new Transfer(
+                1,
+                WALLET,
+                STRANGER,
+                io.drainwatch.schemas.TransferKind.ERC20,
+                "0x00000000000000000000000000000000000000ee",
+                BigInteger.TEN,
+                0,
+                "u",
+                "0xu",
+                1,
+                0,
+                false,
+                BigInteger.TEN,
+                BigInteger.ZERO,
+                null);
+        assertThat(BalanceDrainRule.evaluate(unpriced, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+    }
 
-  @Test
-  void disabledRuleNeverFires() {
-    Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
-    assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules("rules.balance-drain.enabled", "false")).finding()).isEmpty();
-  }
+    @Test
+    void disabledRuleNeverFires() {
+        Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
+        assertThat(BalanceDrainRule.evaluate(
+                                t,
+                                "retail",
+                                WalletState.empty(),
+                                ref,
+                                Fixtures.rules("rules.balance-drain.enabled", "false"))
+                        .finding())
+                .isEmpty();
+    }
 }

@@ -12,129 +12,197 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FleetAndSweepRulesTest {
-  private static final String DEST = "0x00000000000000000000000000000000000000ee";
+    private static final String DEST = "0x00000000000000000000000000000000000000ee";
 
-  private static Payment pay(int wallet, long time, boolean fresh) {
-    return new Payment(1, String.format("0x%040x", wallet), "retail", DEST, "ev" + wallet + "-" + time, "0xtx" + wallet, 100, time, "native", BigInteger.TEN, 18, 100.0, fresh, false);
-  }
-
-  @Test
-  void coordinatedSweepNeedsThreeDistinctWalletsWithinTheWindow() {
-    RuleSettings rules = Fixtures.rules();
-    CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.DestinationState.empty();
-    List<Payment> seen = new ArrayList<>();
-    CoordinatedSweepRule.Outcome last = null;
-    for (Payment p : List.of(pay(1, 0, false), pay(1, 1000, false), pay(2, 2000, false))) {
-      last = CoordinatedSweepRule.evaluate(p, seen, state, rules);
-      assertThat(last.finding()).as("two distinct wallets are not a sweep").isEmpty();
-      state = last.state();
-      seen.add(p);
-    }
-    last = CoordinatedSweepRule.evaluate(pay(3, 3000, false), seen, state, rules);
-    assertThat(last.finding()).hasValueSatisfying(f -> assertThat(f.summary()).startsWith("3 watched wallets"));
-    assertThat(last.implicated()).extracting(Payment::wallet).containsExactly(String.format("0x%040x", 1), String.format("0x%040x", 1), String.format("0x%040x", 2), String.format("0x%040x", 3));
-
-    CoordinatedSweepRule.Outcome outside = CoordinatedSweepRule.evaluate(pay(3, 31 * 60_000 + 3000, false), seen, state, rules);
-    assertThat(outside.finding()).as("earlier payers fell out of the 30-minute window").isEmpty();
-  }
-
-  @Test
-  void freshDestinationsNeedFewerWallets() {
-    RuleSettings rules = Fixtures.rules();
-    CoordinatedSweepRule.Outcome first = CoordinatedSweepRule.evaluate(pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules);
-    assertThat(first.finding()).isEmpty();
-    assertThat(CoordinatedSweepRule.evaluate(pay(2, 1000, true), List.of(pay(1, 0, true)), first.state(), rules).finding()).isPresent();
-  }
-
-  @Test
-  void surgeThresholdIsTheLargerOfTheMinimumAndTenTimesNormal() {
-    RuleSettings rules = Fixtures.rules();
-    assertThat(FleetSurgeRule.threshold(0, rules)).isEqualTo(5);
-    assertThat(FleetSurgeRule.threshold(2, rules)).isEqualTo(20);
-    assertThat(FleetSurgeRule.surging(4, 0, rules)).isFalse();
-    assertThat(FleetSurgeRule.surging(5, 0, rules)).isTrue();
-    assertThat(FleetSurgeRule.learn(0, 10, 1)).isEqualTo(1.0);
-    assertThat(FleetSurgeRule.learn(1.0, 0, 3)).isLessThan(1.0);
-  }
-
-  @Test
-  void fleetOpensOneIncidentAtTheFifthWalletAndCountsATransferFlaggedTwiceOnce() {
-    RuleSettings rules = Fixtures.rules();
-    Members members = new Members();
-    FleetState state = FleetState.empty();
-    for (int i = 1; i <= 4; i++) {
-      FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0, members);
-      assertThat(change.incident()).isEmpty();
-      state = change.state();
-      state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0, members).state();
-    }
-    FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
-    assertThat(fifth.incident()).contains(AlertStatus.FIRING);
-    assertThat(members.map).hasSize(5);
-    var record = io.drainwatch.detector.alert.IncidentRecords.toRecord("retail", fifth.state().incident(), AlertStatus.FIRING, 0, 0);
-    assertThat(record.getWalletsDrained()).isEqualTo(5);
-    assertThat(record.getValueLostUsd()).as("one transfer flagged by two rules is lost once").isEqualTo(5000.0);
-    assertThat(record.getDestinations()).singleElement().satisfies(d -> assertThat(d.getWallets()).isEqualTo(5));
-    assertThat(record.getRules()).containsEntry("balance-drain", 5).containsEntry("unauthorized-outflow", 4);
-
-    FleetState.Change again = fifth.state().onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
-    assertThat(again.incident()).as("the same evidence again changes nothing").isEmpty();
-    FleetState.Change sixth = fifth.state().onDrain("retail", signal(6, "balance-drain", 1000.0), rules, 1, members);
-    assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
-    assertThat(sixth.state().incident().walletsDrained()).isEqualTo(6);
-
-    FleetState.Change retracted = sixth.state().onDrain("retail", retract(signal(6, "balance-drain", 1000.0)), rules, 2, members);
-    assertThat(retracted.state().incident().walletsDrained()).isEqualTo(5);
-    assertThat(retracted.state().incident().valueLostUsd()).isEqualTo(5000.0);
-
-    assertThat(retracted.state().onTick(29 * 60_000, 30 * 60_000, members).incident()).isEmpty();
-    assertThat(retracted.state().onTick(30 * 60_000 + 2, 30 * 60_000, members).incident()).contains(AlertStatus.RESOLVED);
-    assertThat(members.map).as("members forgotten with the incident").isEmpty();
-  }
-
-  @Test
-  void incidentStateStaysSmallWhateverTheNumberOfWallets() throws Exception {
-    RuleSettings rules = Fixtures.rules();
-    Members members = new Members();
-    FleetState state = FleetState.empty();
-    for (int i = 1; i <= 5000; i++) {
-      state = state.onDrain("retail", signal(i, "balance-drain", 10.0), rules, i, members).state();
-    }
-    assertThat(state.incident().walletsDrained()).isEqualTo(5000);
-    byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(state);
-    assertThat(json.length).as("one changelog record, far below Kafka's 1 MB limit").isLessThan(200_000);
-  }
-
-  private static DrainSignal retract(DrainSignal s) {
-    return new DrainSignal(s.custodyGroup(), s.chainId(), s.wallet(), s.rule(), s.alertId(), s.eventId(), s.destination(), s.usd(), s.blockTime(), true);
-  }
-
-  /** Incident members in a map. */
-  static final class Members implements io.drainwatch.detector.alert.IncidentMembers {
-    final java.util.Map<String, FleetState.DrainedWallet> map = new java.util.HashMap<>();
-
-    @Override
-    public FleetState.DrainedWallet get(String wallet) {
-      return map.get(wallet);
+    private static Payment pay(int wallet, long time, boolean fresh) {
+        return new Payment(
+                1,
+                String.format("0x%040x", wallet),
+                "retail",
+                DEST,
+                "ev" + wallet + "-" + time,
+                "0xtx" + wallet,
+                100,
+                time,
+                "native",
+                BigInteger.TEN,
+                18,
+                100.0,
+                fresh,
+                false);
     }
 
-    @Override
-    public void put(FleetState.DrainedWallet wallet) {
-      map.put(wallet.wallet(), wallet);
+    @Test
+    void coordinatedSweepNeedsThreeDistinctWalletsWithinTheWindow() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.DestinationState.empty();
+        List<Payment> seen = new ArrayList<>();
+        CoordinatedSweepRule.Outcome last = null;
+        for (Payment p : List.of(pay(1, 0, false), pay(1, 1000, false), pay(2, 2000, false))) {
+            last = CoordinatedSweepRule.evaluate(p, seen, state, rules);
+            assertThat(last.finding())
+                    .as("two distinct wallets are not a sweep")
+                    .isEmpty();
+            state = last.state();
+            seen.add(p);
+        }
+        last = CoordinatedSweepRule.evaluate(pay(3, 3000, false), seen, state, rules);
+        assertThat(last.finding())
+                .hasValueSatisfying(f -> assertThat(f.summary()).startsWith("3 watched wallets"));
+        assertThat(last.implicated())
+                .extracting(Payment::wallet)
+                .containsExactly(
+                        String.format("0x%040x", 1),
+                        String.format("0x%040x", 1),
+                        String.format("0x%040x", 2),
+                        String.format("0x%040x", 3));
+
+        CoordinatedSweepRule.Outcome outside =
+                CoordinatedSweepRule.evaluate(pay(3, 31 * 60_000 + 3000, false), seen, state, rules);
+        assertThat(outside.finding())
+                .as("earlier payers fell out of the 30-minute window")
+                .isEmpty();
     }
 
-    @Override
-    public void delete(String wallet) {
-      map.remove(wallet);
+    @Test
+    void freshDestinationsNeedFewerWallets() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.Outcome first = CoordinatedSweepRule.evaluate(
+                pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules);
+        assertThat(first.finding()).isEmpty();
+        assertThat(CoordinatedSweepRule.evaluate(pay(2, 1000, true), List.of(pay(1, 0, true)), first.state(), rules)
+                        .finding())
+                .isPresent();
     }
 
-    @Override
-    public void clear() {
-      map.clear();
+    @Test
+    void surgeThresholdIsTheLargerOfTheMinimumAndTenTimesNormal() {
+        RuleSettings rules = Fixtures.rules();
+        assertThat(FleetSurgeRule.threshold(0, rules)).isEqualTo(5);
+        assertThat(FleetSurgeRule.threshold(2, rules)).isEqualTo(20);
+        assertThat(FleetSurgeRule.surging(4, 0, rules)).isFalse();
+        assertThat(FleetSurgeRule.surging(5, 0, rules)).isTrue();
+        assertThat(FleetSurgeRule.learn(0, 10, 1)).isEqualTo(1.0);
+        assertThat(FleetSurgeRule.learn(1.0, 0, 3)).isLessThan(1.0);
     }
-  }
 
-  private static DrainSignal signal(int wallet, String rule, Double usd) {
-    return new DrainSignal("retail", 1, String.format("0x%040x", wallet), rule, rule + wallet, "ev" + wallet, DEST, usd, wallet * 12_000L, false);
-  }
+    @Test
+    void fleetOpensOneIncidentAtTheFifthWalletAndCountsATransferFlaggedTwiceOnce() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 4; i++) {
+            FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0, members);
+            assertThat(change.incident()).isEmpty();
+            state = change.state();
+            state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0, members)
+                    .state();
+        }
+        FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        assertThat(fifth.incident()).contains(AlertStatus.FIRING);
+        assertThat(members.map).hasSize(5);
+        var record = io.drainwatch.detector.alert.IncidentRecords.toRecord(
+                "retail", fifth.state().incident(), AlertStatus.FIRING, 0, 0);
+        assertThat(record.getWalletsDrained()).isEqualTo(5);
+        assertThat(record.getValueLostUsd())
+                .as("one transfer flagged by two rules is lost once")
+                .isEqualTo(5000.0);
+        assertThat(record.getDestinations())
+                .singleElement()
+                .satisfies(d -> assertThat(d.getWallets()).isEqualTo(5));
+        assertThat(record.getRules()).containsEntry("balance-drain", 5).containsEntry("unauthorized-outflow", 4);
+
+        FleetState.Change again =
+                fifth.state().onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        assertThat(again.incident())
+                .as("the same evidence again changes nothing")
+                .isEmpty();
+        FleetState.Change sixth =
+                fifth.state().onDrain("retail", signal(6, "balance-drain", 1000.0), rules, 1, members);
+        assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
+        assertThat(sixth.state().incident().walletsDrained()).isEqualTo(6);
+
+        FleetState.Change retracted =
+                sixth.state().onDrain("retail", retract(signal(6, "balance-drain", 1000.0)), rules, 2, members);
+        assertThat(retracted.state().incident().walletsDrained()).isEqualTo(5);
+        assertThat(retracted.state().incident().valueLostUsd()).isEqualTo(5000.0);
+
+        assertThat(retracted.state().onTick(29 * 60_000, 30 * 60_000, members).incident())
+                .isEmpty();
+        assertThat(retracted
+                        .state()
+                        .onTick(30 * 60_000 + 2, 30 * 60_000, members)
+                        .incident())
+                .contains(AlertStatus.RESOLVED);
+        assertThat(members.map).as("members forgotten with the incident").isEmpty();
+    }
+
+    @Test
+    void incidentStateStaysSmallWhateverTheNumberOfWallets() throws Exception {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 5000; i++) {
+            state = state.onDrain("retail", signal(i, "balance-drain", 10.0), rules, i, members)
+                    .state();
+        }
+        assertThat(state.incident().walletsDrained()).isEqualTo(5000);
+        byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(state);
+        assertThat(json.length)
+                .as("one changelog record, far below Kafka's 1 MB limit")
+                .isLessThan(200_000);
+    }
+
+    private static DrainSignal retract(DrainSignal s) {
+        return new DrainSignal(
+                s.custodyGroup(),
+                s.chainId(),
+                s.wallet(),
+                s.rule(),
+                s.alertId(),
+                s.eventId(),
+                s.destination(),
+                s.usd(),
+                s.blockTime(),
+                true);
+    }
+
+    /** Incident members in a map. */
+    static final class Members implements io.drainwatch.detector.alert.IncidentMembers {
+        final java.util.Map<String, FleetState.DrainedWallet> map = new java.util.HashMap<>();
+
+        @Override
+        public FleetState.DrainedWallet get(String wallet) {
+            return map.get(wallet);
+        }
+
+        @Override
+        public void put(FleetState.DrainedWallet wallet) {
+            map.put(wallet.wallet(), wallet);
+        }
+
+        @Override
+        public void delete(String wallet) {
+            map.remove(wallet);
+        }
+
+        @Override
+        public void clear() {
+            map.clear();
+        }
+    }
+
+    private static DrainSignal signal(int wallet, String rule, Double usd) {
+        return new DrainSignal(
+                "retail",
+                1,
+                String.format("0x%040x", wallet),
+                rule,
+                rule + wallet,
+                "ev" + wallet,
+                DEST,
+                usd,
+                wallet * 12_000L,
+                false);
+    }
 }

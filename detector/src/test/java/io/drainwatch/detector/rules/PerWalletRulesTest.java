@@ -13,84 +13,137 @@ import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
 class PerWalletRulesTest {
-  private final Fixtures.Reference ref = new Fixtures.Reference();
-  private static final String FUNDER = "0x00000000000000000000000000000000000000f1";
+    private final Fixtures.Reference ref = new Fixtures.Reference();
+    private static final String FUNDER = "0x00000000000000000000000000000000000000f1";
 
-  @Test
-  void unauthorizedOutflowFiresOnlyForUnsignedMaterialOutflowsWhenEnabled() {
-    Transfer t = eth(WALLET, STRANGER, eth(1), eth(10), eth(9), 0);
-    assertThat(UnauthorizedOutflowRule.applies(t, ref, Fixtures.rules())).as("off by default").isFalse();
-    var on = Fixtures.rules("rules.unauthorized-outflow.enabled", "true");
-    assertThat(UnauthorizedOutflowRule.applies(t, ref, on)).isTrue();
-    assertThat(UnauthorizedOutflowRule.check(t, "retail", ref, on)).hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.CRITICAL));
-    ref.signed.add(t.txHash());
-    assertThat(UnauthorizedOutflowRule.check(t, "retail", ref, on)).isEmpty();
-    var material = Fixtures.rules("rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.min-usd", "5000");
-    assertThat(UnauthorizedOutflowRule.applies(t, ref, material)).as("$3,000 is under the $5,000 minimum").isFalse();
-  }
+    @Test
+    void unauthorizedOutflowFiresOnlyForUnsignedMaterialOutflowsWhenEnabled() {
+        Transfer t = eth(WALLET, STRANGER, eth(1), eth(10), eth(9), 0);
+        assertThat(UnauthorizedOutflowRule.applies(t, ref, Fixtures.rules()))
+                .as("off by default")
+                .isFalse();
+        var on = Fixtures.rules("rules.unauthorized-outflow.enabled", "true");
+        assertThat(UnauthorizedOutflowRule.applies(t, ref, on)).isTrue();
+        assertThat(UnauthorizedOutflowRule.check(t, "retail", ref, on))
+                .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.CRITICAL));
+        ref.signed.add(t.txHash());
+        assertThat(UnauthorizedOutflowRule.check(t, "retail", ref, on)).isEmpty();
+        var material = Fixtures.rules(
+                "rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.min-usd", "5000");
+        assertThat(UnauthorizedOutflowRule.applies(t, ref, material))
+                .as("$3,000 is under the $5,000 minimum")
+                .isFalse();
+    }
 
-  @Test
-  void denylistedCounterpartyFiresForConfiguredCategoriesOnly() {
-    Transfer t = eth(WALLET, STRANGER, eth(0.01), eth(10), eth(9.99), 0);
-    assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules())).isEmpty();
-    ref.labels.put(STRANGER, LabelCategory.MIXER);
-    assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules())).hasValueSatisfying(f -> {
-      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-      assertThat(f.summary()).contains("mixer");
-    });
-    assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules("rules.denylisted-counterparty.categories", "sanctioned"))).isEmpty();
-    ref.labels.put(STRANGER, LabelCategory.EXCHANGE);
-    assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules())).isEmpty();
-  }
+    @Test
+    void denylistedCounterpartyFiresForConfiguredCategoriesOnly() {
+        Transfer t = eth(WALLET, STRANGER, eth(0.01), eth(10), eth(9.99), 0);
+        assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules()))
+                .isEmpty();
+        ref.labels.put(STRANGER, LabelCategory.MIXER);
+        assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules()))
+                .hasValueSatisfying(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+                    assertThat(f.summary()).contains("mixer");
+                });
+        assertThat(DenylistedCounterpartyRule.evaluate(
+                        t, "retail", ref, Fixtures.rules("rules.denylisted-counterparty.categories", "sanctioned")))
+                .isEmpty();
+        ref.labels.put(STRANGER, LabelCategory.EXCHANGE);
+        assertThat(DenylistedCounterpartyRule.evaluate(t, "retail", ref, Fixtures.rules()))
+                .isEmpty();
+    }
 
-  @Test
-  void gasTopUpFromOutsideFollowedByTokenOutflowWithinTheWindowFires() {
-    WalletState state = GasTopupSweepRule.onInflow(eth(FUNDER, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
-    Transfer sweep = token(WALLET, STRANGER, BigInteger.valueOf(1_000_000_000), BigInteger.valueOf(1_000_000_000), BigInteger.ZERO, 60_000);
-    assertThat(GasTopupSweepRule.onOutflow(sweep, "retail", state, ref, Fixtures.rules())).hasValueSatisfying(f -> {
-      assertThat(f.rule()).isEqualTo(RuleId.GAS_TOPUP_SWEEP);
-      assertThat(f.severity()).isEqualTo(Severity.HIGH);
-    });
-    Transfer late = token(WALLET, STRANGER, BigInteger.TEN, BigInteger.TEN, BigInteger.ZERO, 11 * 60_000);
-    assertThat(GasTopupSweepRule.onOutflow(late, "retail", state, ref, Fixtures.rules())).as("after the window").isEmpty();
-    Transfer toHot = token(WALLET, HOT, BigInteger.TEN, BigInteger.TEN, BigInteger.ZERO, 60_000);
-    assertThat(GasTopupSweepRule.onOutflow(toHot, "retail", state, ref, Fixtures.rules())).as("consolidation to own hot wallet").isEmpty();
-  }
+    @Test
+    void gasTopUpFromOutsideFollowedByTokenOutflowWithinTheWindowFires() {
+        WalletState state = GasTopupSweepRule.onInflow(
+                eth(FUNDER, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
+        Transfer sweep = token(
+                WALLET,
+                STRANGER,
+                BigInteger.valueOf(1_000_000_000),
+                BigInteger.valueOf(1_000_000_000),
+                BigInteger.ZERO,
+                60_000);
+        assertThat(GasTopupSweepRule.onOutflow(sweep, "retail", state, ref, Fixtures.rules()))
+                .hasValueSatisfying(f -> {
+                    assertThat(f.rule()).isEqualTo(RuleId.GAS_TOPUP_SWEEP);
+                    assertThat(f.severity()).isEqualTo(Severity.HIGH);
+                });
+        Transfer late = token(WALLET, STRANGER, BigInteger.TEN, BigInteger.TEN, BigInteger.ZERO, 11 * 60_000);
+        assertThat(GasTopupSweepRule.onOutflow(late, "retail", state, ref, Fixtures.rules()))
+                .as("after the window")
+                .isEmpty();
+        Transfer toHot = token(WALLET, HOT, BigInteger.TEN, BigInteger.TEN, BigInteger.ZERO, 60_000);
+        assertThat(GasTopupSweepRule.onOutflow(toHot, "retail", state, ref, Fixtures.rules()))
+                .as("consolidation to own hot wallet")
+                .isEmpty();
+    }
 
-  @Test
-  void gasFromTheCustodianItselfIsNotATopUp() {
-    WalletState state = GasTopupSweepRule.onInflow(eth(HOT, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
-    assertThat(state.topup()).isNull();
-  }
+    @Test
+    void gasFromTheCustodianItselfIsNotATopUp() {
+        WalletState state = GasTopupSweepRule.onInflow(
+                eth(HOT, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
+        assertThat(state.topup()).isNull();
+    }
 
-  @Test
-  void newDestinationIsLowAndFreshRecipientsRaiseIt() {
-    Transfer t = eth(WALLET, STRANGER, eth(5), eth(100), eth(95), 0);
-    assertThat(NewDestinationRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())).hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
-    Transfer fresh = new Transfer(1, WALLET, STRANGER, t.kind(), t.asset(), t.amount(), 18, "f", "0xf", 1, 0, false, t.balanceBefore(), t.balanceAfter(), true);
-    assertThat(NewDestinationRule.evaluate(fresh, "retail", WalletState.empty(), ref, Fixtures.rules())).hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
-    assertThat(NewDestinationRule.evaluate(t, "retail", WalletState.empty().withCounterparty(STRANGER, 5), ref, Fixtures.rules())).isEmpty();
-    Transfer small = eth(WALLET, STRANGER, eth(1), eth(100), eth(99), 0);
-    assertThat(NewDestinationRule.evaluate(small, "retail", WalletState.empty(), ref, Fixtures.rules())).as("$3,000 < $10,000").isEmpty();
-  }
+    @Test
+    void newDestinationIsLowAndFreshRecipientsRaiseIt() {
+        Transfer t = eth(WALLET, STRANGER, eth(5), eth(100), eth(95), 0);
+        assertThat(NewDestinationRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules()))
+                .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
+        Transfer fresh = new Transfer(
+                1,
+                WALLET,
+                STRANGER,
+                t.kind(),
+                t.asset(),
+                t.amount(),
+                18,
+                "f",
+                "0xf",
+                1,
+                0,
+                false,
+                t.balanceBefore(),
+                t.balanceAfter(),
+                true);
+        assertThat(NewDestinationRule.evaluate(fresh, "retail", WalletState.empty(), ref, Fixtures.rules()))
+                .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
+        assertThat(NewDestinationRule.evaluate(
+                        t, "retail", WalletState.empty().withCounterparty(STRANGER, 5), ref, Fixtures.rules()))
+                .isEmpty();
+        Transfer small = eth(WALLET, STRANGER, eth(1), eth(100), eth(99), 0);
+        assertThat(NewDestinationRule.evaluate(small, "retail", WalletState.empty(), ref, Fixtures.rules()))
+                .as("$3,000 < $10,000")
+                .isEmpty();
+    }
 
-  @Test
-  void attackersFirstSweepDoesNotWhitelistItsDestinationForTheNext() {
-    Transfer first = eth(WALLET, STRANGER, eth(0.5), eth(10), eth(9.5), 0);
-    WalletRules.Outcome one = WalletRules.onOutflow(first, "retail", WalletState.empty(), ref, Fixtures.rules("rules.unauthorized-outflow.enabled", "true"));
-    assertThat(one.state().paidBefore(STRANGER)).as("unsigned payment with the signer feed on").isFalse();
-    Transfer rest = eth(WALLET, STRANGER, eth(9.5), eth(9.5), BigInteger.ZERO, 12_000);
-    WalletRules.Outcome two = WalletRules.onOutflow(rest, "retail", one.state(), ref, Fixtures.rules("rules.unauthorized-outflow.enabled", "true"));
-    assertThat(two.findings()).extracting(Finding::rule).contains(RuleId.BALANCE_DRAIN);
-  }
+    @Test
+    void attackersFirstSweepDoesNotWhitelistItsDestinationForTheNext() {
+        Transfer first = eth(WALLET, STRANGER, eth(0.5), eth(10), eth(9.5), 0);
+        WalletRules.Outcome one = WalletRules.onOutflow(
+                first,
+                "retail",
+                WalletState.empty(),
+                ref,
+                Fixtures.rules("rules.unauthorized-outflow.enabled", "true"));
+        assertThat(one.state().paidBefore(STRANGER))
+                .as("unsigned payment with the signer feed on")
+                .isFalse();
+        Transfer rest = eth(WALLET, STRANGER, eth(9.5), eth(9.5), BigInteger.ZERO, 12_000);
+        WalletRules.Outcome two = WalletRules.onOutflow(
+                rest, "retail", one.state(), ref, Fixtures.rules("rules.unauthorized-outflow.enabled", "true"));
+        assertThat(two.findings()).extracting(Finding::rule).contains(RuleId.BALANCE_DRAIN);
+    }
 
-  @Test
-  void replayedEventChangesNothing() {
-    Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
-    WalletRules.Outcome first = WalletRules.onOutflow(t, "retail", WalletState.empty(), ref, Fixtures.rules());
-    assertThat(first.findings()).isNotEmpty();
-    WalletRules.Outcome again = WalletRules.onOutflow(t, "retail", first.state(), ref, Fixtures.rules());
-    assertThat(again.findings()).isEmpty();
-    assertThat(again.payment()).isEmpty();
-  }
+    @Test
+    void replayedEventChangesNothing() {
+        Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
+        WalletRules.Outcome first = WalletRules.onOutflow(t, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(first.findings()).isNotEmpty();
+        WalletRules.Outcome again = WalletRules.onOutflow(t, "retail", first.state(), ref, Fixtures.rules());
+        assertThat(again.findings()).isEmpty();
+        assertThat(again.payment()).isEmpty();
+    }
 }

@@ -33,131 +33,135 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * group, so a broken cluster fails there with a clear message and not as a timeout inside a test.
  */
 public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
-  private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(30);
 
-  private final EmbeddedKafka.Options options;
-  private @Nullable EmbeddedKafka cluster;
-  private @Nullable Admin admin;
-  private long startMillis;
+    private final EmbeddedKafka.Options options;
+    private @Nullable EmbeddedKafka cluster;
+    private @Nullable Admin admin;
+    private long startMillis;
 
-  private KafkaClusterExtension(EmbeddedKafka.Options options) {
-    this.options = options;
-  }
-
-  /** One combined broker+controller node. */
-  public static KafkaClusterExtension singleNode() {
-    return new KafkaClusterExtension(EmbeddedKafka.Options.defaults());
-  }
-
-  /** {@code count} nodes, internal topics replicated to all of them. */
-  public static KafkaClusterExtension nodes(int count) {
-    return new KafkaClusterExtension(EmbeddedKafka.Options.defaults().withNodes(count));
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    long began = System.nanoTime();
-    cluster = EmbeddedKafka.start(options);
-    startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
-    checkRoundTrip();
-    System.out.printf("embedded Kafka nodes=%d startMs=%d readyMs=%d%n",
-        options.nodes(), startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
-      admin = null;
+    private KafkaClusterExtension(EmbeddedKafka.Options options) {
+        this.options = options;
     }
-    if (cluster != null) {
-      cluster.close();
-      cluster = null;
+
+    /** One combined broker+controller node. */
+    public static KafkaClusterExtension singleNode() {
+        return new KafkaClusterExtension(EmbeddedKafka.Options.defaults());
     }
-  }
 
-  /** The running cluster. */
-  public EmbeddedKafka cluster() {
-    if (cluster == null) {
-      throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+    /** {@code count} nodes, internal topics replicated to all of them. */
+    public static KafkaClusterExtension nodes(int count) {
+        return new KafkaClusterExtension(EmbeddedKafka.Options.defaults().withNodes(count));
     }
-    return cluster;
-  }
 
-  /** Bootstrap servers of the running nodes. */
-  public String bootstrapServers() {
-    return cluster().bootstrapServers();
-  }
-
-  /** Milliseconds the cluster took to start (nodes up, brokers registered). */
-  public long startMillis() {
-    return startMillis;
-  }
-
-  /** An admin client shared by the test class; closed after the last test. */
-  public Admin admin() {
-    if (admin == null) {
-      throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        long began = System.nanoTime();
+        cluster = EmbeddedKafka.start(options);
+        startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        checkRoundTrip();
+        System.out.printf(
+                "embedded Kafka nodes=%d startMs=%d readyMs=%d%n",
+                options.nodes(), startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
-    return admin;
-  }
 
-  /** Creates a topic and waits until the brokers serve every partition of it. */
-  public void createTopic(String name, int partitions, int replicationFactor) {
-    try {
-      admin().createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor)))
-          .all().get(READY.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create topic " + name, e);
-    }
-    Awaitility.await("leaders of " + name).atMost(READY).ignoreExceptions().until(() ->
-        admin().describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
-            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-  }
-
-  /** Producer settings: bootstrap servers, string serdes, acks=all. */
-  public Map<String, Object> producerProps() {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    return props;
-  }
-
-  /** Consumer settings: bootstrap servers, string serdes, earliest offsets, the given group. */
-  public Map<String, Object> consumerProps(String groupId) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    return props;
-  }
-
-  private void checkRoundTrip() {
-    String topic = "fixture.ready." + UUID.randomUUID();
-    createTopic(topic, 1, options.nodes());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
-      producer.send(new ProducerRecord<>(topic, "ready", "ready")).get(READY.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("embedded Kafka cannot take a write", e);
-    }
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps("fixture-ready"))) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + READY.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          if ("ready".equals(record.value())) {
-            consumer.commitSync();
-            return;
-          }
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
         }
-      }
-      throw new IllegalStateException("embedded Kafka: the consumer group read nothing within " + READY);
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
     }
-  }
+
+    /** The running cluster. */
+    public EmbeddedKafka cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+        }
+        return cluster;
+    }
+
+    /** Bootstrap servers of the running nodes. */
+    public String bootstrapServers() {
+        return cluster().bootstrapServers();
+    }
+
+    /** Milliseconds the cluster took to start (nodes up, brokers registered). */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** An admin client shared by the test class; closed after the last test. */
+    public Admin admin() {
+        if (admin == null) {
+            throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+        }
+        return admin;
+    }
+
+    /** Creates a topic and waits until the brokers serve every partition of it. */
+    public void createTopic(String name, int partitions, int replicationFactor) {
+        try {
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor)))
+                    .all()
+                    .get(READY.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        }
+        Awaitility.await("leaders of " + name)
+                .atMost(READY)
+                .ignoreExceptions()
+                .until(() -> admin().describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+    }
+
+    /** Producer settings: bootstrap servers, string serdes, acks=all. */
+    public Map<String, Object> producerProps() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return props;
+    }
+
+    /** Consumer settings: bootstrap servers, string serdes, earliest offsets, the given group. */
+    public Map<String, Object> consumerProps(String groupId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return props;
+    }
+
+    private void checkRoundTrip() {
+        String topic = "fixture.ready." + UUID.randomUUID();
+        createTopic(topic, 1, options.nodes());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
+            producer.send(new ProducerRecord<>(topic, "ready", "ready")).get(READY.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded Kafka cannot take a write", e);
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps("fixture-ready"))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + READY.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if ("ready".equals(record.value())) {
+                        consumer.commitSync();
+                        return;
+                    }
+                }
+            }
+            throw new IllegalStateException("embedded Kafka: the consumer group read nothing within " + READY);
+        }
+    }
 }

@@ -43,281 +43,400 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Drives the production topology, built from the production configuration, through every stage. */
 class DetectorTopologyTest {
-  static final Instant START = Instant.parse("2026-06-11T03:00:00Z");
-  static final String HOT = address(0x900);
-  static final String USER_ADDRESS = address(0x901);
-  static final String SANCTIONED = address(0xbad);
-  static final String ATTACKER = address(0xa1);
-  static final String FUNDER = address(0xf1);
+    static final Instant START = Instant.parse("2026-06-11T03:00:00Z");
+    static final String HOT = address(0x900);
+    static final String USER_ADDRESS = address(0x901);
+    static final String SANCTIONED = address(0xbad);
+    static final String ATTACKER = address(0xa1);
+    static final String FUNDER = address(0xf1);
 
-  @TempDir Path stateDir;
+    @TempDir
+    Path stateDir;
 
-  private final Topics topics = Topics.defaults();
-  private final Chain chain = new Chain(START);
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> transfers;
-  private TestOutputTopic<String, DrainAlert> alerts;
-  private TestOutputTopic<String, DrainIncident> incidents;
+    private final Topics topics = Topics.defaults();
+    private final Chain chain = new Chain(START);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> transfers;
+    private TestOutputTopic<String, DrainAlert> alerts;
+    private TestOutputTopic<String, DrainIncident> incidents;
 
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.close();
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
     }
-  }
 
-  private void start(Map<String, String> overrides) {
-    Map<String, String> settings = new HashMap<>(overrides);
-    settings.put("kafka.state.dir", stateDir.toString());
-    DetectorConfig config = DetectorConfig.withOverrides(settings, "unused:9092");
-    DetectorMetrics metrics = new DetectorMetrics(registry);
-    driver = new TopologyTestDriver(DetectorTopology.build(config, metrics, store -> {}), DetectorTopology.streamsProperties(config, metrics), START);
-    transfers = driver.createInputTopic(topics.transfers(), new StringSerializer(), new ByteArraySerializer());
-    alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), AvroSerde.of(DrainAlert.class).deserializer());
-    incidents = driver.createOutputTopic(topics.incidents(), new StringDeserializer(), AvroSerde.of(DrainIncident.class).deserializer());
+    private void start(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("kafka.state.dir", stateDir.toString());
+        DetectorConfig config = DetectorConfig.withOverrides(settings, "unused:9092");
+        DetectorMetrics metrics = new DetectorMetrics(registry);
+        driver = new TopologyTestDriver(
+                DetectorTopology.build(config, metrics, store -> {}),
+                DetectorTopology.streamsProperties(config, metrics),
+                START);
+        transfers = driver.createInputTopic(topics.transfers(), new StringSerializer(), new ByteArraySerializer());
+        alerts = driver.createOutputTopic(
+                topics.alerts(),
+                new StringDeserializer(),
+                AvroSerde.of(DrainAlert.class).deserializer());
+        incidents = driver.createOutputTopic(
+                topics.incidents(),
+                new StringDeserializer(),
+                AvroSerde.of(DrainIncident.class).deserializer());
 
-    for (int i = 1; i <= 10; i++) {
-      watch(wallet(i), "retail");
+        for (int i = 1; i <= 10; i++) {
+            watch(wallet(i), "retail");
+        }
+        watch(address(0x200), "treasury");
+        pipe(
+                topics.allowlist(),
+                "1:" + HOT + "/*",
+                AllowedCounterparty.newBuilder()
+                        .setChainId(1)
+                        .setAddress(HOT)
+                        .setCustodyGroup("*")
+                        .setKind(CounterpartyKind.OWN_HOT)
+                        .build());
+        pipe(
+                topics.allowlist(),
+                "1:" + USER_ADDRESS + "/retail",
+                AllowedCounterparty.newBuilder()
+                        .setChainId(1)
+                        .setAddress(USER_ADDRESS)
+                        .setCustodyGroup("retail")
+                        .setKind(CounterpartyKind.USER_WITHDRAWAL)
+                        .build());
+        pipe(
+                topics.labels(),
+                "*:" + SANCTIONED,
+                AddressLabel.newBuilder()
+                        .setAddress(SANCTIONED)
+                        .setCategory(LabelCategory.SANCTIONED)
+                        .setSource("test list")
+                        .build());
+        pipe(
+                topics.prices(),
+                "1:native",
+                TokenPrice.newBuilder()
+                        .setChainId(1)
+                        .setAsset("native")
+                        .setUsdPrice(3000)
+                        .setDecimals(18)
+                        .setUpdatedAt(START)
+                        .build());
+        pipe(
+                topics.prices(),
+                "1:" + USDC,
+                TokenPrice.newBuilder()
+                        .setChainId(1)
+                        .setAsset(USDC)
+                        .setUsdPrice(1)
+                        .setDecimals(6)
+                        .setUpdatedAt(START)
+                        .build());
     }
-    watch(address(0x200), "treasury");
-    pipe(topics.allowlist(), "1:" + HOT + "/*", AllowedCounterparty.newBuilder().setChainId(1).setAddress(HOT).setCustodyGroup("*").setKind(CounterpartyKind.OWN_HOT).build());
-    pipe(topics.allowlist(), "1:" + USER_ADDRESS + "/retail",
-        AllowedCounterparty.newBuilder().setChainId(1).setAddress(USER_ADDRESS).setCustodyGroup("retail").setKind(CounterpartyKind.USER_WITHDRAWAL).build());
-    pipe(topics.labels(), "*:" + SANCTIONED, AddressLabel.newBuilder().setAddress(SANCTIONED).setCategory(LabelCategory.SANCTIONED).setSource("test list").build());
-    pipe(topics.prices(), "1:native", TokenPrice.newBuilder().setChainId(1).setAsset("native").setUsdPrice(3000).setDecimals(18).setUpdatedAt(START).build());
-    pipe(topics.prices(), "1:" + USDC, TokenPrice.newBuilder().setChainId(1).setAsset(USDC).setUsdPrice(1).setDecimals(6).setUpdatedAt(START).build());
-  }
 
-  private void start() {
-    start(Map.of());
-  }
-
-  static String wallet(int i) {
-    return address(0x100 + i);
-  }
-
-  private void watch(String address, String group) {
-    pipe(topics.wallets(), "1:" + address, WatchedWallet.newBuilder().setChainId(1).setAddress(address).setCustodyGroup(group).build());
-  }
-
-  @SuppressWarnings("unchecked")
-  private <V extends org.apache.avro.specific.SpecificRecord> void pipe(String topic, String key, V value) {
-    AvroSerde<V> serde = AvroSerde.of((Class<V>) value.getClass());
-    driver.createInputTopic(topic, new StringSerializer(), serde.serializer()).pipeInput(key, value, START);
-  }
-
-  private void send(TransferEvent e) {
-    transfers.pipeInput("1:" + e.getFrom(), AvroSerde.of(TransferEvent.class).encode(e), e.getBlockTime());
-  }
-
-  private void sign(TransferEvent e) {
-    pipe(topics.signedTx(), "1:" + e.getTxHash(), SignedTransaction.newBuilder().setChainId(1).setTxHash(e.getTxHash()).setFrom(e.getFrom()).setSignedAt(START).build());
-  }
-
-  private void balance(String wallet, String asset, BigInteger amount) {
-    BalanceSnapshot snapshot = chain.balance(wallet, asset, amount);
-    driver.createInputTopic(topics.balances(), new StringSerializer(), AvroSerde.of(BalanceSnapshot.class).serializer()).pipeInput("1:" + wallet, snapshot, snapshot.getBlockTime());
-  }
-
-  /** Sends 99.9% of a 10 ETH balance to {@code to}. */
-  private TransferEvent drainEth(int walletIndex, String to) {
-    chain.nextBlock();
-    TransferEvent e = chain.eth(wallet(walletIndex), to, ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)), ETH.multiply(BigInteger.TEN), ETH.divide(BigInteger.valueOf(100)));
-    send(e);
-    return e;
-  }
-
-  @Test
-  void transfersBetweenUnwatchedAddressesRaiseNothingAndAreCountedAsIgnored() {
-    start();
-    chain.nextBlock();
-    for (int i = 0; i < 100; i++) {
-      send(chain.eth(address(0x5000 + i), address(0x6000 + i), ETH, ETH.multiply(BigInteger.TWO), ETH));
+    private void start() {
+        start(Map.of());
     }
-    driver.advanceWallClockTime(Duration.ofSeconds(2));
-    assertThat(alerts.isEmpty()).isTrue();
-    assertThat(registry.get("drainwatch_detect_events_total").tag("outcome", "ignored").counter().count()).isEqualTo(100);
-  }
 
-  @Test
-  void drainOfAWalletRaisesBalanceDrainWithItsEvidence() {
-    start();
-    TransferEvent drain = drainEth(1, ATTACKER);
-
-    List<DrainAlert> raised = alerts.readValuesToList();
-    DrainAlert alert = raised.stream().filter(a -> a.getRule().equals("balance-drain")).findFirst().orElseThrow();
-    assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
-    assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
-    assertThat(alert.getAlertId()).isEqualTo("balance-drain:1:" + wallet(1) + ":" + drain.getBlockNumber());
-    assertThat(alert.getSubject()).isEqualTo(wallet(1));
-    assertThat(alert.getDestination()).isEqualTo(ATTACKER);
-    assertThat(alert.getTxHashes()).containsExactly(drain.getTxHash());
-    assertThat(alert.getAmount()).isEqualByComparingTo(drain.getAmount());
-    assertThat(alert.getUsdValue()).isEqualTo(29_970.0, org.assertj.core.data.Offset.offset(0.01));
-    assertThat(alert.getBalanceBefore()).isEqualByComparingTo(drain.getSenderBalanceBefore());
-    assertThat(alert.getBalanceAfter()).isEqualByComparingTo(drain.getSenderBalanceAfter());
-    assertThat(alert.getLinks()).contains("https://etherscan.io/tx/" + drain.getTxHash());
-    assertThat(alert.getSummary()).contains("$29,970").contains("0.10% left");
-    assertThat(alert.getDescription()).contains(ATTACKER).contains("compromised");
-  }
-
-  @Test
-  void legitimateTrafficThatLooksLikeADrainRaisesNoAlert() {
-    start();
-    // consolidation of a whole balance to the custodian's own hot wallet
-    chain.nextBlock();
-    send(chain.eth(wallet(1), HOT, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.TEN), BigInteger.ZERO));
-    // a user withdrawing everything to an allowlisted address, signed by the custodian
-    chain.nextBlock();
-    TransferEvent withdrawal = chain.usdc(wallet(2), USER_ADDRESS, DOLLAR.multiply(BigInteger.valueOf(50_000)), DOLLAR.multiply(BigInteger.valueOf(50_000)), BigInteger.ZERO);
-    sign(withdrawal);
-    send(withdrawal);
-    // a signed withdrawal of a whole balance to a new address
-    chain.nextBlock();
-    TransferEvent signed = chain.eth(wallet(3), address(0x7777), ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.TEN), BigInteger.ZERO);
-    sign(signed);
-    send(signed);
-    driver.advanceWallClockTime(Duration.ofSeconds(10));
-
-    assertThat(alerts.readValuesToList()).isEmpty();
-  }
-
-  @Test
-  void paymentToASanctionedAddressIsCriticalEvenWhenSigned() {
-    start();
-    chain.nextBlock();
-    TransferEvent payment = chain.eth(wallet(4), SANCTIONED, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
-    sign(payment);
-    send(payment);
-
-    DrainAlert alert = alerts.readValue();
-    assertThat(alert.getRule()).isEqualTo("denylisted-counterparty");
-    assertThat(alert.getSeverity()).isEqualTo(Severity.CRITICAL);
-    assertThat(alert.getSummary()).contains("sanctioned");
-  }
-
-  @Test
-  void threeWalletsPayingOneAddressRaiseOneCoordinatedSweepThatGrows() {
-    start();
-    drainEth(1, ATTACKER);
-    drainEth(2, ATTACKER);
-    assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("coordinated-sweep"));
-    drainEth(3, ATTACKER);
-    List<DrainAlert> sweep = alerts.readValuesToList().stream().filter(a -> a.getRule().equals("coordinated-sweep")).toList();
-    assertThat(sweep).isNotEmpty();
-    assertThat(sweep).extracting(DrainAlert::getAlertId).containsOnly(sweep.get(0).getAlertId());
-    assertThat(sweep.get(0).getStatus()).isEqualTo(AlertStatus.FIRING);
-    DrainAlert latest = sweep.get(sweep.size() - 1);
-    assertThat(latest.getSeverity()).isEqualTo(Severity.CRITICAL);
-    assertThat(latest.getSubject()).isEqualTo(ATTACKER);
-    assertThat(latest.getWallets()).containsExactlyInAnyOrder(wallet(1), wallet(2), wallet(3));
-
-    drainEth(4, ATTACKER);
-    DrainAlert update = alerts.readValuesToList().stream().filter(a -> a.getRule().equals("coordinated-sweep")).reduce((a, b) -> b).orElseThrow();
-    assertThat(update.getStatus()).isEqualTo(AlertStatus.UPDATED);
-    assertThat(update.getWallets()).hasSize(4);
-  }
-
-  @Test
-  void fifthDrainedWalletOpensOneIncidentForTheGroupWhichGrowsThenResolves() {
-    start(Map.of("incidents.resolve-after", "1m"));
-    for (int i = 1; i <= 10; i++) {
-      balance(wallet(i), "native", ETH.multiply(BigInteger.TEN));
+    static String wallet(int i) {
+        return address(0x100 + i);
     }
-    for (int i = 1; i <= 4; i++) {
-      drainEth(i, address(0xa0 + i)); // distinct destinations: only the fleet stage links them
+
+    private void watch(String address, String group) {
+        pipe(
+                topics.wallets(),
+                "1:" + address,
+                WatchedWallet.newBuilder()
+                        .setChainId(1)
+                        .setAddress(address)
+                        .setCustodyGroup(group)
+                        .build());
     }
-    assertThat(incidents.isEmpty()).isTrue();
 
-    drainEth(5, address(0xa5));
-    DrainIncident opened = incidents.readValue();
-    assertThat(opened.getStatus()).isEqualTo(AlertStatus.FIRING);
-    assertThat(opened.getCustodyGroup()).isEqualTo("retail");
-    assertThat(opened.getWalletsDrained()).isEqualTo(5);
-    assertThat(opened.getValueLostUsd()).isEqualTo(5 * 29_970.0, org.assertj.core.data.Offset.offset(0.1));
-    assertThat(opened.getValueAtRiskUsd()).isEqualTo(5 * 30_000.0 + 5 * 30.0, org.assertj.core.data.Offset.offset(0.1));
-    assertThat(opened.getDestinations()).hasSize(5);
-    assertThat(opened.getSummary()).startsWith("5 wallets drained in custody group retail");
+    @SuppressWarnings("unchecked")
+    private <V extends org.apache.avro.specific.SpecificRecord> void pipe(String topic, String key, V value) {
+        AvroSerde<V> serde = AvroSerde.of((Class<V>) value.getClass());
+        driver.createInputTopic(topic, new StringSerializer(), serde.serializer())
+                .pipeInput(key, value, START);
+    }
 
-    drainEth(6, address(0xa6));
-    DrainIncident updated = incidents.readValuesToList().get(0);
-    assertThat(updated.getIncidentId()).isEqualTo(opened.getIncidentId());
-    assertThat(updated.getStatus()).isEqualTo(AlertStatus.UPDATED);
-    assertThat(updated.getWalletsDrained()).isEqualTo(6);
+    private void send(TransferEvent e) {
+        transfers.pipeInput(
+                "1:" + e.getFrom(), AvroSerde.of(TransferEvent.class).encode(e), e.getBlockTime());
+    }
 
-    driver.advanceWallClockTime(Duration.ofMinutes(2));
-    DrainIncident resolved = incidents.readValuesToList().get(0);
-    assertThat(resolved.getIncidentId()).isEqualTo(opened.getIncidentId());
-    assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
-  }
+    private void sign(TransferEvent e) {
+        pipe(
+                topics.signedTx(),
+                "1:" + e.getTxHash(),
+                SignedTransaction.newBuilder()
+                        .setChainId(1)
+                        .setTxHash(e.getTxHash())
+                        .setFrom(e.getFrom())
+                        .setSignedAt(START)
+                        .build());
+    }
 
-  @Test
-  void gasTopUpFromOutsideThenTokenSweepIsHigh() {
-    start();
-    chain.nextBlock();
-    send(chain.eth(FUNDER, wallet(7), ETH.divide(BigInteger.valueOf(100)), null, null));
-    chain.nextBlock();
-    // 40% of the tokens: not a balance drain, but the top-up pattern
-    send(chain.usdc(wallet(7), ATTACKER, DOLLAR.multiply(BigInteger.valueOf(400)), DOLLAR.multiply(BigInteger.valueOf(1000)), DOLLAR.multiply(BigInteger.valueOf(600))));
+    private void balance(String wallet, String asset, BigInteger amount) {
+        BalanceSnapshot snapshot = chain.balance(wallet, asset, amount);
+        driver.createInputTopic(
+                        topics.balances(),
+                        new StringSerializer(),
+                        AvroSerde.of(BalanceSnapshot.class).serializer())
+                .pipeInput("1:" + wallet, snapshot, snapshot.getBlockTime());
+    }
 
-    DrainAlert alert = alerts.readValuesToList().stream().filter(a -> a.getRule().equals("gas-topup-sweep")).findFirst().orElseThrow();
-    assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
-    assertThat(alert.getDescription()).contains(FUNDER);
-  }
+    /** Sends 99.9% of a 10 ETH balance to {@code to}. */
+    private TransferEvent drainEth(int walletIndex, String to) {
+        chain.nextBlock();
+        TransferEvent e = chain.eth(
+                wallet(walletIndex),
+                to,
+                ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
+                ETH.multiply(BigInteger.TEN),
+                ETH.divide(BigInteger.valueOf(100)));
+        send(e);
+        return e;
+    }
 
-  @Test
-  void unsignedOutflowIsCriticalAfterTheGracePeriodAndASignedOneIsNot() {
-    start(Map.of("rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.grace", "3s"));
-    chain.nextBlock();
-    TransferEvent signed = chain.eth(wallet(8), address(0x7001), ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
-    TransferEvent unsigned = chain.eth(wallet(9), address(0x7002), ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
-    send(signed);
-    send(unsigned);
-    driver.advanceWallClockTime(Duration.ofSeconds(1));
-    sign(signed); // the signer's record trails the block
-    assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("unauthorized-outflow"));
+    @Test
+    void transfersBetweenUnwatchedAddressesRaiseNothingAndAreCountedAsIgnored() {
+        start();
+        chain.nextBlock();
+        for (int i = 0; i < 100; i++) {
+            send(chain.eth(address(0x5000 + i), address(0x6000 + i), ETH, ETH.multiply(BigInteger.TWO), ETH));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(registry.get("drainwatch_detect_events_total")
+                        .tag("outcome", "ignored")
+                        .counter()
+                        .count())
+                .isEqualTo(100);
+    }
 
-    driver.advanceWallClockTime(Duration.ofSeconds(3));
-    List<DrainAlert> raised = alerts.readValuesToList().stream().filter(a -> a.getRule().equals("unauthorized-outflow")).toList();
-    assertThat(raised).hasSize(1);
-    assertThat(raised.get(0).getSubject()).isEqualTo(wallet(9));
-    assertThat(raised.get(0).getSeverity()).isEqualTo(Severity.CRITICAL);
-  }
+    @Test
+    void drainOfAWalletRaisesBalanceDrainWithItsEvidence() {
+        start();
+        TransferEvent drain = drainEth(1, ATTACKER);
 
-  @Test
-  void reorganisedDrainRetractsItsAlertAndAReplayNeverPagesTwice() {
-    start();
-    TransferEvent drain = drainEth(1, ATTACKER);
-    DrainAlert fired = alerts.readValuesToList().get(0);
-    send(drain); // the same event again
-    assertThat(alerts.isEmpty()).as("replayed event adds nothing").isTrue();
+        List<DrainAlert> raised = alerts.readValuesToList();
+        DrainAlert alert = raised.stream()
+                .filter(a -> a.getRule().equals("balance-drain"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
+        assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
+        assertThat(alert.getAlertId()).isEqualTo("balance-drain:1:" + wallet(1) + ":" + drain.getBlockNumber());
+        assertThat(alert.getSubject()).isEqualTo(wallet(1));
+        assertThat(alert.getDestination()).isEqualTo(ATTACKER);
+        assertThat(alert.getTxHashes()).containsExactly(drain.getTxHash());
+        assertThat(alert.getAmount()).isEqualByComparingTo(drain.getAmount());
+        assertThat(alert.getUsdValue()).isEqualTo(29_970.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(alert.getBalanceBefore()).isEqualByComparingTo(drain.getSenderBalanceBefore());
+        assertThat(alert.getBalanceAfter()).isEqualByComparingTo(drain.getSenderBalanceAfter());
+        assertThat(alert.getLinks()).contains("https://etherscan.io/tx/" + drain.getTxHash());
+        assertThat(alert.getSummary()).contains("$29,970").contains("0.10% left");
+        assertThat(alert.getDescription()).contains(ATTACKER).contains("compromised");
+    }
 
-    send(Chain.removed(drain));
-    DrainAlert retracted = alerts.readValuesToList().get(0);
-    assertThat(retracted.getAlertId()).isEqualTo(fired.getAlertId());
-    assertThat(retracted.getStatus()).isEqualTo(AlertStatus.RETRACTED);
-  }
+    @Test
+    void legitimateTrafficThatLooksLikeADrainRaisesNoAlert() {
+        start();
+        // consolidation of a whole balance to the custodian's own hot wallet
+        chain.nextBlock();
+        send(chain.eth(wallet(1), HOT, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.TEN), BigInteger.ZERO));
+        // a user withdrawing everything to an allowlisted address, signed by the custodian
+        chain.nextBlock();
+        TransferEvent withdrawal = chain.usdc(
+                wallet(2),
+                USER_ADDRESS,
+                DOLLAR.multiply(BigInteger.valueOf(50_000)),
+                DOLLAR.multiply(BigInteger.valueOf(50_000)),
+                BigInteger.ZERO);
+        sign(withdrawal);
+        send(withdrawal);
+        // a signed withdrawal of a whole balance to a new address
+        chain.nextBlock();
+        TransferEvent signed = chain.eth(
+                wallet(3),
+                address(0x7777),
+                ETH.multiply(BigInteger.TEN),
+                ETH.multiply(BigInteger.TEN),
+                BigInteger.ZERO);
+        sign(signed);
+        send(signed);
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
 
-  @Test
-  void largeOutflowToANewAddressIsALowSignal() {
-    start(Map.of("rules.balance-drain.enabled", "false"));
-    chain.nextBlock();
-    send(chain.eth(wallet(10), address(0x8001), ETH.multiply(BigInteger.valueOf(5)), ETH.multiply(BigInteger.valueOf(100)), ETH.multiply(BigInteger.valueOf(95))));
-    DrainAlert alert = alerts.readValue();
-    assertThat(alert.getRule()).isEqualTo("new-destination");
-    assertThat(alert.getSeverity()).isEqualTo(Severity.LOW);
-  }
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
 
-  @Test
-  void quietAlertsResolve() {
-    start(Map.of("alerts.resolve-after", "30s"));
-    drainEth(1, ATTACKER);
-    String id = alerts.readValuesToList().get(0).getAlertId();
-    driver.advanceWallClockTime(Duration.ofSeconds(31));
-    assertThat(alerts.readValuesToList()).anySatisfy(a -> {
-      assertThat(a.getAlertId()).isEqualTo(id);
-      assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED);
-    });
-  }
+    @Test
+    void paymentToASanctionedAddressIsCriticalEvenWhenSigned() {
+        start();
+        chain.nextBlock();
+        TransferEvent payment = chain.eth(
+                wallet(4), SANCTIONED, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
+        sign(payment);
+        send(payment);
+
+        DrainAlert alert = alerts.readValue();
+        assertThat(alert.getRule()).isEqualTo("denylisted-counterparty");
+        assertThat(alert.getSeverity()).isEqualTo(Severity.CRITICAL);
+        assertThat(alert.getSummary()).contains("sanctioned");
+    }
+
+    @Test
+    void threeWalletsPayingOneAddressRaiseOneCoordinatedSweepThatGrows() {
+        start();
+        drainEth(1, ATTACKER);
+        drainEth(2, ATTACKER);
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("coordinated-sweep"));
+        drainEth(3, ATTACKER);
+        List<DrainAlert> sweep = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("coordinated-sweep"))
+                .toList();
+        assertThat(sweep).isNotEmpty();
+        assertThat(sweep)
+                .extracting(DrainAlert::getAlertId)
+                .containsOnly(sweep.get(0).getAlertId());
+        assertThat(sweep.get(0).getStatus()).isEqualTo(AlertStatus.FIRING);
+        DrainAlert latest = sweep.get(sweep.size() - 1);
+        assertThat(latest.getSeverity()).isEqualTo(Severity.CRITICAL);
+        assertThat(latest.getSubject()).isEqualTo(ATTACKER);
+        assertThat(latest.getWallets()).containsExactlyInAnyOrder(wallet(1), wallet(2), wallet(3));
+
+        drainEth(4, ATTACKER);
+        DrainAlert update = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("coordinated-sweep"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(update.getStatus()).isEqualTo(AlertStatus.UPDATED);
+        assertThat(update.getWallets()).hasSize(4);
+    }
+
+    @Test
+    void fifthDrainedWalletOpensOneIncidentForTheGroupWhichGrowsThenResolves() {
+        start(Map.of("incidents.resolve-after", "1m"));
+        for (int i = 1; i <= 10; i++) {
+            balance(wallet(i), "native", ETH.multiply(BigInteger.TEN));
+        }
+        for (int i = 1; i <= 4; i++) {
+            drainEth(i, address(0xa0 + i)); // distinct destinations: only the fleet stage links them
+        }
+        assertThat(incidents.isEmpty()).isTrue();
+
+        drainEth(5, address(0xa5));
+        DrainIncident opened = incidents.readValue();
+        assertThat(opened.getStatus()).isEqualTo(AlertStatus.FIRING);
+        assertThat(opened.getCustodyGroup()).isEqualTo("retail");
+        assertThat(opened.getWalletsDrained()).isEqualTo(5);
+        assertThat(opened.getValueLostUsd()).isEqualTo(5 * 29_970.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(opened.getValueAtRiskUsd())
+                .isEqualTo(5 * 30_000.0 + 5 * 30.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(opened.getDestinations()).hasSize(5);
+        assertThat(opened.getSummary()).startsWith("5 wallets drained in custody group retail");
+
+        drainEth(6, address(0xa6));
+        DrainIncident updated = incidents.readValuesToList().get(0);
+        assertThat(updated.getIncidentId()).isEqualTo(opened.getIncidentId());
+        assertThat(updated.getStatus()).isEqualTo(AlertStatus.UPDATED);
+        assertThat(updated.getWalletsDrained()).isEqualTo(6);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        DrainIncident resolved = incidents.readValuesToList().get(0);
+        assertThat(resolved.getIncidentId()).isEqualTo(opened.getIncidentId());
+        assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+    }
+
+    @Test
+    void gasTopUpFromOutsideThenTokenSweepIsHigh() {
+        start();
+        chain.nextBlock();
+        send(chain.eth(FUNDER, wallet(7), ETH.divide(BigInteger.valueOf(100)), null, null));
+        chain.nextBlock();
+        // 40% of the tokens: not a balance drain, but the top-up pattern
+        send(chain.usdc(
+                wallet(7),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(400)),
+                DOLLAR.multiply(BigInteger.valueOf(1000)),
+                DOLLAR.multiply(BigInteger.valueOf(600))));
+
+        DrainAlert alert = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("gas-topup-sweep"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
+        assertThat(alert.getDescription()).contains(FUNDER);
+    }
+
+    @Test
+    void unsignedOutflowIsCriticalAfterTheGracePeriodAndASignedOneIsNot() {
+        start(Map.of("rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.grace", "3s"));
+        chain.nextBlock();
+        TransferEvent signed = chain.eth(
+                wallet(8), address(0x7001), ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
+        TransferEvent unsigned = chain.eth(
+                wallet(9), address(0x7002), ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
+        send(signed);
+        send(unsigned);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        sign(signed); // the signer's record trails the block
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("unauthorized-outflow"));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        List<DrainAlert> raised = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("unauthorized-outflow"))
+                .toList();
+        assertThat(raised).hasSize(1);
+        assertThat(raised.get(0).getSubject()).isEqualTo(wallet(9));
+        assertThat(raised.get(0).getSeverity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void reorganisedDrainRetractsItsAlertAndAReplayNeverPagesTwice() {
+        start();
+        TransferEvent drain = drainEth(1, ATTACKER);
+        DrainAlert fired = alerts.readValuesToList().get(0);
+        send(drain); // the same event again
+        assertThat(alerts.isEmpty()).as("replayed event adds nothing").isTrue();
+
+        send(Chain.removed(drain));
+        DrainAlert retracted = alerts.readValuesToList().get(0);
+        assertThat(retracted.getAlertId()).isEqualTo(fired.getAlertId());
+        assertThat(retracted.getStatus()).isEqualTo(AlertStatus.RETRACTED);
+    }
+
+    @Test
+    void largeOutflowToANewAddressIsALowSignal() {
+        start(Map.of("rules.balance-drain.enabled", "false"));
+        chain.nextBlock();
+        send(chain.eth(
+                wallet(10),
+                address(0x8001),
+                ETH.multiply(BigInteger.valueOf(5)),
+                ETH.multiply(BigInteger.valueOf(100)),
+                ETH.multiply(BigInteger.valueOf(95))));
+        DrainAlert alert = alerts.readValue();
+        assertThat(alert.getRule()).isEqualTo("new-destination");
+        assertThat(alert.getSeverity()).isEqualTo(Severity.LOW);
+    }
+
+    @Test
+    void quietAlertsResolve() {
+        start(Map.of("alerts.resolve-after", "30s"));
+        drainEth(1, ATTACKER);
+        String id = alerts.readValuesToList().get(0).getAlertId();
+        driver.advanceWallClockTime(Duration.ofSeconds(31));
+        assertThat(alerts.readValuesToList()).anySatisfy(a -> {
+            assertThat(a.getAlertId()).isEqualTo(id);
+            assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+        });
+    }
 }
