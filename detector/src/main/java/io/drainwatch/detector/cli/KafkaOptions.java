@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -20,21 +19,6 @@ import picocli.CommandLine.Option;
  * timeouts) and topic name overrides. Shared as a picocli mixin.
  */
 public final class KafkaOptions {
-    private static final Set<String> TOPIC_ROLES = Set.of(
-            "transfers",
-            "approvals",
-            "delegations",
-            "balances",
-            "heads",
-            "wallets",
-            "labels",
-            "allowlist",
-            "prices",
-            "signed-tx",
-            "alerts",
-            "incidents",
-            "dead-letter");
-
     @Option(
             names = {"-b", "--bootstrap-servers"},
             defaultValue = "${env:DRAINWATCH_BOOTSTRAP_SERVERS:-localhost:9092}",
@@ -76,10 +60,10 @@ public final class KafkaOptions {
     public Topics topics() {
         Map<String, String> settings = new HashMap<>();
         topicOverrides.forEach((role, name) -> {
-            if (!TOPIC_ROLES.contains(role)) {
+            if (!Topics.ROLES.contains(role)) {
                 throw new ConfigException(
                         "--topic " + role,
-                        "unknown topic role; accepted: " + String.join(", ", new java.util.TreeSet<>(TOPIC_ROLES)));
+                        "unknown topic role; accepted: " + String.join(", ", new java.util.TreeSet<>(Topics.ROLES)));
             }
             if (name.isBlank()) {
                 throw new ConfigException("--topic " + role, "topic name must not be empty");
@@ -96,7 +80,7 @@ public final class KafkaOptions {
 
     static final class TopicRoles extends java.util.ArrayList<String> {
         TopicRoles() {
-            super(new java.util.TreeSet<>(TOPIC_ROLES));
+            super(new java.util.TreeSet<>(Topics.ROLES));
         }
     }
 }

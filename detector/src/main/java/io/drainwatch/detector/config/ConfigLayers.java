@@ -20,9 +20,19 @@ import java.util.Properties;
  */
 public final class ConfigLayers {
     private static final String ENV_PREFIX = "DRAINWATCH_";
-    /** Environment variables of the launcher and the CLI itself, which are not settings. */
+    /**
+     * Environment variables of the launcher, the CLI, the other roles and the test tools, which are
+     * not detector settings (a deployment may hand every role the same environment).
+     */
     private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of(
-            "DRAINWATCH_BOOTSTRAP_SERVERS", "DRAINWATCH_JAVA_OPTS", "DRAINWATCH_LOG_LEVEL", "DRAINWATCH_ANVIL");
+            "DRAINWATCH_BOOTSTRAP_SERVERS",
+            "DRAINWATCH_JAVA_OPTS",
+            "DRAINWATCH_LOG_LEVEL",
+            "DRAINWATCH_ALERTMANAGER_URLS",
+            "DRAINWATCH_DASHBOARD_URL",
+            "DRAINWATCH_RUNBOOK_BASE_URL",
+            "DRAINWATCH_ANVIL",
+            "DRAINWATCH_SOLCJS");
 
     private ConfigLayers() {}
 

@@ -38,6 +38,7 @@ public final class DetectorConfig {
     private final Map<String, RuleSettings> byGroup = new ConcurrentHashMap<>();
 
     private DetectorConfig(Settings settings, String bootstrapServers) {
+        new SettingKeys(ConfigLayers.defaults().keySet()).check(settings.asMap().keySet());
         this.settings = settings;
         this.topics = Topics.from(settings.asMap());
         this.applicationId = settings.string("application.id");
@@ -69,11 +70,7 @@ public final class DetectorConfig {
                     "metrics.port", "'" + port + "' is not a port number 0-65535 (0 picks a free port)");
         }
         // Validate every group override now, so a typo stops start-up instead of the first alert.
-        settings.asMap().keySet().stream()
-                .filter(k -> k.startsWith("group.") && k.indexOf('.', 6) > 6)
-                .map(k -> k.substring(6, k.indexOf('.', 6)))
-                .distinct()
-                .forEach(this::rules);
+        SettingKeys.groups(settings.asMap()).forEach(this::rules);
     }
 
     /** Validates {@code layered} settings (defaults already merged in) into a configuration. */

@@ -2,6 +2,7 @@ package io.drainwatch.detector.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The names of every topic drainwatch reads or writes. Defaults follow the design; each can be
@@ -21,6 +22,22 @@ public record Topics(
         String alerts,
         String incidents,
         String deadLetter) {
+
+    /** The roles that {@code topic.<role>} keys and {@code --topic ROLE=NAME} options name. */
+    public static final Set<String> ROLES = Set.of(
+            "transfers",
+            "approvals",
+            "delegations",
+            "balances",
+            "heads",
+            "wallets",
+            "labels",
+            "allowlist",
+            "prices",
+            "signed-tx",
+            "alerts",
+            "incidents",
+            "dead-letter");
 
     /** The default names. */
     public static Topics defaults() {

@@ -78,4 +78,56 @@ class DetectorConfigTest {
                 ConfigLayers.defaults(), Map.of("alerts.resolve-after", "5m"), Map.of("alerts.resolve-after", "1h"));
         assertThat(DetectorConfig.from(merged, "x:1").alertResolveAfter()).isEqualTo(Duration.ofHours(1));
     }
+
+    @Test
+    void aMisspeltKeyStopsStartUpInsteadOfBeingIgnored() {
+        assertThatThrownBy(() -> DetectorConfig.withOverrides(Map.of("rules.balance-drain.min-usdd", "5000"), "x:1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("rules.balance-drain.min-usdd: not a drainwatch setting;")
+                .hasMessageContaining("group.<custody group>.rules.<rule>.<setting>");
+        assertThatThrownBy(() -> DetectorConfig.withOverrides(
+                        Map.of("group.treasury.rules.balance-drian.min-usd", "50000"), "x:1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "group.treasury.rules.balance-drian.min-usd: 'rules.balance-drian.min-usd' is not a rule setting;")
+                .hasMessageContaining(
+                        "accepted: rules.balance-drain.enabled, rules.balance-drain.max-remaining-fraction");
+        assertThatThrownBy(() -> DetectorConfig.withOverrides(Map.of("topic.transfer", "eth.transfers"), "x:1"))
+                .hasMessageStartingWith("topic.transfer: unknown topic role; accepted: alerts, allowlist, approvals");
+        assertThatThrownBy(() -> DetectorConfig.withOverrides(Map.of("alerts.resolve.after", "1h"), "x:1"))
+                .hasMessageStartingWith("alerts.resolve.after: not a drainwatch setting;");
+    }
+
+    @Test
+    void everyKindOfKeyTheDetectorReadsIsAccepted() {
+        DetectorConfig config = DetectorConfig.withOverrides(
+                Map.of(
+                        "kafka.commit.interval.ms", "200",
+                        "topic.transfers", "eth.transfers",
+                        "explorer.10.tx", "https://optimistic.etherscan.io/tx/{tx}",
+                        "group.eu.retail.rules.balance-drain.min-usd", "2500",
+                        "group.eu.rules.balance-drain.min-usd", "7500"),
+                "x:1");
+        assertThat(config.kafka()).containsEntry("commit.interval.ms", "200");
+        assertThat(config.topics().transfers()).isEqualTo("eth.transfers");
+        assertThat(config.txLink(10, "0xab")).contains("https://optimistic.etherscan.io/tx/0xab");
+        assertThat(config.rules("eu.retail").drainMinUsd())
+                .as("a group name with a dot")
+                .isEqualTo(2500);
+        assertThat(config.rules("eu").drainMinUsd()).isEqualTo(7500);
+        assertThat(config.rules("retail").drainMinUsd()).isEqualTo(1000);
+    }
+
+    @Test
+    void environmentVariablesOfOtherRolesAndToolsAreNotSettings() {
+        Map<String, String> env = ConfigLayers.environment(Map.of(
+                "DRAINWATCH_ALERTMANAGER_URLS", "http://am:9093",
+                "DRAINWATCH_SOLCJS", "/opt/solc",
+                "DRAINWATCH_RULES_BALANCE__DRAIN_MIN__USD", "2500"));
+        assertThat(env).containsOnlyKeys("rules.balance-drain.min-usd");
+        assertThat(DetectorConfig.from(ConfigLayers.merge(ConfigLayers.defaults(), env), "x:1")
+                        .rules("retail")
+                        .drainMinUsd())
+                .isEqualTo(2500);
+    }
 }
