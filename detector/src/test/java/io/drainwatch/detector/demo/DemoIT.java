@@ -139,9 +139,19 @@ class DemoIT {
             assertThat(report.incidentOpening())
                     .as("the incident of group %s", truth.attackedGroup())
                     .isPresent();
-            assertThat(report.incidentOpening().orElseThrow().getWalletsDrained())
+            DrainIncident opening = report.incidentOpening().orElseThrow();
+            assertThat(opening.getWalletsDrained())
                     .as("wallets drained when the incident opened")
-                    .isLessThanOrEqualTo(5);
+                    .isEqualTo(5);
+            // The attacker tries its keys on one wallet per block before sweeping faster: the incident
+            // opens on those first wallets, not on whichever five it had counted by some later time.
+            Set<String> ramp = truth.swept().subList(0, ScenarioGenerator.RAMP).stream()
+                    .map(GroundTruth.SweptWallet::address)
+                    .collect(Collectors.toSet());
+            assertThat(opening.getWallets())
+                    .as("the wallets the incident opened on, all among the first %d swept", ScenarioGenerator.RAMP)
+                    .hasSize(5)
+                    .allSatisfy(w -> assertThat(ramp).contains(w));
             assertThat(report.falseAlerts())
                     .as("high or critical alerts on benign wallets")
                     .extracting(a -> a.getRule() + " " + a.getSummary())
