@@ -29,6 +29,7 @@ public record DemoReport(
         Optional<DrainAlert> sanctionedAlert,
         double valueSwept,
         List<Duration> detectionLatencies,
+        List<Duration> firstAlertLatencies,
         Map<String, Long> alertsByRule) {
 
     /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
@@ -64,6 +65,22 @@ public record DemoReport(
                 .map(a -> Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()))
                 .sorted()
                 .toList();
+        // From the block of a wallet's sweep to the first alert about that wallet: how soon a drained
+        // wallet is known, whichever rule sees it first.
+        Map<String, Duration> firstAlert = new java.util.HashMap<>();
+        for (DrainAlert a : alerts) {
+            if (a.getStatus() == AlertStatus.FIRING) {
+                firstAlert.merge(
+                        a.getSubject(),
+                        Duration.between(a.getLastEvidenceTime(), a.getDetectedAt()),
+                        (x, y) -> x.compareTo(y) <= 0 ? x : y);
+            }
+        }
+        List<Duration> firstAlertLatencies = truth.swept().stream()
+                .map(w -> firstAlert.get(w.address()))
+                .filter(java.util.Objects::nonNull)
+                .sorted()
+                .toList();
         Map<String, Long> byRule = alerts.stream()
                 .filter(a -> a.getStatus() == AlertStatus.FIRING)
                 .collect(Collectors.groupingBy(DrainAlert::getRule, java.util.TreeMap::new, Collectors.counting()));
@@ -76,6 +93,7 @@ public record DemoReport(
                 sanctionedAlert,
                 value,
                 latencies,
+                firstAlertLatencies,
                 byRule);
     }
 
@@ -88,8 +106,17 @@ public record DemoReport(
 
     /** The {@code q} quantile of the detection latencies (nearest rank). */
     public Duration percentile(double q) {
-        int rank = (int) Math.ceil(q * detectionLatencies.size());
-        return detectionLatencies.get(Math.max(0, rank - 1));
+        return percentile(detectionLatencies, q);
+    }
+
+    private static Duration percentile(List<Duration> sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static String spread(List<Duration> sorted) {
+        return "median " + Display.duration(percentile(sorted, 0.5)) + ", 95% "
+                + Display.duration(percentile(sorted, 0.95)) + ", max " + Display.duration(sorted.getLast());
     }
 
     /** Every swept wallet alerted and no false alert. */
@@ -112,10 +139,13 @@ public record DemoReport(
                                         .map(d -> Display.duration(d) + " after the first sweep, ")
                                         .orElse("") + "with " + i.getWalletsDrained() + " wallets drained")
                         .orElse("NEVER"));
+        if (!firstAlertLatencies.isEmpty()) {
+            lines.add("first alert          sweep block to the wallet's first alert: " + spread(firstAlertLatencies)
+                    + " over " + firstAlertLatencies.size() + " swept wallets");
+        }
         if (!detectionLatencies.isEmpty()) {
-            lines.add("detection latency    block to alert: median " + Display.duration(percentile(0.5)) + ", 95% "
-                    + Display.duration(percentile(0.95)) + ", max " + Display.duration(detectionLatencies.getLast())
-                    + " over " + detectionLatencies.size() + " alerts");
+            lines.add("detection latency    block to alert, every alert: " + spread(detectionLatencies) + " over "
+                    + detectionLatencies.size() + " alerts (unauthorized-outflow first waits for the signer)");
         }
         lines.add("alerts by rule       "
                 + alertsByRule.entrySet().stream()

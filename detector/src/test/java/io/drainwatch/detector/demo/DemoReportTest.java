@@ -111,6 +111,45 @@ class DemoReportTest {
     }
 
     @Test
+    void firstAlertLatencyIsPerSweptWalletWhicheverRuleSawItFirst() {
+        GroundTruth.SweptWallet first = truth.swept().get(0);
+        GroundTruth.SweptWallet second = truth.swept().get(1);
+        List<DrainAlert> alerts = List.of(
+                detected(alert("d1", "balance-drain", Severity.HIGH, first.address(), first.destination()), 300),
+                detected(
+                        alert("u1", "unauthorized-outflow", Severity.CRITICAL, first.address(), first.destination()),
+                        3400),
+                detected(
+                        alert("u2", "unauthorized-outflow", Severity.CRITICAL, second.address(), second.destination()),
+                        3500),
+                detected(
+                        alert(
+                                "b",
+                                "balance-drain",
+                                Severity.HIGH,
+                                truth.benign().iterator().next(),
+                                "0x2"),
+                        9000));
+
+        DemoReport report = DemoReport.of(truth, alerts, List.of(), Optional.of(T0));
+
+        assertThat(report.firstAlertLatencies())
+                .as("one per swept wallet alerted: the earliest of its alerts")
+                .containsExactly(Duration.ofMillis(300), Duration.ofMillis(3500));
+        assertThat(report.detectionLatencies()).hasSize(4);
+        assertThat(String.join("\n", report.lines()))
+                .contains(
+                        "sweep block to the wallet's first alert: median 300ms, 95% 3.5s, max 3.5s over 2 swept wallets")
+                .contains("block to alert, every alert: median 3.4s");
+    }
+
+    private static DrainAlert detected(DrainAlert a, long millisAfterBlock) {
+        return DrainAlert.newBuilder(a)
+                .setDetectedAt(T0.plusMillis(millisAfterBlock))
+                .build();
+    }
+
+    @Test
     void anIncidentReadsAtAGlance() {
         assertThat(Display.incident(incident(AlertStatus.FIRING, 37, T0)))
                 .contains(
