@@ -62,11 +62,13 @@ public final class WalletRules {
         return new Outcome(next, findings, payment, awaitSignature);
     }
 
-    public static Outcome onInflow(Transfer in, String group, WalletState state, ReferenceData ref) {
+    public static Outcome onInflow(
+            Transfer in, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
         if (state.seen(in.eventId())) {
             return Outcome.unchanged(state);
         }
-        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref).withEvent(in.eventId());
+        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref);
+        next = BalanceDrainRule.onInflow(in, next, rules).withEvent(in.eventId());
         BigInteger known = state.balances().get(in.asset());
         if (known != null) {
             next = next.withBalance(in.asset(), known.add(in.amount()));

@@ -115,7 +115,8 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                 t.chainId(),
                 group.get(),
                 state,
-                WalletRules.onInflow(t, group.get(), state, reference).state(),
+                WalletRules.onInflow(t, group.get(), state, reference, config.rules(group.get()))
+                        .state(),
                 timestamp);
     }
 

@@ -277,6 +277,24 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void smallPaymentAfterASignedWithdrawalOfAlmostEverythingIsNoDrain() {
+        start();
+        chain.nextBlock();
+        BigInteger balance = DOLLAR.multiply(BigInteger.valueOf(30_000));
+        BigInteger withdrawn = DOLLAR.multiply(BigInteger.valueOf(29_970));
+        TransferEvent withdrawal = chain.usdc(wallet(2), USER_ADDRESS, withdrawn, balance, balance.subtract(withdrawn));
+        sign(withdrawal);
+        send(withdrawal);
+        chain.nextBlock();
+        BigInteger left = balance.subtract(withdrawn);
+        BigInteger fifteen = DOLLAR.multiply(BigInteger.valueOf(15));
+        send(chain.usdc(wallet(2), address(0x7003), fifteen, left, left.subtract(fifteen)));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
     void paymentToASanctionedAddressIsCriticalEvenWhenSigned() {
         start();
         chain.nextBlock();
