@@ -17,7 +17,8 @@ public final class WalletRules {
     private WalletRules() {}
 
     /**
-     * @param payment set when value went to an address the custodian does not know
+     * @param payment set when value went to an address the custodian does not know, in a transaction it did
+     *     not sign, and that this wallet never paid in a legitimate one
      * @param awaitSignature whether the outflow must be matched against the signer's records after the grace period
      */
     public record Outcome(
@@ -41,7 +42,9 @@ public final class WalletRules {
 
         boolean signed = ref.signed(out.chainId(), out.txHash());
         boolean known = ref.isOwnOrAllowed(out.chainId(), out.to(), group);
-        Optional<Payment> payment = known || signed
+        // A payment to an address this wallet paid before in a legitimate transaction is exempt like the
+        // others. Its retraction still goes to the destination stage, which ignores what it never counted.
+        Optional<Payment> payment = known || signed || state.paidBefore(out.to())
                 ? Optional.empty()
                 : Optional.of(Payment.of(out, group, ref.usd(out).orElse(null)));
         boolean awaitSignature = !signed && UnauthorizedOutflowRule.applies(out, ref, rules);

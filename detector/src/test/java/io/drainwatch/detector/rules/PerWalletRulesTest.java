@@ -138,6 +138,22 @@ class PerWalletRulesTest {
     }
 
     @Test
+    void paymentToAnAddressPaidBeforeInALegitimateTransactionIsNotHandedToTheDestinationStage() {
+        Transfer signed = eth(WALLET, STRANGER, eth(1), eth(10), eth(9), 0);
+        ref.signed.add(signed.txHash());
+        WalletRules.Outcome one = WalletRules.onOutflow(signed, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(one.payment()).isEmpty();
+        Transfer again = eth(WALLET, STRANGER, eth(1), eth(9), eth(8), 12_000);
+        WalletRules.Outcome two = WalletRules.onOutflow(again, "retail", one.state(), ref, Fixtures.rules());
+        assertThat(two.payment()).isEmpty();
+        Transfer elsewhere = eth(WALLET, "0x00000000000000000000000000000000000000c1", eth(1), eth(8), eth(7), 24_000);
+        assertThat(WalletRules.onOutflow(elsewhere, "retail", two.state(), ref, Fixtures.rules())
+                        .payment())
+                .as("an address it never paid")
+                .isPresent();
+    }
+
+    @Test
     void replayedEventChangesNothing() {
         Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
         WalletRules.Outcome first = WalletRules.onOutflow(t, "retail", WalletState.empty(), ref, Fixtures.rules());

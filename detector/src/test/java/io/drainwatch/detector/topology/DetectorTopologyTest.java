@@ -339,6 +339,40 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void walletsPayingAnAddressEachPaidBeforeInASignedTransactionAreNoSweep() {
+        start();
+        String merchant = address(0x7100);
+        for (int i = 1; i <= 3; i++) {
+            chain.nextBlock();
+            TransferEvent signed = chain.eth(
+                    wallet(i), merchant, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
+            sign(signed);
+            send(signed);
+        }
+        TransferEvent reorged = null;
+        for (int i = 1; i <= 3; i++) {
+            chain.nextBlock();
+            TransferEvent unsigned = chain.eth(
+                    wallet(i), merchant, ETH, ETH.multiply(BigInteger.valueOf(9)), ETH.multiply(BigInteger.valueOf(8)));
+            send(unsigned);
+            reorged = unsigned;
+        }
+        send(Chain.removed(reorged));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.readValuesToList()).isEmpty();
+
+        // the same address is still watched for wallets that never paid it
+        drainEth(4, merchant);
+        drainEth(5, merchant);
+        drainEth(6, merchant);
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .isNotEmpty()
+                .last()
+                .satisfies(a -> assertThat(a.getWallets()).containsExactlyInAnyOrder(wallet(4), wallet(5), wallet(6)));
+    }
+
+    @Test
     void fifthDrainedWalletOpensOneIncidentForTheGroupWhichGrowsThenResolves() {
         start(Map.of("incidents.resolve-after", "1m"));
         for (int i = 1; i <= 10; i++) {
