@@ -105,6 +105,15 @@ public final class BalanceDrainRule {
         return state.withWindow(in.asset(), window.moreExposed(in.amount()));
     }
 
+    /** The state without a deposit that a reorganisation removed (see {@link #onInflow}). */
+    public static WalletState onInflowRemoved(Transfer in, WalletState state, RuleSettings rules) {
+        WalletState.DrainWindow window = state.drainWindows().get(in.asset());
+        if (window == null || in.blockTime() < window.start() || !within(window, in.blockTime(), rules)) {
+            return state;
+        }
+        return state.withWindow(in.asset(), window.lessExposed(in.amount()));
+    }
+
     private static boolean within(WalletState.DrainWindow window, long time, RuleSettings rules) {
         return time - window.start() <= rules.drainWindow().toMillis();
     }

@@ -67,6 +67,9 @@ public final class WalletRules {
 
     public static Outcome onInflow(
             Transfer in, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
+        if (in.removed()) {
+            return Outcome.unchanged(withoutInflow(in, state, rules));
+        }
         if (state.seen(in.eventId())) {
             return Outcome.unchanged(state);
         }
@@ -77,6 +80,20 @@ public final class WalletRules {
             next = next.withBalance(in.asset(), known.add(in.amount()));
         }
         return Outcome.unchanged(next);
+    }
+
+    /** The state without what a deposit that a reorganisation removed had changed. */
+    private static WalletState withoutInflow(Transfer in, WalletState state, RuleSettings rules) {
+        WalletState next = GasTopupSweepRule.onInflowRemoved(in, state);
+        if (!next.seen(in.eventId())) {
+            return next; // not counted (or already taken back): only the top-up, known by its transaction, is undone
+        }
+        next = BalanceDrainRule.onInflowRemoved(in, next, rules).withoutEvent(in.eventId());
+        BigInteger known = state.balances().get(in.asset());
+        if (known != null) {
+            next = next.withBalance(in.asset(), known.subtract(in.amount()).max(BigInteger.ZERO));
+        }
+        return next;
     }
 
     /** Records a balance the chain reported after a block. */

@@ -64,6 +64,13 @@ public record WalletState(
         return new WalletState(drainWindows, counterparties, topup, balances, events);
     }
 
+    /** The state with {@code eventId} no longer counted, after a reorganisation removed its event. */
+    public WalletState withoutEvent(String eventId) {
+        List<String> events = new ArrayList<>(recentEvents);
+        events.remove(eventId);
+        return new WalletState(drainWindows, counterparties, topup, balances, events);
+    }
+
     public boolean paidBefore(String destination) {
         return counterparties.contains(destination);
     }

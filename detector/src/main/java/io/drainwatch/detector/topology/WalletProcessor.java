@@ -105,7 +105,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
 
     private void onInflow(Transfer t, long now, long timestamp) {
         Optional<String> group = reference.group(t.chainId(), t.to());
-        if (group.isEmpty() || t.removed()) {
+        if (group.isEmpty()) {
             return;
         }
         String key = Addresses.key(t.chainId(), t.to());

@@ -135,6 +135,25 @@ class BalanceDrainRuleTest {
     }
 
     @Test
+    void depositThatAReorganisationRemovedNoLongerCountsTowardsTheWindow() {
+        Transfer first = eth(WALLET, STRANGER, eth(5), eth(10), eth(5), 0);
+        WalletState one = BalanceDrainRule.evaluate(first, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .state();
+        Transfer deposit = eth(HOT, WALLET, eth(100), null, null, 60_000);
+        WalletState deposited = BalanceDrainRule.onInflow(deposit, one, Fixtures.rules());
+        WalletState reorged = BalanceDrainRule.onInflowRemoved(deposit, deposited, Fixtures.rules());
+        Transfer second = eth(WALLET, STRANGER, eth(4), eth(5), eth(1), 120_000);
+        assertThat(BalanceDrainRule.evaluate(second, "retail", deposited, ref, Fixtures.rules())
+                        .finding())
+                .as("judged against a deposit that is still there")
+                .isPresent();
+        assertThat(BalanceDrainRule.evaluate(second, "retail", reorged, ref, Fixtures.rules())
+                        .finding())
+                .as("1 ETH of 10 left")
+                .isEmpty();
+    }
+
+    @Test
     void unknownBalanceOrUnpricedAssetCannotBeJudged() {
         Transfer noBalance = eth(WALLET, STRANGER, eth(10), null, null, 0);
         assertThat(BalanceDrainRule.evaluate(noBalance, "retail", WalletState.empty(), ref, Fixtures.rules())

@@ -81,6 +81,41 @@ class PerWalletRulesTest {
     }
 
     @Test
+    void gasTopUpThatAReorganisationRemovedIsForgotten() {
+        Transfer topup = eth(FUNDER, WALLET, eth(0.002), null, null, 0);
+        WalletState funded = WalletRules.onInflow(topup, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .state();
+        Transfer removed = new Transfer(
+                topup.chainId(),
+                topup.from(),
+                topup.to(),
+                topup.kind(),
+                topup.asset(),
+                topup.amount(),
+                topup.decimals(),
+                topup.eventId(),
+                topup.txHash(),
+                topup.blockNumber(),
+                topup.blockTime(),
+                true,
+                null,
+                null,
+                null);
+        WalletState reorged = WalletRules.onInflow(removed, "retail", funded, ref, Fixtures.rules())
+                .state();
+        Transfer sweep = token(
+                WALLET, STRANGER, BigInteger.valueOf(400), BigInteger.valueOf(1000), BigInteger.valueOf(600), 60_000);
+        assertThat(WalletRules.onOutflow(sweep, "retail", reorged, ref, Fixtures.rules())
+                        .findings())
+                .extracting(Finding::rule)
+                .doesNotContain(RuleId.GAS_TOPUP_SWEEP);
+        assertThat(WalletRules.onOutflow(sweep, "retail", funded, ref, Fixtures.rules())
+                        .findings())
+                .extracting(Finding::rule)
+                .contains(RuleId.GAS_TOPUP_SWEEP);
+    }
+
+    @Test
     void gasFromTheCustodianItselfIsNotATopUp() {
         WalletState state = GasTopupSweepRule.onInflow(
                 eth(HOT, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);

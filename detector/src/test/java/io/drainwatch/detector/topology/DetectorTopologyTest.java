@@ -429,6 +429,24 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void gasTopUpThatAReorganisationRemovedRaisesNothingWhenTokensLeave() {
+        start();
+        chain.nextBlock();
+        TransferEvent topup = chain.eth(FUNDER, wallet(7), ETH.divide(BigInteger.valueOf(100)), null, null);
+        send(topup);
+        send(Chain.removed(topup));
+        chain.nextBlock();
+        send(chain.usdc(
+                wallet(7),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(400)),
+                DOLLAR.multiply(BigInteger.valueOf(1000)),
+                DOLLAR.multiply(BigInteger.valueOf(600))));
+
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("gas-topup-sweep"));
+    }
+
+    @Test
     void unsignedOutflowIsCriticalAfterTheGracePeriodAndASignedOneIsNot() {
         start(Map.of("rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.grace", "3s"));
         chain.nextBlock();
