@@ -76,6 +76,58 @@ class FleetAndSweepRulesTest {
     }
 
     @Test
+    void freshDestinationWeighsMoreOnlyWithinTheWindowItWasFreshIn() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.evaluate(
+                        pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules)
+                .state();
+        long later = 2 * 60 * 60_000;
+        state = CoordinatedSweepRule.evaluate(pay(2, later, false), List.of(), state, rules)
+                .state();
+        assertThat(CoordinatedSweepRule.evaluate(pay(3, later + 1000, false), List.of(), state, rules)
+                        .finding())
+                .as("two wallets two hours after the address was fresh: the threshold is 3 again")
+                .isEmpty();
+    }
+
+    @Test
+    void destinationStateStaysBoundedHoweverManyPaymentsAndPayers() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.DestinationState.empty();
+        for (int i = 0; i < 200; i++) {
+            state = CoordinatedSweepRule.evaluate(pay(1, i * 1000L, false), List.of(), state, rules)
+                    .state();
+        }
+        assertThat(state.payers().get(String.format("0x%040x", 1)).eventIds())
+                .hasSize(CoordinatedSweepRule.MAX_EVENTS_PER_PAYER)
+                .last()
+                .isEqualTo("ev1-199000");
+
+        CoordinatedSweepRule.Outcome last = null;
+        for (int i = 1; i <= 600; i++) {
+            last = CoordinatedSweepRule.evaluate(pay(i, 200_000 + i * 100L, false), List.of(), state, rules);
+            state = last.state();
+        }
+        assertThat(state.payers()).hasSize(CoordinatedSweepRule.MAX_PAYERS);
+        assertThat(last.finding())
+                .hasValueSatisfying(f -> assertThat(f.summary())
+                        .startsWith("At least " + CoordinatedSweepRule.MAX_PAYERS + " watched wallets"));
+    }
+
+    @Test
+    void destinationStateExpiresOnceItsPayersLeftTheWindowAndItsGrace() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.evaluate(
+                        pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules)
+                .state();
+        state = CoordinatedSweepRule.evaluate(pay(2, 10 * 60_000, false), List.of(), state, rules)
+                .state();
+        assertThat(CoordinatedSweepRule.expired(state, 69 * 60_000, g -> rules)).isFalse();
+        assertThat(CoordinatedSweepRule.expired(state, 70 * 60_000 + 1, g -> rules))
+                .isTrue();
+    }
+
+    @Test
     void surgeThresholdIsTheLargerOfTheMinimumAndTenTimesNormal() {
         RuleSettings rules = Fixtures.rules();
         assertThat(FleetSurgeRule.threshold(0, rules)).isEqualTo(5);

@@ -373,6 +373,27 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void destinationIsForgottenOnceBlockTimeLeavesItsWindowBehind() {
+        start();
+        String once = address(0x7200);
+        chain.nextBlock();
+        send(chain.eth(wallet(1), once, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9))));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        org.apache.kafka.streams.state.KeyValueStore<String, Object> destinations =
+                driver.getKeyValueStore(DestinationProcessor.STATE);
+        assertThat(destinations.get("1:" + once)).isNotNull();
+
+        for (int i = 0; i < 5 * 60 + 1; i++) { // an hour of blocks: the 30-minute window and its grace
+            chain.nextBlock();
+        }
+        String later = address(0x7201);
+        send(chain.eth(wallet(2), later, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9))));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(destinations.get("1:" + once)).as("expired").isNull();
+        assertThat(destinations.get("1:" + later)).isNotNull();
+    }
+
+    @Test
     void fifthDrainedWalletOpensOneIncidentForTheGroupWhichGrowsThenResolves() {
         start(Map.of("incidents.resolve-after", "1m"));
         for (int i = 1; i <= 10; i++) {
