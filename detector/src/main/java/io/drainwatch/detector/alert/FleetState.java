@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * wallets themselves live in {@link IncidentMembers}. Immutable; each change returns the next state.
  *
  * @param recent wallets drained within the surge window while no incident is open (fewer than the threshold)
+ * @param normal the learned number of wallets drained per window outside incidents
  * @param bucket the index of the current surge window (block time / window), for learning the normal
- * @param bucketCount wallets newly drained in the current window
+ * @param bucketCount wallets newly drained in the current window that are not part of an incident
  */
 public record FleetState(
         Map<String, DrainedWallet> recent,
@@ -141,15 +142,17 @@ public record FleetState(
         if (bucket == Long.MIN_VALUE) {
             nextBucket = signalBucket;
         } else if (signalBucket > bucket) {
-            nextNormal = FleetSurgeRule.learn(normal, bucketCount, signalBucket - bucket);
+            // The windows of an attack say nothing about the group's normal: it is not learned while an
+            // incident is open.
+            if (incident == null) {
+                nextNormal = FleetSurgeRule.learn(normal, bucketCount, signalBucket - bucket);
+            }
             nextBucket = signalBucket;
             nextCount = 0;
         }
         if (incident != null) {
             DrainedWallet existing = members.get(s.wallet());
-            if (existing == null) {
-                nextCount++;
-            } else if (existing.has(s)) {
+            if (existing != null && existing.has(s)) {
                 return new Change(
                         new FleetState(recent, nextNormal, nextBucket, nextCount, incident, atRiskUsd),
                         Optional.empty());
@@ -171,7 +174,14 @@ public record FleetState(
             nextCount++;
         }
         kept.put(s.wallet(), existing == null ? DrainedWallet.of(s) : existing.with(s));
-        if (!FleetSurgeRule.surging(kept.size(), normal, rules)) {
+        // The wallets drained now must not raise the bar they are measured against: those of the window
+        // before this one have already been learned into the normal, so the surge is judged without them.
+        long bucketBefore = nextBucket - 1;
+        int learnedRecently = (int) kept.values().stream()
+                .filter(d -> Math.floorDiv(d.firstTime(), window) == bucketBefore)
+                .count();
+        double normalBefore = FleetSurgeRule.unlearn(nextNormal, learnedRecently);
+        if (!FleetSurgeRule.surging(kept.size(), normalBefore, rules)) {
             return new Change(
                     new FleetState(kept, nextNormal, nextBucket, nextCount, null, atRiskUsd), Optional.empty());
         }
@@ -211,8 +221,9 @@ public record FleetState(
             }
             members.put(new DrainedWallet(w.wallet(), w.chainId(), w.firstTime(), w.lastTime(), w.hits()));
         }
+        // Every wallet counted in this window is now the incident's: the normal is what it was before the attack.
         return new Change(
-                new FleetState(Map.of(), nextNormal, nextBucket, nextCount, opened, atRiskUsd),
+                new FleetState(Map.of(), normalBefore, nextBucket, 0, opened, atRiskUsd),
                 Optional.of(AlertStatus.FIRING));
     }
 
@@ -315,7 +326,7 @@ public record FleetState(
         if (wallets <= 0) {
             members.clear();
             return new Change(
-                    new FleetState(nextRecent, normal, bucket, bucketCount, null, atRiskUsd),
+                    new FleetState(nextRecent, normal, afterIncident(), 0, null, atRiskUsd),
                     Optional.of(AlertStatus.RETRACTED));
         }
         return new Change(
@@ -330,8 +341,16 @@ public record FleetState(
         }
         members.clear();
         return new Change(
-                new FleetState(Map.of(), normal, bucket, bucketCount, null, atRiskUsd),
+                new FleetState(Map.of(), normal, afterIncident(), 0, null, atRiskUsd),
                 Optional.of(AlertStatus.RESOLVED));
+    }
+
+    /**
+     * The window learning resumes from once an incident ends: the one after its latest evidence, so
+     * the attack's own window is never learned as a quiet one.
+     */
+    private long afterIncident() {
+        return bucket == Long.MIN_VALUE ? bucket : bucket + 1;
     }
 
     public FleetState withValueDelta(double delta) {

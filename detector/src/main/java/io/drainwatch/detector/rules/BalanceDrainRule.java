@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code balance-drain}: an outflow leaves at most a small fraction of the wallet's balance of an
  * asset, in one block or cumulatively within the window, and the value moved is at least the
  * minimum. Outflows to the custodian's own or allowlisted addresses, to addresses this wallet paid
- * before, and transactions the custodian signed are legitimate and never fire.
+ * before, and transactions the custodian signed are legitimate: they never fire and their value is
+ * never counted as drained.
  */
 public final class BalanceDrainRule {
     private BalanceDrainRule() {}
@@ -21,6 +22,15 @@ public final class BalanceDrainRule {
 
     public static Outcome evaluate(
             Transfer out, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
+        WalletState.DrainWindow window = state.drainWindows().get(out.asset());
+        boolean inWindow = window != null && within(window, out.blockTime(), rules);
+        if (legitimate(out, group, state, ref)) {
+            // What a legitimate payment takes out can no longer be drained: later outflows in the window are
+            // measured against what it left, and its value is not part of a drain.
+            return new Outcome(
+                    Optional.empty(),
+                    inWindow ? state.withWindow(out.asset(), window.lessExposed(out.amount())) : state);
+        }
         BigInteger before = out.balanceBefore() != null
                 ? out.balanceBefore()
                 : state.balances().get(out.asset());
@@ -31,18 +41,16 @@ public final class BalanceDrainRule {
                 ? out.balanceAfter()
                 : before.subtract(out.amount()).max(BigInteger.ZERO);
 
-        WalletState.DrainWindow window = state.drainWindows().get(out.asset());
-        boolean inWindow = window != null
-                && out.blockTime() - window.start() <= rules.drainWindow().toMillis();
         WalletState.DrainWindow next = inWindow
                 ? new WalletState.DrainWindow(
                         window.start(),
-                        window.balanceAtStart(),
+                        // never less than the chain says was there (a deposit the detector did not see)
+                        window.balanceAtStart().max(before.add(window.outflow())),
                         window.outflow().add(out.amount()))
                 : new WalletState.DrainWindow(out.blockTime(), before, out.amount());
         WalletState counted = state.withWindow(out.asset(), next);
 
-        if (!rules.balanceDrain() || legitimate(out, group, state, ref)) {
+        if (!rules.balanceDrain()) {
             return new Outcome(Optional.empty(), counted);
         }
         BigDecimal remaining =
@@ -83,6 +91,31 @@ public final class BalanceDrainRule {
                         "min-usd", Double.toString(rules.drainMinUsd()),
                         "window", rules.drainWindow().toString()));
         return new Outcome(Optional.of(finding), counted);
+    }
+
+    /**
+     * The state with a deposit of {@code in} counted: a deposit during an open window adds to what an
+     * attacker can take, so a drain of it is judged against the larger balance.
+     */
+    public static WalletState onInflow(Transfer in, WalletState state, RuleSettings rules) {
+        WalletState.DrainWindow window = state.drainWindows().get(in.asset());
+        if (window == null || in.blockTime() < window.start() || !within(window, in.blockTime(), rules)) {
+            return state;
+        }
+        return state.withWindow(in.asset(), window.moreExposed(in.amount()));
+    }
+
+    /** The state without a deposit that a reorganisation removed (see {@link #onInflow}). */
+    public static WalletState onInflowRemoved(Transfer in, WalletState state, RuleSettings rules) {
+        WalletState.DrainWindow window = state.drainWindows().get(in.asset());
+        if (window == null || in.blockTime() < window.start() || !within(window, in.blockTime(), rules)) {
+            return state;
+        }
+        return state.withWindow(in.asset(), window.lessExposed(in.amount()));
+    }
+
+    private static boolean within(WalletState.DrainWindow window, long time, RuleSettings rules) {
+        return time - window.start() <= rules.drainWindow().toMillis();
     }
 
     static boolean legitimate(Transfer out, String group, WalletState state, ReferenceData ref) {

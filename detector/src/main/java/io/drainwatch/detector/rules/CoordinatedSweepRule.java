@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code coordinated-sweep}: several distinct watched wallets pay the same unknown address within the
@@ -14,9 +15,17 @@ import java.util.Optional;
  * collecting. A fresh destination (never transacted before) needs fewer wallets.
  */
 public final class CoordinatedSweepRule {
+    /** Payers kept per destination: far above any threshold, and a state record far below Kafka's 1 MB. */
+    static final int MAX_PAYERS = 500;
+    /** Latest event ids kept per payer, to recognise a replayed or retracted payment. */
+    static final int MAX_EVENTS_PER_PAYER = 8;
+
     private CoordinatedSweepRule() {}
 
-    /** The wallets that paid one destination within the window, and whether the rule has fired for it. */
+    /**
+     * The wallets that paid one destination within the window (the latest {@link #MAX_PAYERS}), and
+     * whether the rule has fired for it.
+     */
     public record DestinationState(Map<String, Payer> payers, boolean fresh, boolean firing) {
         public static DestinationState empty() {
             return new DestinationState(Map.of(), false, false);
@@ -40,9 +49,15 @@ public final class CoordinatedSweepRule {
                 payers.put(wallet, payer);
             }
         });
+        // Whether the destination was fresh belongs to its window: once every payer has left it, a
+        // payment starts over.
+        boolean fresh = (!payers.isEmpty() && state.fresh()) || p.fresh();
         Payer previous = payers.get(p.wallet());
         List<String> events = new ArrayList<>(previous == null ? List.of() : previous.eventIds());
         events.add(p.eventId());
+        while (events.size() > MAX_EVENTS_PER_PAYER) {
+            events.remove(0);
+        }
         payers.put(
                 p.wallet(),
                 new Payer(
@@ -51,7 +66,12 @@ public final class CoordinatedSweepRule {
                         previous == null ? p.blockTime() : previous.firstTime(),
                         p.blockTime(),
                         events));
-        boolean fresh = state.fresh() || p.fresh();
+        if (payers.size() > MAX_PAYERS) {
+            payers.values().stream()
+                    .filter(payer -> !payer.wallet().equals(p.wallet()))
+                    .min(java.util.Comparator.comparingLong(Payer::lastTime))
+                    .ifPresent(oldest -> payers.remove(oldest.wallet()));
+        }
         boolean wasFiring = state.firing() && payers.size() > 1;
         int threshold = fresh ? rules.sweepFreshMinWallets() : rules.sweepMinWallets();
         boolean firing = rules.coordinatedSweep() && payers.size() >= threshold;
@@ -77,6 +97,7 @@ public final class CoordinatedSweepRule {
                 .sorted()
                 .reduce((a, b) -> a + "," + b)
                 .orElse(p.custodyGroup());
+        String count = payers.size() >= MAX_PAYERS ? "At least " + MAX_PAYERS : Integer.toString(payers.size());
         Finding finding = new Finding(
                 RuleId.COORDINATED_SWEEP,
                 Severity.CRITICAL,
@@ -84,9 +105,9 @@ public final class CoordinatedSweepRule {
                 groups,
                 p.destination(),
                 p.evidence(),
-                payers.size() + " watched wallets swept to " + (fresh ? "fresh " : "") + "address "
+                count + " watched wallets swept to " + (fresh ? "fresh " : "") + "address "
                         + Money.shortAddress(p.destination()),
-                payers.size() + " distinct watched wallets (groups " + groups + ") paid " + p.destination()
+                count + " distinct watched wallets (groups " + groups + ") paid " + p.destination()
                         + (fresh ? ", a fresh address," : "")
                         + " within " + rules.sweepWindow().toMinutes() + " minutes; the latest payment was "
                         + (p.usd() == null ? "unpriced" : Money.usd(p.usd()))
@@ -98,6 +119,19 @@ public final class CoordinatedSweepRule {
                         "fresh-min-wallets", Integer.toString(rules.sweepFreshMinWallets()),
                         "window", rules.sweepWindow().toString()));
         return new Outcome(Optional.of(finding), next, implicated);
+    }
+
+    /**
+     * Whether a destination's state can be forgotten at block time {@code now}: every payer is older
+     * than its group's window and a grace of one more window, for payments that reach the stage late.
+     * A payment after that could not join those payers in a sweep, and an open alert keeps its own
+     * evidence. The fresh flag goes with the state.
+     */
+    public static boolean expired(DestinationState state, long now, Function<String, RuleSettings> rulesOfGroup) {
+        return state.payers().values().stream().allMatch(payer -> {
+            long window = rulesOfGroup.apply(payer.custodyGroup()).sweepWindow().toMillis();
+            return payer.lastTime() < now - 2 * window;
+        });
     }
 
     /** Forgets a payment a reorganisation removed. */

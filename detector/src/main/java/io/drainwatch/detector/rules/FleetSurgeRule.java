@@ -33,4 +33,12 @@ public final class FleetSurgeRule {
         double next = normal + LEARNING_RATE * (count - normal);
         return next * Math.pow(1 - LEARNING_RATE, elapsedWindows - 1);
     }
+
+    /**
+     * The normal without {@code count} wallets that the window just learned had counted, for wallets
+     * that turn out to belong to an attack.
+     */
+    public static double unlearn(double normal, int count) {
+        return Math.max(0, normal - LEARNING_RATE * count);
+    }
 }

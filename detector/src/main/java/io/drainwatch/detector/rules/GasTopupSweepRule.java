@@ -20,6 +20,17 @@ public final class GasTopupSweepRule {
         return state.withTopup(new WalletState.Topup(in.from(), in.txHash(), in.blockTime(), in.amount()));
     }
 
+    /** Forgets the deposit of {@code in} if a reorganisation removed the one remembered. */
+    public static WalletState onInflowRemoved(Transfer in, WalletState state) {
+        WalletState.Topup topup = state.topup();
+        if (topup == null
+                || !topup.txHash().equals(in.txHash())
+                || !topup.from().equals(in.from())) {
+            return state;
+        }
+        return state.withTopup(null);
+    }
+
     public static Optional<Finding> onOutflow(
             Transfer out, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
         WalletState.Topup topup = state.topup();

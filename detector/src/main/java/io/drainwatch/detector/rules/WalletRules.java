@@ -17,7 +17,8 @@ public final class WalletRules {
     private WalletRules() {}
 
     /**
-     * @param payment set when value went to an address the custodian does not know
+     * @param payment set when value went to an address the custodian does not know, in a transaction it did
+     *     not sign, and that this wallet never paid in a legitimate one
      * @param awaitSignature whether the outflow must be matched against the signer's records after the grace period
      */
     public record Outcome(
@@ -41,7 +42,9 @@ public final class WalletRules {
 
         boolean signed = ref.signed(out.chainId(), out.txHash());
         boolean known = ref.isOwnOrAllowed(out.chainId(), out.to(), group);
-        Optional<Payment> payment = known || signed
+        // A payment to an address this wallet paid before in a legitimate transaction is exempt like the
+        // others. Its retraction still goes to the destination stage, which ignores what it never counted.
+        Optional<Payment> payment = known || signed || state.paidBefore(out.to())
                 ? Optional.empty()
                 : Optional.of(Payment.of(out, group, ref.usd(out).orElse(null)));
         boolean awaitSignature = !signed && UnauthorizedOutflowRule.applies(out, ref, rules);
@@ -62,16 +65,35 @@ public final class WalletRules {
         return new Outcome(next, findings, payment, awaitSignature);
     }
 
-    public static Outcome onInflow(Transfer in, String group, WalletState state, ReferenceData ref) {
+    public static Outcome onInflow(
+            Transfer in, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
+        if (in.removed()) {
+            return Outcome.unchanged(withoutInflow(in, state, rules));
+        }
         if (state.seen(in.eventId())) {
             return Outcome.unchanged(state);
         }
-        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref).withEvent(in.eventId());
+        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref);
+        next = BalanceDrainRule.onInflow(in, next, rules).withEvent(in.eventId());
         BigInteger known = state.balances().get(in.asset());
         if (known != null) {
             next = next.withBalance(in.asset(), known.add(in.amount()));
         }
         return Outcome.unchanged(next);
+    }
+
+    /** The state without what a deposit that a reorganisation removed had changed. */
+    private static WalletState withoutInflow(Transfer in, WalletState state, RuleSettings rules) {
+        WalletState next = GasTopupSweepRule.onInflowRemoved(in, state);
+        if (!next.seen(in.eventId())) {
+            return next; // not counted (or already taken back): only the top-up, known by its transaction, is undone
+        }
+        next = BalanceDrainRule.onInflowRemoved(in, next, rules).withoutEvent(in.eventId());
+        BigInteger known = state.balances().get(in.asset());
+        if (known != null) {
+            next = next.withBalance(in.asset(), known.subtract(in.amount()).max(BigInteger.ZERO));
+        }
+        return next;
     }
 
     /** Records a balance the chain reported after a block. */

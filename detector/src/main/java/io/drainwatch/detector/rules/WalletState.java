@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * What the per-wallet rules remember about one watched wallet. Immutable; rules return an updated
  * copy.
  *
- * @param drainWindows per asset, the outflows since the start of the balance-drain window
+ * @param drainWindows per asset, the balance-drain window: what could be drained and what was
  * @param counterparties destinations this wallet paid, oldest first, bounded
  * @param topup the latest native deposit from outside the custodian, for gas-topup-sweep
  * @param balances the latest known balance per asset
@@ -31,8 +31,22 @@ public record WalletState(
         return new WalletState(Map.of(), List.of(), null, Map.of(), List.of());
     }
 
-    /** Outflows of one asset within a balance-drain window. */
-    public record DrainWindow(long start, BigInteger balanceAtStart, BigInteger outflow) {}
+    /**
+     * One asset's balance-drain window.
+     *
+     * @param balanceAtStart what was there to drain: the balance when the window opened, plus deposits
+     *     and less legitimate outflows since
+     * @param outflow what went to destinations that are not legitimate since the window opened
+     */
+    public record DrainWindow(long start, BigInteger balanceAtStart, BigInteger outflow) {
+        DrainWindow moreExposed(BigInteger amount) {
+            return new DrainWindow(start, balanceAtStart.add(amount), outflow);
+        }
+
+        DrainWindow lessExposed(BigInteger amount) {
+            return new DrainWindow(start, balanceAtStart.subtract(amount).max(BigInteger.ZERO), outflow);
+        }
+    }
 
     /** A native deposit from outside the custodian. */
     public record Topup(String from, String txHash, long blockTime, BigInteger amount) {}
@@ -47,6 +61,13 @@ public record WalletState(
         if (events.size() > RECENT_EVENTS) {
             events.remove(0);
         }
+        return new WalletState(drainWindows, counterparties, topup, balances, events);
+    }
+
+    /** The state with {@code eventId} no longer counted, after a reorganisation removed its event. */
+    public WalletState withoutEvent(String eventId) {
+        List<String> events = new ArrayList<>(recentEvents);
+        events.remove(eventId);
         return new WalletState(drainWindows, counterparties, topup, balances, events);
     }
 

@@ -13,12 +13,15 @@ import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -37,6 +40,9 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
      */
     record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
 
+    /** How far block time must advance before expired destinations are looked for again. */
+    static final long EXPIRY_STEP_MS = 60_000;
+
     private static final CoordinatedSweepRule.Payer EMPTY_PAYER =
             new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
 
@@ -46,6 +52,14 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
     private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, Entry> entries;
     private AlertBook alerts;
+    /**
+     * Per chain, the latest block time of a payment this instance processed. Destinations expire on
+     * block time, like the rule's window: record timestamps are ingestion times, and a backfill of old
+     * blocks must not expire its own payers. After a restart nothing expires until payments arrive.
+     */
+    private final Map<Long, Long> latestBlockTime = new HashMap<>();
+
+    private long expiredAt = Long.MIN_VALUE;
 
     DestinationProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
         this.config = config;
@@ -62,7 +76,38 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
             for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
                 context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
             }
+            expire();
         });
+    }
+
+    /**
+     * Deletes the destinations whose payers have all left the window (see {@link
+     * CoordinatedSweepRule#expired}); otherwise every unknown address ever paid would stay forever. The
+     * store is scanned only when block time has moved on by a step since the last scan.
+     */
+    private void expire() {
+        long latest = latestBlockTime.values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(Long.MIN_VALUE);
+        if (latest == Long.MIN_VALUE || (expiredAt != Long.MIN_VALUE && latest - expiredAt < EXPIRY_STEP_MS)) {
+            return;
+        }
+        expiredAt = latest;
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Entry> all = entries.all()) {
+            all.forEachRemaining(kv -> {
+                Long now = latestBlockTime.get(chainOf(kv.key));
+                if (now != null && CoordinatedSweepRule.expired(kv.value.state(), now, config::rules)) {
+                    expired.add(kv.key);
+                }
+            });
+        }
+        expired.forEach(entries::delete);
+    }
+
+    private static long chainOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf(':')));
     }
 
     @Override
@@ -72,6 +117,7 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
             return;
         }
         long now = context.currentSystemTimeMs();
+        latestBlockTime.merge(p.chainId(), p.blockTime(), Math::max);
         Entry entry = entries.get(record.key());
         if (p.removed()) {
             onRemoved(record.key(), p, entry, now, record.timestamp());
@@ -141,7 +187,12 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
             List<Payment> payments = entry.payments().stream()
                     .filter(e -> !e.eventId().equals(p.eventId()))
                     .toList();
-            entries.put(key, new Entry(CoordinatedSweepRule.remove(p, entry.state()), payments));
+            CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.remove(p, entry.state());
+            if (state.payers().isEmpty()) {
+                entries.delete(key);
+            } else {
+                entries.put(key, new Entry(state, payments));
+            }
         }
         String alertKey = AlertBook.key(RuleId.COORDINATED_SWEEP, p.chainId(), p.destination());
         Optional<String> alertId = alerts.get(alertKey).map(OpenAlert::alertId);

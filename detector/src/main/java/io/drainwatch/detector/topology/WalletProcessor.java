@@ -105,7 +105,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
 
     private void onInflow(Transfer t, long now, long timestamp) {
         Optional<String> group = reference.group(t.chainId(), t.to());
-        if (group.isEmpty() || t.removed()) {
+        if (group.isEmpty()) {
             return;
         }
         String key = Addresses.key(t.chainId(), t.to());
@@ -115,7 +115,8 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                 t.chainId(),
                 group.get(),
                 state,
-                WalletRules.onInflow(t, group.get(), state, reference).state(),
+                WalletRules.onInflow(t, group.get(), state, reference, config.rules(group.get()))
+                        .state(),
                 timestamp);
     }
 

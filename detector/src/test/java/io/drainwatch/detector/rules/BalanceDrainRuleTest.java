@@ -93,6 +93,67 @@ class BalanceDrainRuleTest {
     }
 
     @Test
+    void legitimateOutflowsInTheWindowAreNeitherDrainedValueNorTheBalanceADrainIsJudgedBy() {
+        WalletState state = WalletState.empty();
+        Transfer withdrawal = eth(WALLET, HOT, eth(9.99), eth(10), eth(0.01), 0);
+        BalanceDrainRule.Outcome one = BalanceDrainRule.evaluate(withdrawal, "retail", state, ref, Fixtures.rules());
+        assertThat(one.finding()).isEmpty();
+        Transfer small = eth(WALLET, STRANGER, eth(0.005), eth(0.01), eth(0.005), 60_000); // $15
+        assertThat(BalanceDrainRule.evaluate(small, "retail", one.state(), ref, Fixtures.rules())
+                        .finding())
+                .as("$15 of what the withdrawal left is no drain")
+                .isEmpty();
+
+        Transfer toHot = eth(WALLET, HOT, eth(5), eth(10), eth(5), 0);
+        BalanceDrainRule.Outcome half = BalanceDrainRule.evaluate(toHot, "retail", state, ref, Fixtures.rules());
+        Transfer rest = eth(WALLET, STRANGER, eth(4.95), eth(5), eth(0.05), 60_000);
+        assertThat(BalanceDrainRule.evaluate(rest, "retail", half.state(), ref, Fixtures.rules())
+                        .finding())
+                .as("1% of the 5 ETH left after the consolidation, and only the 4.95 ETH taken is drained")
+                .hasValueSatisfying(
+                        f -> assertThat(f.summary()).contains("$14,850").contains("1.00% left"));
+    }
+
+    @Test
+    void depositDuringTheWindowRaisesTheBalanceADrainIsJudgedBy() {
+        Transfer first = eth(WALLET, STRANGER, eth(5), eth(10), eth(5), 0);
+        BalanceDrainRule.Outcome one =
+                BalanceDrainRule.evaluate(first, "retail", WalletState.empty(), ref, Fixtures.rules());
+        WalletState deposited = BalanceDrainRule.onInflow(
+                eth(HOT, WALLET, eth(100), null, null, 60_000), one.state(), Fixtures.rules());
+        Transfer second = eth(WALLET, STRANGER, eth(104), eth(105), eth(1), 120_000);
+        assertThat(BalanceDrainRule.evaluate(second, "retail", deposited, ref, Fixtures.rules())
+                        .finding())
+                .as("1 ETH left of the 110 ETH there was to take")
+                .hasValueSatisfying(
+                        f -> assertThat(f.summary()).contains("$327,000").contains("0.91% left"));
+
+        Transfer partial = eth(WALLET, STRANGER, eth(50), eth(105), eth(55), 120_000);
+        assertThat(BalanceDrainRule.evaluate(partial, "retail", deposited, ref, Fixtures.rules())
+                        .finding())
+                .isEmpty();
+    }
+
+    @Test
+    void depositThatAReorganisationRemovedNoLongerCountsTowardsTheWindow() {
+        Transfer first = eth(WALLET, STRANGER, eth(5), eth(10), eth(5), 0);
+        WalletState one = BalanceDrainRule.evaluate(first, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .state();
+        Transfer deposit = eth(HOT, WALLET, eth(100), null, null, 60_000);
+        WalletState deposited = BalanceDrainRule.onInflow(deposit, one, Fixtures.rules());
+        WalletState reorged = BalanceDrainRule.onInflowRemoved(deposit, deposited, Fixtures.rules());
+        Transfer second = eth(WALLET, STRANGER, eth(4), eth(5), eth(1), 120_000);
+        assertThat(BalanceDrainRule.evaluate(second, "retail", deposited, ref, Fixtures.rules())
+                        .finding())
+                .as("judged against a deposit that is still there")
+                .isPresent();
+        assertThat(BalanceDrainRule.evaluate(second, "retail", reorged, ref, Fixtures.rules())
+                        .finding())
+                .as("1 ETH of 10 left")
+                .isEmpty();
+    }
+
+    @Test
     void unknownBalanceOrUnpricedAssetCannotBeJudged() {
         Transfer noBalance = eth(WALLET, STRANGER, eth(10), null, null, 0);
         assertThat(BalanceDrainRule.evaluate(noBalance, "retail", WalletState.empty(), ref, Fixtures.rules())

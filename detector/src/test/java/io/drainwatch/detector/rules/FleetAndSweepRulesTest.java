@@ -76,6 +76,58 @@ class FleetAndSweepRulesTest {
     }
 
     @Test
+    void freshDestinationWeighsMoreOnlyWithinTheWindowItWasFreshIn() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.evaluate(
+                        pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules)
+                .state();
+        long later = 2 * 60 * 60_000;
+        state = CoordinatedSweepRule.evaluate(pay(2, later, false), List.of(), state, rules)
+                .state();
+        assertThat(CoordinatedSweepRule.evaluate(pay(3, later + 1000, false), List.of(), state, rules)
+                        .finding())
+                .as("two wallets two hours after the address was fresh: the threshold is 3 again")
+                .isEmpty();
+    }
+
+    @Test
+    void destinationStateStaysBoundedHoweverManyPaymentsAndPayers() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.DestinationState.empty();
+        for (int i = 0; i < 200; i++) {
+            state = CoordinatedSweepRule.evaluate(pay(1, i * 1000L, false), List.of(), state, rules)
+                    .state();
+        }
+        assertThat(state.payers().get(String.format("0x%040x", 1)).eventIds())
+                .hasSize(CoordinatedSweepRule.MAX_EVENTS_PER_PAYER)
+                .last()
+                .isEqualTo("ev1-199000");
+
+        CoordinatedSweepRule.Outcome last = null;
+        for (int i = 1; i <= 600; i++) {
+            last = CoordinatedSweepRule.evaluate(pay(i, 200_000 + i * 100L, false), List.of(), state, rules);
+            state = last.state();
+        }
+        assertThat(state.payers()).hasSize(CoordinatedSweepRule.MAX_PAYERS);
+        assertThat(last.finding())
+                .hasValueSatisfying(f -> assertThat(f.summary())
+                        .startsWith("At least " + CoordinatedSweepRule.MAX_PAYERS + " watched wallets"));
+    }
+
+    @Test
+    void destinationStateExpiresOnceItsPayersLeftTheWindowAndItsGrace() {
+        RuleSettings rules = Fixtures.rules();
+        CoordinatedSweepRule.DestinationState state = CoordinatedSweepRule.evaluate(
+                        pay(1, 0, true), List.of(), CoordinatedSweepRule.DestinationState.empty(), rules)
+                .state();
+        state = CoordinatedSweepRule.evaluate(pay(2, 10 * 60_000, false), List.of(), state, rules)
+                .state();
+        assertThat(CoordinatedSweepRule.expired(state, 69 * 60_000, g -> rules)).isFalse();
+        assertThat(CoordinatedSweepRule.expired(state, 70 * 60_000 + 1, g -> rules))
+                .isTrue();
+    }
+
+    @Test
     void surgeThresholdIsTheLargerOfTheMinimumAndTenTimesNormal() {
         RuleSettings rules = Fixtures.rules();
         assertThat(FleetSurgeRule.threshold(0, rules)).isEqualTo(5);
@@ -135,6 +187,75 @@ class FleetAndSweepRulesTest {
                         .incident())
                 .contains(AlertStatus.RESOLVED);
         assertThat(members.map).as("members forgotten with the incident").isEmpty();
+    }
+
+    @Test
+    void secondWaveAfterAResolvedIncidentOpensOneAtTheThresholdTheGroupHadBeforeTheAttack() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        // a group that loses about one wallet a window to ordinary mishaps: the threshold is 10
+        FleetState state = new FleetState(java.util.Map.of(), 1.0, 1, 0, null, 0);
+        Wave attack = wave(state, 1000, 30, WINDOW, rules, members);
+        assertThat(attack.openedAt()).isEqualTo(10);
+        FleetState.Change resolved = attack.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members);
+        assertThat(resolved.incident()).contains(AlertStatus.RESOLVED);
+
+        Wave second = wave(resolved.state(), 2000, 30, 2 * WINDOW, rules, members);
+        assertThat(second.openedAt())
+                .as("the 30 wallets of the first attack are not the group's normal")
+                .isEqualTo(10);
+
+        Wave fresh = wave(FleetState.empty(), 1000, 20, WINDOW, rules, members);
+        assertThat(fresh.openedAt()).isEqualTo(5);
+        FleetState quiet =
+                fresh.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members).state();
+        assertThat(wave(quiet, 2000, 5, 2 * WINDOW, rules, members).openedAt()).isEqualTo(5);
+    }
+
+    @Test
+    void surgeIsJudgedAgainstTheNormalLearnedUpToNowWithoutTheWalletsOfTheSurge() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState busy = new FleetState(java.util.Map.of(), 2.0, 0, 0, null, 0);
+        assertThat(wave(busy, 1000, 5, 144 * WINDOW, rules, members).openedAt())
+                .as("a normal of two a window, a day ago, has faded")
+                .isEqualTo(5);
+
+        // threshold 6; five wallets at the end of one window, the sixth in the next
+        FleetState state = new FleetState(java.util.Map.of(), 0.6, 0, 0, null, 0);
+        Wave late = wave(state, 3000, 5, WINDOW - 6000, rules, members);
+        assertThat(late.openedAt()).isZero();
+        assertThat(wave(late.state(), 3005, 1, WINDOW + 1000, rules, members).openedAt())
+                .as("the five drained just before do not count as normal")
+                .isEqualTo(1);
+    }
+
+    private static final long WINDOW = 10 * 60_000;
+
+    /** The state after {@code count} wallets drained a second apart from {@code start}, and which opened an incident. */
+    record Wave(FleetState state, int openedAt) {}
+
+    private static Wave wave(FleetState state, int firstWallet, int count, long start, RuleSettings rules, Members m) {
+        int openedAt = 0;
+        for (int i = 0; i < count; i++) {
+            DrainSignal s = new DrainSignal(
+                    "retail",
+                    1,
+                    String.format("0x%040x", firstWallet + i),
+                    "balance-drain",
+                    "balance-drain" + (firstWallet + i),
+                    "ev" + (firstWallet + i),
+                    DEST,
+                    100.0,
+                    start + i * 1000L,
+                    false);
+            FleetState.Change change = state.onDrain("retail", s, rules, start + i * 1000L, m);
+            if (change.incident().filter(AlertStatus.FIRING::equals).isPresent()) {
+                openedAt = i + 1;
+            }
+            state = change.state();
+        }
+        return new Wave(state, openedAt);
     }
 
     @Test

@@ -81,6 +81,41 @@ class PerWalletRulesTest {
     }
 
     @Test
+    void gasTopUpThatAReorganisationRemovedIsForgotten() {
+        Transfer topup = eth(FUNDER, WALLET, eth(0.002), null, null, 0);
+        WalletState funded = WalletRules.onInflow(topup, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .state();
+        Transfer removed = new Transfer(
+                topup.chainId(),
+                topup.from(),
+                topup.to(),
+                topup.kind(),
+                topup.asset(),
+                topup.amount(),
+                topup.decimals(),
+                topup.eventId(),
+                topup.txHash(),
+                topup.blockNumber(),
+                topup.blockTime(),
+                true,
+                null,
+                null,
+                null);
+        WalletState reorged = WalletRules.onInflow(removed, "retail", funded, ref, Fixtures.rules())
+                .state();
+        Transfer sweep = token(
+                WALLET, STRANGER, BigInteger.valueOf(400), BigInteger.valueOf(1000), BigInteger.valueOf(600), 60_000);
+        assertThat(WalletRules.onOutflow(sweep, "retail", reorged, ref, Fixtures.rules())
+                        .findings())
+                .extracting(Finding::rule)
+                .doesNotContain(RuleId.GAS_TOPUP_SWEEP);
+        assertThat(WalletRules.onOutflow(sweep, "retail", funded, ref, Fixtures.rules())
+                        .findings())
+                .extracting(Finding::rule)
+                .contains(RuleId.GAS_TOPUP_SWEEP);
+    }
+
+    @Test
     void gasFromTheCustodianItselfIsNotATopUp() {
         WalletState state = GasTopupSweepRule.onInflow(
                 eth(HOT, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
@@ -135,6 +170,22 @@ class PerWalletRulesTest {
         WalletRules.Outcome two = WalletRules.onOutflow(
                 rest, "retail", one.state(), ref, Fixtures.rules("rules.unauthorized-outflow.enabled", "true"));
         assertThat(two.findings()).extracting(Finding::rule).contains(RuleId.BALANCE_DRAIN);
+    }
+
+    @Test
+    void paymentToAnAddressPaidBeforeInALegitimateTransactionIsNotHandedToTheDestinationStage() {
+        Transfer signed = eth(WALLET, STRANGER, eth(1), eth(10), eth(9), 0);
+        ref.signed.add(signed.txHash());
+        WalletRules.Outcome one = WalletRules.onOutflow(signed, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(one.payment()).isEmpty();
+        Transfer again = eth(WALLET, STRANGER, eth(1), eth(9), eth(8), 12_000);
+        WalletRules.Outcome two = WalletRules.onOutflow(again, "retail", one.state(), ref, Fixtures.rules());
+        assertThat(two.payment()).isEmpty();
+        Transfer elsewhere = eth(WALLET, "0x00000000000000000000000000000000000000c1", eth(1), eth(8), eth(7), 24_000);
+        assertThat(WalletRules.onOutflow(elsewhere, "retail", two.state(), ref, Fixtures.rules())
+                        .payment())
+                .as("an address it never paid")
+                .isPresent();
     }
 
     @Test

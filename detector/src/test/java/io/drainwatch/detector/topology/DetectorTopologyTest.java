@@ -277,6 +277,24 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void smallPaymentAfterASignedWithdrawalOfAlmostEverythingIsNoDrain() {
+        start();
+        chain.nextBlock();
+        BigInteger balance = DOLLAR.multiply(BigInteger.valueOf(30_000));
+        BigInteger withdrawn = DOLLAR.multiply(BigInteger.valueOf(29_970));
+        TransferEvent withdrawal = chain.usdc(wallet(2), USER_ADDRESS, withdrawn, balance, balance.subtract(withdrawn));
+        sign(withdrawal);
+        send(withdrawal);
+        chain.nextBlock();
+        BigInteger left = balance.subtract(withdrawn);
+        BigInteger fifteen = DOLLAR.multiply(BigInteger.valueOf(15));
+        send(chain.usdc(wallet(2), address(0x7003), fifteen, left, left.subtract(fifteen)));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
     void paymentToASanctionedAddressIsCriticalEvenWhenSigned() {
         start();
         chain.nextBlock();
@@ -318,6 +336,61 @@ class DetectorTopologyTest {
                 .orElseThrow();
         assertThat(update.getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(update.getWallets()).hasSize(4);
+    }
+
+    @Test
+    void walletsPayingAnAddressEachPaidBeforeInASignedTransactionAreNoSweep() {
+        start();
+        String merchant = address(0x7100);
+        for (int i = 1; i <= 3; i++) {
+            chain.nextBlock();
+            TransferEvent signed = chain.eth(
+                    wallet(i), merchant, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9)));
+            sign(signed);
+            send(signed);
+        }
+        TransferEvent reorged = null;
+        for (int i = 1; i <= 3; i++) {
+            chain.nextBlock();
+            TransferEvent unsigned = chain.eth(
+                    wallet(i), merchant, ETH, ETH.multiply(BigInteger.valueOf(9)), ETH.multiply(BigInteger.valueOf(8)));
+            send(unsigned);
+            reorged = unsigned;
+        }
+        send(Chain.removed(reorged));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.readValuesToList()).isEmpty();
+
+        // the same address is still watched for wallets that never paid it
+        drainEth(4, merchant);
+        drainEth(5, merchant);
+        drainEth(6, merchant);
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .isNotEmpty()
+                .last()
+                .satisfies(a -> assertThat(a.getWallets()).containsExactlyInAnyOrder(wallet(4), wallet(5), wallet(6)));
+    }
+
+    @Test
+    void destinationIsForgottenOnceBlockTimeLeavesItsWindowBehind() {
+        start();
+        String once = address(0x7200);
+        chain.nextBlock();
+        send(chain.eth(wallet(1), once, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9))));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        org.apache.kafka.streams.state.KeyValueStore<String, Object> destinations =
+                driver.getKeyValueStore(DestinationProcessor.STATE);
+        assertThat(destinations.get("1:" + once)).isNotNull();
+
+        for (int i = 0; i < 5 * 60 + 1; i++) { // an hour of blocks: the 30-minute window and its grace
+            chain.nextBlock();
+        }
+        String later = address(0x7201);
+        send(chain.eth(wallet(2), later, ETH, ETH.multiply(BigInteger.TEN), ETH.multiply(BigInteger.valueOf(9))));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(destinations.get("1:" + once)).as("expired").isNull();
+        assertThat(destinations.get("1:" + later)).isNotNull();
     }
 
     @Test
@@ -374,6 +447,24 @@ class DetectorTopologyTest {
                 .orElseThrow();
         assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
         assertThat(alert.getDescription()).contains(FUNDER);
+    }
+
+    @Test
+    void gasTopUpThatAReorganisationRemovedRaisesNothingWhenTokensLeave() {
+        start();
+        chain.nextBlock();
+        TransferEvent topup = chain.eth(FUNDER, wallet(7), ETH.divide(BigInteger.valueOf(100)), null, null);
+        send(topup);
+        send(Chain.removed(topup));
+        chain.nextBlock();
+        send(chain.usdc(
+                wallet(7),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(400)),
+                DOLLAR.multiply(BigInteger.valueOf(1000)),
+                DOLLAR.multiply(BigInteger.valueOf(600))));
+
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("gas-topup-sweep"));
     }
 
     @Test
