@@ -117,6 +117,11 @@ public final class DetectorMetrics {
         openIncidentsByTask.put(task, open);
     }
 
+    /** A stream task closed here: its open incidents are no longer this instance's to report. */
+    public void taskClosed(String task) {
+        openIncidentsByTask.remove(task);
+    }
+
     public void deadLetter(String reason) {
         counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason)
                 .increment();

@@ -86,6 +86,15 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         metrics.openIncidents(context.taskId().toString(), open);
     }
 
+    /**
+     * The task is closing, perhaps to move to another instance, which counts its incidents from then
+     * on: this instance stops counting them, or the fleet's total would hold them twice.
+     */
+    @Override
+    public void close() {
+        metrics.taskClosed(context.taskId().toString());
+    }
+
     private void publish(
             String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
         boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;

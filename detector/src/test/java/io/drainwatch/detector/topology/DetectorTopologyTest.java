@@ -415,6 +415,9 @@ class DetectorTopologyTest {
         assertThat(opened.getDestinations()).hasSize(5);
         assertThat(opened.getSummary()).startsWith("5 wallets drained in custody group retail");
 
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(1.0);
+
         drainEth(6, address(0xa6));
         DrainIncident updated = incidents.readValuesToList().get(0);
         assertThat(updated.getIncidentId()).isEqualTo(opened.getIncidentId());
@@ -425,6 +428,24 @@ class DetectorTopologyTest {
         DrainIncident resolved = incidents.readValuesToList().get(0);
         assertThat(resolved.getIncidentId()).isEqualTo(opened.getIncidentId());
         assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+        assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(0.0);
+    }
+
+    @Test
+    void aClosedTaskNoLongerCountsItsOpenIncidents() {
+        start();
+        for (int i = 1; i <= 5; i++) {
+            balance(wallet(i), "native", ETH.multiply(BigInteger.TEN));
+            drainEth(i, address(0xa0 + i));
+        }
+        assertThat(incidents.readValue().getStatus()).isEqualTo(AlertStatus.FIRING);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(1.0);
+
+        // The task moves away (here: the application closes); the instance that takes it over reports it.
+        driver.close();
+        driver = null;
+        assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(0.0);
     }
 
     @Test
