@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * committed position were accepted before; those after it are pending), then posts every firing page
  * and keeps re-posting them each interval so Alertmanager never resolves one on its own. A change is
  * posted as soon as it is read. The consumer position is committed only once an Alertmanager accepted
- * every pending change, so a crash or an Alertmanager outage can repeat a post (Alertmanager merges
- * identical labels: no second page) but never skip one.
+ * every pending change, held ends included (an end waiting for its firing state to be shown first),
+ * so a crash or an Alertmanager outage can repeat a post (Alertmanager merges identical labels: no
+ * second page) but never skip one.
  *
  * <p>One relay per cluster: it assigns itself every partition that exists at start.
  */
@@ -153,7 +154,7 @@ public final class Relay implements Runnable, AutoCloseable {
         boolean repostDue = !now.isBefore(nextRepost);
         if ((book.hasPostable() || repostDue) && !now.isBefore(nextAttempt)) {
             deliver(now, repostDue);
-        } else if (!book.hasPending()) {
+        } else {
             commitPositions();
         }
         metrics.book(book);
@@ -258,7 +259,8 @@ public final class Relay implements Runnable, AutoCloseable {
     }
 
     private void commitPositions() {
-        if (!caughtUp) {
+        // A held end is read but not accepted: committing now would let a restart skip it.
+        if (!caughtUp || book.hasPending()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();

@@ -142,6 +142,42 @@ class RelayTest {
     }
 
     @Test
+    void positionStaysBeforeAHeldEndUntilAlertmanagerAcceptedTheEnd() {
+        alertmanager.answer(503);
+        // A 3 s interval holds the end back for 3 s after the firing state was accepted.
+        start(Map.of(), Map.of(), Records.config(Duration.ofSeconds(3), alertmanager.url()));
+        addIncident(0, Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        addIncident(1, Records.incident("inc-1", AlertStatus.RESOLVED, Severity.CRITICAL, 2));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "failed")
+                                .count()
+                        >= 2);
+
+        alertmanager.answer(200);
+
+        List<Long> committedBeforeTheEnd = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    // Read the position before the posts: a commit follows the post it is based on.
+                    Long position = committed(INCIDENTS);
+                    boolean endAccepted = postsOf("inc-1").stream()
+                            .anyMatch(p ->
+                                    Instant.parse(p.get("endsAt").asText()).equals(Records.OPENED.plusSeconds(120)));
+                    if (!endAccepted && position != null) {
+                        committedBeforeTheEnd.add(position);
+                    }
+                    return endAccepted && Long.valueOf(2).equals(position);
+                });
+        assertThat(committedBeforeTheEnd)
+                .as("the RESOLVED record (offset 1) is not committed before Alertmanager accepted the end")
+                .doesNotContain(2L);
+        assertThat(postsOf("inc-1").get(0).get("endsAt").asText())
+                .as("shown firing first")
+                .isNotEqualTo(Records.OPENED.plusSeconds(120).toString());
+    }
+
+    @Test
     void restartRepostsWhatStillFiresAndForgetsWhatEndedLongAgo() {
         List<DrainIncident> history = List.of(
                 Records.incident("inc-old", AlertStatus.FIRING, Severity.CRITICAL, 1),
@@ -182,6 +218,10 @@ class RelayTest {
     }
 
     private void start(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed) {
+        start(end, committed, Records.config(alertmanager.url()));
+    }
+
+    private void start(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed, RelayConfig config) {
         consumer.updatePartitions(
                 INCIDENTS.topic(),
                 List.of(new PartitionInfo(INCIDENTS.topic(), 0, Node.noNode(), new Node[0], new Node[0])));
@@ -196,7 +236,7 @@ class RelayTest {
                 consumer,
                 INCIDENTS.topic(),
                 ALERTS.topic(),
-                Records.config(alertmanager.url()),
+                config,
                 new AlertmanagerClient(List.of(java.net.URI.create(alertmanager.url())), Duration.ofSeconds(2)),
                 new RelayMetrics(registry),
                 Clock.systemUTC());
