@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /** An HTTP server answering {@code POST /api/v2/alerts} with a settable status, recording each body. */
 final class FakeAlertmanager implements AutoCloseable {
@@ -15,6 +16,7 @@ final class FakeAlertmanager implements AutoCloseable {
     private final HttpServer server;
     private final List<JsonNode> posts = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile Predicate<JsonNode> invalid = alert -> false;
 
     FakeAlertmanager() {
         try {
@@ -25,6 +27,11 @@ final class FakeAlertmanager implements AutoCloseable {
         server.createContext("/api/v2/alerts", exchange -> {
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             int answer = status;
+            for (JsonNode alert : body) {
+                if (answer / 100 == 2 && invalid.test(alert)) {
+                    answer = 400;
+                }
+            }
             if (answer / 100 == 2) {
                 posts.add(body);
             }
@@ -44,6 +51,11 @@ final class FakeAlertmanager implements AutoCloseable {
 
     void answer(int status) {
         this.status = status;
+    }
+
+    /** Answers 400, as Alertmanager does for an invalid alert, to every post holding an alert that matches. */
+    void rejectAlerts(Predicate<JsonNode> invalid) {
+        this.invalid = invalid;
     }
 
     /** Bodies of the accepted posts, oldest first; each is a JSON array of alerts. */

@@ -178,6 +178,44 @@ class RelayTest {
     }
 
     @Test
+    void anInvalidPageIsDroppedAloneAndTheValidPagesPostedWithItAreDelivered() {
+        alertmanager.answer(503);
+        alertmanager.rejectAlerts(
+                alert -> alert.at("/labels/incident_id").asText().equals("inc-bad"));
+        start(Map.of(), Map.of());
+        addIncident(0, Records.incident("inc-bad", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        addIncident(1, Records.incident("inc-good", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "failed")
+                                .count()
+                        >= 2);
+
+        alertmanager.answer(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(postsOf("inc-good")).isNotEmpty();
+            assertThat(committed(INCIDENTS)).isEqualTo(2);
+        });
+        assertThat(postsOf("inc-bad")).isEmpty();
+        assertThat(registry.counter("drainwatch.relay.pages", "kind", "incident", "status", "firing")
+                        .count())
+                .as("only the valid page counts as delivered")
+                .isEqualTo(1);
+        double rejected = registry.counter("drainwatch.relay.posts", "outcome", "rejected")
+                .count();
+        assertThat(rejected).as("the batch, then the invalid page alone").isEqualTo(2);
+        int reposts = postsOf("inc-good").size();
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "rejected")
+                                .count()
+                        == rejected);
+        assertThat(postsOf("inc-good"))
+                .as("re-posted every interval, no longer held back by the invalid page")
+                .hasSizeGreaterThan(reposts);
+    }
+
+    @Test
     void restartRepostsWhatStillFiresAndForgetsWhatEndedLongAgo() {
         List<DrainIncident> history = List.of(
                 Records.incident("inc-old", AlertStatus.FIRING, Severity.CRITICAL, 1),
