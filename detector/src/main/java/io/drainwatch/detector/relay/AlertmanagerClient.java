@@ -28,8 +28,8 @@ public final class AlertmanagerClient {
 
     public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
         this.endpoints =
-                alertmanagers.stream().map(AlertmanagerClient::alertsEndpoint).toList();
-        this.names = alertmanagers.stream().map(RelayConfig::redacted).toList();
+                alertmanagers.stream().map(AlertmanagerUrls::alertsEndpoint).toList();
+        this.names = alertmanagers.stream().map(AlertmanagerUrls::redacted).toList();
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
@@ -122,10 +122,5 @@ public final class AlertmanagerClient {
                 count,
                 reason);
         return Outcome.FAILED;
-    }
-
-    private static URI alertsEndpoint(URI base) {
-        String s = base.toString();
-        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
     }
 }

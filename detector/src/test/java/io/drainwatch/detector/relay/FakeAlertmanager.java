@@ -15,6 +15,7 @@ final class FakeAlertmanager implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final List<JsonNode> posts = new CopyOnWriteArrayList<>();
+    private final List<java.net.URI> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile Predicate<JsonNode> invalid = alert -> false;
 
@@ -25,6 +26,7 @@ final class FakeAlertmanager implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/api/v2/alerts", exchange -> {
+            requests.add(exchange.getRequestURI());
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             int answer = status;
             for (JsonNode alert : body) {
@@ -61,6 +63,11 @@ final class FakeAlertmanager implements AutoCloseable {
     /** Bodies of the accepted posts, oldest first; each is a JSON array of alerts. */
     List<JsonNode> accepted() {
         return List.copyOf(posts);
+    }
+
+    /** Path and query of every request, oldest first. */
+    List<java.net.URI> requests() {
+        return List.copyOf(requests);
     }
 
     @Override
