@@ -46,12 +46,12 @@ class AlertmanagerConfigIT {
                 "alertname=DrainwatchIncident severity=high custody_group=retail-eu incident_id=inc-2 chain=1     | chat",
                 "alertname=DrainwatchAlert rule=coordinated-sweep severity=critical custody_group=retail-eu alert_id=a1 | pager",
                 "alertname=DrainwatchAlert rule=velocity severity=medium custody_group=retail-eu alert_id=a2       | chat",
-                "alertname=DrainwatchIncidentsOpen severity=critical role=detect                                   | pager",
+                "alertname=DrainwatchIncidentsOpen severity=critical job=drainwatch-detect                         | pager",
                 "alertname=DrainwatchRoleDown severity=critical role=detect                                        | pager",
                 "alertname=DrainwatchNoBlocksIngested severity=critical chain=1                                    | pager",
-                "alertname=DrainwatchRelayNotDelivering severity=critical role=relay                               | pager",
-                "alertname=DrainwatchInputLagHigh severity=warning role=detect                                     | chat",
-                "alertname=DrainwatchDeadLettersRising severity=warning role=detect reason=undecodable             | chat",
+                "alertname=DrainwatchRelayNotDelivering severity=critical job=drainwatch-relay                     | pager",
+                "alertname=DrainwatchInputLagHigh severity=warning job=drainwatch-detect                           | chat",
+                "alertname=DrainwatchDeadLettersRising severity=warning job=drainwatch-detect reason=deserialization | chat",
             })
     void routesEachAlertToItsReceiver(String labels, String receiver) {
         List<String> args = new ArrayList<>(List.of(
@@ -112,8 +112,8 @@ class AlertmanagerConfigIT {
                                             "DrainwatchIncidentsOpen",
                                             "severity",
                                             "critical",
-                                            "role",
-                                            "detect"),
+                                            "job",
+                                            "drainwatch-detect"),
                                     now),
                             alert(
                                     Map.of(
