@@ -51,6 +51,7 @@ class AlertmanagerConfigIT {
                 "alertname=DrainwatchNoBlocksIngested severity=critical chain=1                                    | pager",
                 "alertname=DrainwatchRelayNotDelivering severity=critical job=drainwatch-relay                     | pager",
                 "alertname=DrainwatchInputLagHigh severity=warning job=drainwatch-detect                           | chat",
+                "alertname=DrainwatchConsumerLagHigh severity=critical job=drainwatch-detect                       | pager",
                 "alertname=DrainwatchDeadLettersRising severity=warning job=drainwatch-detect reason=deserialization | chat",
             })
     void routesEachAlertToItsReceiver(String labels, String receiver) {
