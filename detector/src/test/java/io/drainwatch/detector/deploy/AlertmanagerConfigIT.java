@@ -151,6 +151,82 @@ class AlertmanagerConfigIT {
         }
     }
 
+    @Test
+    void aNonCriticalIncidentHoldsBackNeitherTheBackupPageNorACriticalAlertOfItsGroup(@TempDir Path work)
+            throws Exception {
+        try (WebhookReceiver webhook = new WebhookReceiver();
+                ExternalProcess am = Alertmanager.start(dir.resolve("alertmanager.yml"), webhook, work)) {
+            Instant now = Instant.now();
+            post(
+                    am,
+                    List.of(
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncident",
+                                            "severity",
+                                            "high",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "incident_id",
+                                            "inc-2",
+                                            "chain",
+                                            "1"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "delegation",
+                                            "severity",
+                                            "critical",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "deleg-2"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "unknown-approval",
+                                            "severity",
+                                            "high",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "approval-2"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncidentsOpen",
+                                            "severity",
+                                            "critical",
+                                            "job",
+                                            "drainwatch-detect"),
+                                    now)));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(webhook.to("/pager", "DrainwatchIncidentsOpen")).isNotEmpty();
+                assertThat(webhook.to("/pager", "DrainwatchAlert"))
+                        .flatExtracting(WebhookReceiver.Notification::alerts)
+                        .extracting(a -> a.at("/labels/alert_id").asText())
+                        .containsExactly("deleg-2");
+                // A member alert no more severe than its incident is still part of it.
+                assertThat(inhibitedBy(am, "approval-2")).isNotEmpty();
+            });
+            assertThat(inhibitedBy(am, "deleg-2")).isEmpty();
+            assertThat(inhibitedBy(am, "DrainwatchIncidentsOpen")).isEmpty();
+        }
+    }
+
     private static Map<String, Object> alert(Map<String, String> labels, Instant start) {
         return Map.of(
                 "labels",
