@@ -5,11 +5,13 @@ import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.KafkaClientBinding;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.drainwatch.detector.relay.AlertmanagerClient;
+import io.drainwatch.detector.relay.AlertmanagerUrls;
 import io.drainwatch.detector.relay.Relay;
 import io.drainwatch.detector.relay.RelayConfig;
 import io.drainwatch.detector.relay.RelayMetrics;
 import io.drainwatch.schemas.Severity;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -156,7 +158,7 @@ public final class RelayCommand implements Runnable {
                 LOG.info(
                         "event=relay_started alertmanagers={} repost_interval={} min_alert_severity={} metrics_port={}",
                         config.alertmanagers().stream()
-                                .map(u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort())
+                                .map(AlertmanagerUrls::redacted)
                                 .toList(),
                         config.repostInterval(),
                         config.minAlertSeverity(),
@@ -178,9 +180,10 @@ public final class RelayCommand implements Runnable {
                 continue;
             }
             try {
-                urls.add(URI.create(url.strip()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--alertmanager-url", "not a URL: " + e.getMessage());
+                urls.add(new URI(url.strip()));
+            } catch (URISyntaxException e) {
+                // The parser's message repeats the URL, token included.
+                throw new ConfigException("--alertmanager-url", "not a URL: " + AlertmanagerUrls.redact(url));
             }
         }
         Map<Long, String> explorerUrls = new LinkedHashMap<>();

@@ -28,8 +28,8 @@ public final class AlertmanagerClient {
 
     public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
         this.endpoints =
-                alertmanagers.stream().map(AlertmanagerClient::alertsEndpoint).toList();
-        this.names = alertmanagers.stream().map(RelayConfig::redacted).toList();
+                alertmanagers.stream().map(AlertmanagerUrls::alertsEndpoint).toList();
+        this.names = alertmanagers.stream().map(AlertmanagerUrls::redacted).toList();
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
@@ -38,9 +38,12 @@ public final class AlertmanagerClient {
     public enum Outcome {
         /** 2xx: the alerts are in. */
         ACCEPTED,
-        /** 4xx: the alerts are invalid; posting them again cannot help. */
+        /** 400, 413 or 422: the alerts are invalid (or too many at once); the same post cannot succeed. */
         REJECTED,
-        /** No answer, or 5xx: worth retrying. */
+        /**
+         * No answer, 5xx, or a 4xx that is about the request rather than the alerts (401, 403, 404, 429,
+         * ...: credentials, path, rate limit): worth retrying once that is fixed.
+         */
         FAILED;
 
         /** The value of the {@code outcome} metric label. */
@@ -103,7 +106,7 @@ public final class AlertmanagerClient {
         if (reason.length() > 300) {
             reason = reason.substring(0, 300);
         }
-        if (status / 100 == 4) {
+        if (status == 400 || status == 413 || status == 422) {
             LOG.error(
                     "event=alertmanager_rejected alertmanager={} status={} alerts={} reason=\"{}\"",
                     name,
@@ -119,10 +122,5 @@ public final class AlertmanagerClient {
                 count,
                 reason);
         return Outcome.FAILED;
-    }
-
-    private static URI alertsEndpoint(URI base) {
-        String s = base.toString();
-        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
     }
 }

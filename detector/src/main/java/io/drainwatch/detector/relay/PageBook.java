@@ -3,9 +3,11 @@ package io.drainwatch.detector.relay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Alertmanager identifies an alert by its labels. When a page's labels change (an incident
  * escalates from high to critical), the old label set is posted as ended, so it does not linger as a
  * second firing alert until its hold expires.
+ *
+ * <p>A page that every Alertmanager rejected on its own is dropped: it is left out of later posts,
+ * so it cannot take valid pages down with it, until its next record changes it.
  */
 public final class PageBook {
     private final Duration holdOpen;
@@ -37,6 +42,8 @@ public final class PageBook {
         /** The end of a page whose firing state Alertmanager has not accepted yet, held back. */
         @Nullable
         Page heldEnd;
+        /** Every Alertmanager refused this state as invalid: not posted again until it changes. */
+        boolean rejected;
 
         Entry(Page page, boolean pending) {
             this.page = page;
@@ -76,6 +83,7 @@ public final class PageBook {
         if (pending && previous.page.firing() && previous.firingAcceptedAt == null && !page.firing()) {
             // Never accepted firing: keep showing it firing (with the latest labels) until Alertmanager has.
             previous.heldEnd = page;
+            previous.rejected = false;
             previous.pending = true;
             return;
         }
@@ -84,6 +92,7 @@ public final class PageBook {
         }
         previous.page = page;
         previous.heldEnd = null;
+        previous.rejected = false;
         previous.pending = previous.pending || pending;
     }
 
@@ -98,6 +107,7 @@ public final class PageBook {
                 }
                 entry.page = entry.heldEnd;
                 entry.heldEnd = null;
+                entry.rejected = false;
                 entry.pending = true;
             }
         }
@@ -129,24 +139,54 @@ public final class PageBook {
      */
     public Batch batch(Instant now, boolean everything) {
         List<PostableAlert> alerts = new ArrayList<>(superseded);
+        List<Optional<String>> keys = new ArrayList<>(Collections.nCopies(superseded.size(), Optional.empty()));
         List<Page> changed = new ArrayList<>();
         Instant holdUntil = now.plus(holdOpen);
         for (Entry entry : entries.values()) {
+            if (entry.rejected) {
+                continue;
+            }
             boolean post = entry.pending && (entry.heldEnd == null || entry.firingAcceptedAt == null);
             if (post) {
                 changed.add(entry.page);
             }
             if (post || everything) {
                 alerts.add(entry.page.toPostable(holdUntil));
+                keys.add(Optional.of(entry.page.key()));
             }
         }
-        return new Batch(List.copyOf(alerts), List.copyOf(changed), superseded.size());
+        return new Batch(List.copyOf(alerts), List.copyOf(keys), List.copyOf(changed), superseded.size());
     }
 
-    /** Alertmanager accepted everything pending at {@code now}: nothing waits any more but held ends. */
+    /**
+     * Every Alertmanager rejected the page under {@code key} as invalid: it is left out of posts until
+     * its next change. Call {@link #accepted} after it for the rest of the post.
+     */
+    public void rejected(String key) {
+        Entry entry = entries.get(key);
+        if (entry != null) {
+            entry.rejected = true;
+        }
+    }
+
+    /**
+     * Alertmanager accepted everything pending at {@code now} (but what {@link #rejected} dropped):
+     * nothing waits any more but held ends.
+     */
     public void accepted(Instant now) {
         superseded.clear();
         for (Entry entry : entries.values()) {
+            if (entry.rejected) {
+                entry.pending = false;
+                if (entry.heldEnd != null) {
+                    // Its firing state was refused, so its end has nothing to wait for.
+                    entry.page = entry.heldEnd;
+                    entry.heldEnd = null;
+                    entry.rejected = false;
+                    entry.pending = true;
+                }
+                continue;
+            }
             if (entry.page.firing() && entry.firingAcceptedAt == null) {
                 entry.firingAcceptedAt = now;
             }
@@ -195,10 +235,11 @@ public final class PageBook {
      * One post's worth of alerts.
      *
      * @param alerts the body of the post
+     * @param keys the page key of each alert, in the same order; empty for an ended old label set
      * @param changed the pages whose new state this post delivers (for counting)
      * @param superseded how many ended label sets it carries
      */
-    public record Batch(List<PostableAlert> alerts, List<Page> changed, int superseded) {
+    public record Batch(List<PostableAlert> alerts, List<Optional<String>> keys, List<Page> changed, int superseded) {
         public boolean isEmpty() {
             return alerts.isEmpty();
         }

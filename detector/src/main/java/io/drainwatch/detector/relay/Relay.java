@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * committed position were accepted before; those after it are pending), then posts every firing page
  * and keeps re-posting them each interval so Alertmanager never resolves one on its own. A change is
  * posted as soon as it is read. The consumer position is committed only once an Alertmanager accepted
- * every pending change, so a crash or an Alertmanager outage can repeat a post (Alertmanager merges
- * identical labels: no second page) but never skip one.
+ * every pending change, held ends included (an end waiting for its firing state to be shown first),
+ * so a crash or an Alertmanager outage can repeat a post (Alertmanager merges identical labels: no
+ * second page) but never skip one.
  *
  * <p>One relay per cluster: it assigns itself every partition that exists at start.
  */
@@ -153,7 +156,7 @@ public final class Relay implements Runnable, AutoCloseable {
         boolean repostDue = !now.isBefore(nextRepost);
         if ((book.hasPostable() || repostDue) && !now.isBefore(nextAttempt)) {
             deliver(now, repostDue);
-        } else if (!book.hasPending()) {
+        } else {
             commitPositions();
         }
         metrics.book(book);
@@ -212,53 +215,107 @@ public final class Relay implements Runnable, AutoCloseable {
             commitPositions();
             return;
         }
+        AlertmanagerClient.Delivery delivery = post(batch.alerts());
+        Set<Integer> rejected = Set.of();
+        if (delivery.rejectedByAll()) {
+            Optional<Set<Integer>> alone = rejectedAlone(batch);
+            if (alone.isEmpty()) {
+                failed(now, batch);
+                return;
+            }
+            rejected = alone.get();
+        } else if (!delivery.accepted()) {
+            failed(now, batch);
+            return;
+        }
+        Set<String> dropped = new HashSet<>();
+        for (int i : rejected) {
+            PostableAlert alert = batch.alerts().get(i);
+            batch.keys().get(i).ifPresent(key -> {
+                dropped.add(key);
+                book.rejected(key);
+            });
+            LOG.error(
+                    "event=page_dropped reason=rejected_by_every_alertmanager alertname={} key={} severity={} custody_group={}",
+                    alert.labels().get("alertname"),
+                    batch.keys().get(i).orElse("(ended label set)"),
+                    alert.labels().get("severity"),
+                    alert.labels().get("custody_group"));
+        }
+        if (rejected.size() < batch.alerts().size()) {
+            metrics.success(now);
+        }
+        for (Page page : batch.changed()) {
+            if (dropped.contains(page.key())) {
+                continue;
+            }
+            metrics.delivered(page);
+            LOG.info(
+                    "event=page_delivered kind={} key={} status={} severity={} custody_group={}",
+                    page.kind().label(),
+                    page.key(),
+                    page.firing() ? "firing" : "resolved",
+                    page.labels().get("severity"),
+                    page.labels().get("custody_group"));
+        }
+        book.accepted(now);
+        commitPositions();
+        if (everything) {
+            nextRepost = now.plus(config.repostInterval());
+        }
+        if (failing) {
+            LOG.info("event=alertmanager_recovered");
+        }
+        failing = false;
+        backoff = FIRST_BACKOFF;
+        nextAttempt = now;
+    }
+
+    /**
+     * Every Alertmanager rejected {@code batch} as invalid: posts its alerts one by one, so that one
+     * invalid page cannot take the valid ones down with it. The indexes of the alerts rejected on their
+     * own, or empty if one of them could not be delivered at all (then the whole batch is retried).
+     */
+    private Optional<Set<Integer>> rejectedAlone(PageBook.Batch batch) {
+        if (batch.alerts().size() == 1) {
+            return Optional.of(Set.of(0));
+        }
+        LOG.warn(
+                "event=batch_rejected alerts={} action=posting_one_by_one",
+                batch.alerts().size());
+        Set<Integer> rejected = new HashSet<>();
+        for (int i = 0; i < batch.alerts().size(); i++) {
+            AlertmanagerClient.Delivery alone = post(List.of(batch.alerts().get(i)));
+            if (alone.rejectedByAll()) {
+                rejected.add(i);
+            } else if (!alone.accepted()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(rejected);
+    }
+
+    private AlertmanagerClient.Delivery post(List<PostableAlert> alerts) {
         long started = System.nanoTime();
-        AlertmanagerClient.Delivery delivery = alertmanager.post(batch.alerts());
+        AlertmanagerClient.Delivery delivery = alertmanager.post(alerts);
         metrics.postTime(Duration.ofNanos(System.nanoTime() - started));
         delivery.outcomes().forEach(metrics::post);
-        if (delivery.accepted() || delivery.rejectedByAll()) {
-            if (delivery.accepted()) {
-                metrics.success(now);
-            } else {
-                LOG.error(
-                        "event=pages_dropped reason=rejected_by_every_alertmanager pages={}",
-                        batch.changed().size());
-            }
-            for (Page page : batch.changed()) {
-                metrics.delivered(page);
-                LOG.info(
-                        "event=page_delivered kind={} key={} status={} severity={} custody_group={}",
-                        page.kind().label(),
-                        page.key(),
-                        page.firing() ? "firing" : "resolved",
-                        page.labels().get("severity"),
-                        page.labels().get("custody_group"));
-            }
-            book.accepted(now);
-            commitPositions();
-            if (everything) {
-                nextRepost = now.plus(config.repostInterval());
-            }
-            if (failing) {
-                LOG.info("event=alertmanager_recovered");
-            }
-            failing = false;
-            backoff = FIRST_BACKOFF;
-            nextAttempt = now;
-        } else {
-            failing = true;
-            nextAttempt = now.plus(backoff);
-            LOG.warn(
-                    "event=post_failed alerts={} retry_in_ms={}", batch.alerts().size(), backoff.toMillis());
-            backoff = backoff.multipliedBy(2);
-            if (backoff.compareTo(config.maxBackoff()) > 0) {
-                backoff = config.maxBackoff();
-            }
+        return delivery;
+    }
+
+    private void failed(Instant now, PageBook.Batch batch) {
+        failing = true;
+        nextAttempt = now.plus(backoff);
+        LOG.warn("event=post_failed alerts={} retry_in_ms={}", batch.alerts().size(), backoff.toMillis());
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(config.maxBackoff()) > 0) {
+            backoff = config.maxBackoff();
         }
     }
 
     private void commitPositions() {
-        if (!caughtUp) {
+        // A held end is read but not accepted: committing now would let a restart skip it.
+        if (!caughtUp || book.hasPending()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();

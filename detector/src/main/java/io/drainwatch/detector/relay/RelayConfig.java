@@ -76,19 +76,11 @@ public record RelayConfig(
         return base + name + ".md";
     }
 
-    /** {@code uri} without its user info, which may hold a password: safe to log. */
-    static String redacted(URI uri) {
-        if (uri.getRawUserInfo() == null) {
-            return uri.toString();
-        }
-        return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
-    }
-
     private static void requireHttp(String key, URI uri) {
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new ConfigException(
-                    key, "must be an http:// or https:// URL with a host, was '" + redacted(uri) + "'");
+                    key, "must be an http:// or https:// URL with a host, was " + AlertmanagerUrls.redacted(uri));
         }
     }
 }

@@ -46,12 +46,13 @@ class AlertmanagerConfigIT {
                 "alertname=DrainwatchIncident severity=high custody_group=retail-eu incident_id=inc-2 chain=1     | chat",
                 "alertname=DrainwatchAlert rule=coordinated-sweep severity=critical custody_group=retail-eu alert_id=a1 | pager",
                 "alertname=DrainwatchAlert rule=velocity severity=medium custody_group=retail-eu alert_id=a2       | chat",
-                "alertname=DrainwatchIncidentsOpen severity=critical role=detect                                   | pager",
+                "alertname=DrainwatchIncidentsOpen severity=critical job=drainwatch-detect                         | pager",
                 "alertname=DrainwatchRoleDown severity=critical role=detect                                        | pager",
                 "alertname=DrainwatchNoBlocksIngested severity=critical chain=1                                    | pager",
-                "alertname=DrainwatchRelayNotDelivering severity=critical role=relay                               | pager",
-                "alertname=DrainwatchInputLagHigh severity=warning role=detect                                     | chat",
-                "alertname=DrainwatchDeadLettersRising severity=warning role=detect reason=undecodable             | chat",
+                "alertname=DrainwatchRelayNotDelivering severity=critical job=drainwatch-relay                     | pager",
+                "alertname=DrainwatchInputLagHigh severity=warning job=drainwatch-detect                           | chat",
+                "alertname=DrainwatchConsumerLagHigh severity=critical job=drainwatch-detect                       | pager",
+                "alertname=DrainwatchDeadLettersRising severity=warning job=drainwatch-detect reason=deserialization | chat",
             })
     void routesEachAlertToItsReceiver(String labels, String receiver) {
         List<String> args = new ArrayList<>(List.of(
@@ -112,8 +113,8 @@ class AlertmanagerConfigIT {
                                             "DrainwatchIncidentsOpen",
                                             "severity",
                                             "critical",
-                                            "role",
-                                            "detect"),
+                                            "job",
+                                            "drainwatch-detect"),
                                     now),
                             alert(
                                     Map.of(
@@ -147,6 +148,82 @@ class AlertmanagerConfigIT {
                                         n.alerts().get(0).at("/labels/alert_id").asText())
                                 .isEqualTo("deleg-1"));
             });
+        }
+    }
+
+    @Test
+    void aNonCriticalIncidentHoldsBackNeitherTheBackupPageNorACriticalAlertOfItsGroup(@TempDir Path work)
+            throws Exception {
+        try (WebhookReceiver webhook = new WebhookReceiver();
+                ExternalProcess am = Alertmanager.start(dir.resolve("alertmanager.yml"), webhook, work)) {
+            Instant now = Instant.now();
+            post(
+                    am,
+                    List.of(
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncident",
+                                            "severity",
+                                            "high",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "incident_id",
+                                            "inc-2",
+                                            "chain",
+                                            "1"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "delegation",
+                                            "severity",
+                                            "critical",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "deleg-2"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchAlert",
+                                            "rule",
+                                            "unknown-approval",
+                                            "severity",
+                                            "high",
+                                            "custody_group",
+                                            "retail-eu",
+                                            "chain",
+                                            "1",
+                                            "alert_id",
+                                            "approval-2"),
+                                    now),
+                            alert(
+                                    Map.of(
+                                            "alertname",
+                                            "DrainwatchIncidentsOpen",
+                                            "severity",
+                                            "critical",
+                                            "job",
+                                            "drainwatch-detect"),
+                                    now)));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(webhook.to("/pager", "DrainwatchIncidentsOpen")).isNotEmpty();
+                assertThat(webhook.to("/pager", "DrainwatchAlert"))
+                        .flatExtracting(WebhookReceiver.Notification::alerts)
+                        .extracting(a -> a.at("/labels/alert_id").asText())
+                        .containsExactly("deleg-2");
+                // A member alert no more severe than its incident is still part of it.
+                assertThat(inhibitedBy(am, "approval-2")).isNotEmpty();
+            });
+            assertThat(inhibitedBy(am, "deleg-2")).isEmpty();
+            assertThat(inhibitedBy(am, "DrainwatchIncidentsOpen")).isEmpty();
         }
     }
 

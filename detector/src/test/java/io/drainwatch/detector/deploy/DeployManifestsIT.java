@@ -101,6 +101,46 @@ class DeployManifestsIT {
     }
 
     @Test
+    void rolesTakeOnlyVariablesFromTheConfigMapAndEachReferencedKeyExists() throws IOException {
+        JsonNode data = kind("ConfigMap").stream()
+                .filter(c -> c.at("/metadata/name").asText().equals("drainwatch"))
+                .findFirst()
+                .orElseThrow()
+                .get("data");
+        Map<String, List<String>> variables = new HashMap<>();
+        for (JsonNode workload : workloads()) {
+            String name = workload.at("/metadata/name").asText();
+            JsonNode container = workload.at("/spec/template/spec/containers/0");
+            for (JsonNode from : container.path("envFrom")) {
+                assertThat(from.has("configMapRef"))
+                        .as("%s takes the whole ConfigMap %s, detector.properties included", name, from)
+                        .isFalse();
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode env : container.path("env")) {
+                names.add(env.get("name").asText());
+                JsonNode ref = env.at("/valueFrom/configMapKeyRef");
+                if (!ref.isMissingNode()) {
+                    assertThat(data.has(ref.get("key").asText()))
+                            .as(
+                                    "%s reads ConfigMap key %s",
+                                    name, ref.get("key").asText())
+                            .isTrue();
+                }
+            }
+            variables.put(
+                    workload.at("/metadata/labels/app.kubernetes.io~1component").asText(), names);
+        }
+        // The variables the relay command reads for its defaults (RelayCommand, KafkaOptions).
+        assertThat(variables.get("relay"))
+                .containsExactlyInAnyOrder(
+                        "DRAINWATCH_BOOTSTRAP_SERVERS",
+                        "DRAINWATCH_ALERTMANAGER_URLS",
+                        "DRAINWATCH_RUNBOOK_BASE_URL",
+                        "DRAINWATCH_DASHBOARD_URL");
+    }
+
+    @Test
     void prometheusRuleIsBuiltFromTheRuleFiles() throws IOException {
         Tool.Result rendered = Tool.run(kubernetes, "bash", "render-prometheusrule.sh");
         assertThat(rendered.exitCode()).as(rendered.output()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drainwatch.detector.opstest.PromqlNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,29 @@ class PrometheusRulesIT {
             assertThat(seen.get(name))
                     .as("%s is tested both not firing and firing", name)
                     .containsExactly(true, true);
+        }
+    }
+
+    @Test
+    void everyRecordingRuleIsReadByAnAlertOrADashboardPanel() throws IOException {
+        List<String> readers = new ArrayList<>();
+        alertingRules().forEach(rule -> readers.add(rule.get("expr").asText()));
+        Dashboards.queries().forEach(query -> readers.add(query.promql()));
+        List<String> recorded = new ArrayList<>();
+        for (Path file : ruleFiles()) {
+            for (JsonNode group : YAML.readTree(file.toFile()).get("groups")) {
+                for (JsonNode rule : group.get("rules")) {
+                    if (rule.has("record")) {
+                        recorded.add(rule.get("record").asText());
+                    }
+                }
+            }
+        }
+        assertThat(recorded).hasSizeGreaterThanOrEqualTo(5);
+        for (String name : recorded) {
+            assertThat(readers)
+                    .as("%s is read by an alert or a dashboard panel", name)
+                    .anySatisfy(expr -> assertThat(PromqlNames.of(expr)).contains(name));
         }
     }
 

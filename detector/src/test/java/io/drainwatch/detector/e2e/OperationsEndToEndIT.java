@@ -11,6 +11,7 @@ import io.drainwatch.detector.deploy.DeployPaths;
 import io.drainwatch.detector.opstest.Alertmanager;
 import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.opstest.Prometheus;
+import io.drainwatch.detector.opstest.PromqlNames;
 import io.drainwatch.detector.opstest.WebhookReceiver;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
 class OperationsEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /**
+     * Meters that exist only once their first event happened, which this run may not produce (the
+     * demo chain never fails an RPC call): Prometheus name to the Micrometer name the code registers.
+     * Queries of them must fall back (or on() vector(0)) to answer.
+     */
+    private static final Map<String, String> REGISTERED_ON_FIRST_USE =
+            Map.of("drainwatch_rpc_errors_total", "drainwatch.rpc.errors");
 
     @TempDir
     Path work;
@@ -194,9 +204,23 @@ class OperationsEndToEndIT {
                                         .as("panels with data")
                                         .contains(panel));
                     });
+            // A panel answers if one of its queries does, and "or on() vector(0)" answers anyway: each
+            // query's metric names must also be ones Prometheus holds, so a misspelt name fails here.
+            Set<String> known = Prometheus.metricNames(prometheus);
+            List<String> unknown = new ArrayList<>();
+            for (String expr : expressions) {
+                for (String name : PromqlNames.of(expr)) {
+                    if (!known.contains(name) && !REGISTERED_ON_FIRST_USE.containsKey(name)) {
+                        unknown.add(name + " in: " + expr);
+                    }
+                }
+            }
+            assertThat(unknown)
+                    .as("metric names that no role exposes and no rule records")
+                    .isEmpty();
             System.out.printf(
-                    "e2e: %d expressions executed, %d panels with data, rules fired %s%n",
-                    expressions.size(), panelsWithData.size(), firedRules);
+                    "e2e: %d expressions executed, %d panels with data, %d metric names checked, rules fired %s%n",
+                    expressions.size(), panelsWithData.size(), known.size(), firedRules);
 
             // 3. The ingestor dies: drainwatch is blind to the chain, and says so at the pager.
             ingest.kill();
@@ -233,6 +257,21 @@ class OperationsEndToEndIT {
                     resolved.receivedAt(),
                     Duration.between(started, Instant.now()).toSeconds());
         }
+    }
+
+    @Test
+    void metricsRegisteredOnFirstUseAreMetersTheCodeRegisters() throws Exception {
+        String sources;
+        try (var files = Files.walk(DeployPaths.root().resolve("detector/src/main/java"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                all.append(Files.readString(file));
+            }
+            sources = all.toString();
+        }
+        REGISTERED_ON_FIRST_USE.forEach((name, meter) -> assertThat(sources)
+                .as("%s is the Prometheus name of the meter %s", name, meter)
+                .contains('"' + meter + '"'));
     }
 
     private static List<WebhookReceiver.Notification> firing(WebhookReceiver webhook) {

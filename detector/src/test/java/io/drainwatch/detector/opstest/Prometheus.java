@@ -62,6 +62,13 @@ public final class Prometheus {
         return get(prometheus, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     }
 
+    /** Every metric name Prometheus holds a series of: scraped, or recorded by a rule. */
+    public static java.util.Set<String> metricNames(ExternalProcess prometheus) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        get(prometheus, "/api/v1/label/__name__/values").path("data").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
     /** The alerts of the alerting rules, pending and firing. */
     public static JsonNode alerts(ExternalProcess prometheus) {
         return get(prometheus, "/api/v1/alerts");

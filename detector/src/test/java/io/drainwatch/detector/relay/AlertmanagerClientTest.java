@@ -65,6 +65,25 @@ class AlertmanagerClientTest {
         assertThat(client(second.url()).post(List.of(alert)).rejectedByAll()).isTrue();
     }
 
+    @Test
+    void aRefusalAboutTheRequestRatherThanTheAlertsIsRetried() {
+        for (int status : new int[] {401, 403, 404, 429}) {
+            first.answer(status);
+
+            AlertmanagerClient.Delivery delivery = client(first.url()).post(List.of(alert));
+
+            assertThat(delivery.outcomes()).as("HTTP %d", status).containsExactly(Outcome.FAILED);
+            assertThat(delivery.rejectedByAll()).isFalse();
+        }
+        for (int status : new int[] {400, 413, 422}) {
+            first.answer(status);
+
+            assertThat(client(first.url()).post(List.of(alert)).outcomes())
+                    .as("HTTP %d", status)
+                    .containsExactly(Outcome.REJECTED);
+        }
+    }
+
     private static AlertmanagerClient client(String... urls) {
         return new AlertmanagerClient(
                 java.util.Arrays.stream(urls).map(URI::create).toList(), Duration.ofSeconds(2));

@@ -107,4 +107,47 @@ class PageBookTest {
         book.accepted(NOW.plusSeconds(60));
         assertThat(book.hasPending()).isFalse();
     }
+
+    @Test
+    void aPageEveryAlertmanagerRejectedIsLeftOutOfPostsUntilItChanges() {
+        book.put(pages.incident(Records.incident("inc-bad", AlertStatus.FIRING, Severity.CRITICAL, 1)), true, NOW);
+        book.put(pages.incident(Records.incident("inc-ok", AlertStatus.FIRING, Severity.CRITICAL, 1)), true, NOW);
+        PageBook.Batch batch = book.batch(NOW, false);
+        assertThat(batch.keys())
+                .extracting(k -> k.orElseThrow())
+                .containsExactly("incident/inc-bad", "incident/inc-ok");
+
+        book.rejected("incident/inc-bad");
+        book.accepted(NOW);
+
+        assertThat(book.hasPending()).isFalse();
+        assertThat(book.batch(NOW, true).alerts())
+                .as("the periodic re-post leaves the rejected page out")
+                .extracting(a -> a.labels().get("incident_id"))
+                .containsExactly("inc-ok");
+        book.put(pages.incident(Records.incident("inc-bad", AlertStatus.UPDATED, Severity.CRITICAL, 2)), true, NOW);
+        assertThat(book.batch(NOW, false).alerts())
+                .as("its next change is tried again")
+                .extracting(a -> a.labels().get("incident_id"))
+                .containsExactly("inc-bad");
+    }
+
+    @Test
+    void theEndOfAFiringStateEveryAlertmanagerRejectedDoesNotWait() {
+        book.put(pages.incident(Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1)), true, NOW);
+        book.put(pages.incident(Records.incident("inc-1", AlertStatus.RESOLVED, Severity.CRITICAL, 2)), true, NOW);
+        assertThat(book.batch(NOW, false).alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.endsAt()).isAfter(NOW));
+
+        book.rejected("incident/inc-1");
+        book.accepted(NOW);
+
+        assertThat(book.hasPostable()).isTrue();
+        assertThat(book.batch(NOW, false).alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.endsAt()).isEqualTo(Records.OPENED.plusSeconds(120)));
+        book.accepted(NOW);
+        assertThat(book.hasPending()).isFalse();
+    }
 }

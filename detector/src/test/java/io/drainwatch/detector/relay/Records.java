@@ -65,9 +65,13 @@ final class Records {
     }
 
     static RelayConfig config(String... alertmanagers) {
+        return config(java.time.Duration.ofSeconds(1), alertmanagers);
+    }
+
+    static RelayConfig config(java.time.Duration repostInterval, String... alertmanagers) {
         return new RelayConfig(
                 java.util.Arrays.stream(alertmanagers).map(java.net.URI::create).toList(),
-                java.time.Duration.ofSeconds(1),
+                repostInterval,
                 Severity.CRITICAL,
                 "https://runbooks.example/drainwatch",
                 "https://grafana.example/d/drainwatch-fleet",

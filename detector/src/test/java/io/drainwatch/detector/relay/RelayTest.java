@@ -142,6 +142,80 @@ class RelayTest {
     }
 
     @Test
+    void positionStaysBeforeAHeldEndUntilAlertmanagerAcceptedTheEnd() {
+        alertmanager.answer(503);
+        // A 3 s interval holds the end back for 3 s after the firing state was accepted.
+        start(Map.of(), Map.of(), Records.config(Duration.ofSeconds(3), alertmanager.url()));
+        addIncident(0, Records.incident("inc-1", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        addIncident(1, Records.incident("inc-1", AlertStatus.RESOLVED, Severity.CRITICAL, 2));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "failed")
+                                .count()
+                        >= 2);
+
+        alertmanager.answer(200);
+
+        List<Long> committedBeforeTheEnd = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    // Read the position before the posts: a commit follows the post it is based on.
+                    Long position = committed(INCIDENTS);
+                    boolean endAccepted = postsOf("inc-1").stream()
+                            .anyMatch(p ->
+                                    Instant.parse(p.get("endsAt").asText()).equals(Records.OPENED.plusSeconds(120)));
+                    if (!endAccepted && position != null) {
+                        committedBeforeTheEnd.add(position);
+                    }
+                    return endAccepted && Long.valueOf(2).equals(position);
+                });
+        assertThat(committedBeforeTheEnd)
+                .as("the RESOLVED record (offset 1) is not committed before Alertmanager accepted the end")
+                .doesNotContain(2L);
+        assertThat(postsOf("inc-1").get(0).get("endsAt").asText())
+                .as("shown firing first")
+                .isNotEqualTo(Records.OPENED.plusSeconds(120).toString());
+    }
+
+    @Test
+    void anInvalidPageIsDroppedAloneAndTheValidPagesPostedWithItAreDelivered() {
+        alertmanager.answer(503);
+        alertmanager.rejectAlerts(
+                alert -> alert.at("/labels/incident_id").asText().equals("inc-bad"));
+        start(Map.of(), Map.of());
+        addIncident(0, Records.incident("inc-bad", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        addIncident(1, Records.incident("inc-good", AlertStatus.FIRING, Severity.CRITICAL, 1));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "failed")
+                                .count()
+                        >= 2);
+
+        alertmanager.answer(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(postsOf("inc-good")).isNotEmpty();
+            assertThat(committed(INCIDENTS)).isEqualTo(2);
+        });
+        assertThat(postsOf("inc-bad")).isEmpty();
+        assertThat(registry.counter("drainwatch.relay.pages", "kind", "incident", "status", "firing")
+                        .count())
+                .as("only the valid page counts as delivered")
+                .isEqualTo(1);
+        double rejected = registry.counter("drainwatch.relay.posts", "outcome", "rejected")
+                .count();
+        assertThat(rejected).as("the batch, then the invalid page alone").isEqualTo(2);
+        int reposts = postsOf("inc-good").size();
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> registry.counter("drainwatch.relay.posts", "outcome", "rejected")
+                                .count()
+                        == rejected);
+        assertThat(postsOf("inc-good"))
+                .as("re-posted every interval, no longer held back by the invalid page")
+                .hasSizeGreaterThan(reposts);
+    }
+
+    @Test
     void restartRepostsWhatStillFiresAndForgetsWhatEndedLongAgo() {
         List<DrainIncident> history = List.of(
                 Records.incident("inc-old", AlertStatus.FIRING, Severity.CRITICAL, 1),
@@ -182,6 +256,10 @@ class RelayTest {
     }
 
     private void start(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed) {
+        start(end, committed, Records.config(alertmanager.url()));
+    }
+
+    private void start(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed, RelayConfig config) {
         consumer.updatePartitions(
                 INCIDENTS.topic(),
                 List.of(new PartitionInfo(INCIDENTS.topic(), 0, Node.noNode(), new Node[0], new Node[0])));
@@ -196,7 +274,7 @@ class RelayTest {
                 consumer,
                 INCIDENTS.topic(),
                 ALERTS.topic(),
-                Records.config(alertmanager.url()),
+                config,
                 new AlertmanagerClient(List.of(java.net.URI.create(alertmanager.url())), Duration.ofSeconds(2)),
                 new RelayMetrics(registry),
                 Clock.systemUTC());

@@ -1,0 +1,68 @@
+package io.drainwatch.detector.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.schemas.Severity;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertmanagerUrlsTest {
+
+    @Test
+    void redactionKeepsSchemeHostAndPortOnly() {
+        assertThat(AlertmanagerUrls.redacted(URI.create("http://am-0:9093"))).isEqualTo("http://am-0:9093");
+        assertThat(AlertmanagerUrls.redacted(URI.create("http://am-0:9093/"))).isEqualTo("http://am-0:9093");
+        assertThat(AlertmanagerUrls.redacted(URI.create("https://user:s3cret@am.example")))
+                .isEqualTo("https://am.example/***");
+        assertThat(AlertmanagerUrls.redacted(URI.create("https://am.example/t/s3cret")))
+                .isEqualTo("https://am.example/***");
+        assertThat(AlertmanagerUrls.redacted(URI.create("https://am.example:8443/?token=s3cret")))
+                .isEqualTo("https://am.example:8443/***");
+        assertThat(AlertmanagerUrls.redact("http://am:9093/ s3cret")).isEqualTo("<unparseable url>");
+    }
+
+    @Test
+    void theApiPathIsJoinedToTheBasePathAndTheQueryKept() {
+        assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("http://am:9093")))
+                .hasToString("http://am:9093/api/v2/alerts");
+        assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("http://am:9093/")))
+                .hasToString("http://am:9093/api/v2/alerts");
+        assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("https://proxy.example/alertmanager/?token=s%2F3")))
+                .hasToString("https://proxy.example/alertmanager/api/v2/alerts?token=s%2F3");
+        assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("https://u:p@proxy.example:8443/am?a=1&b=2#frag")))
+                .hasToString("https://u:p@proxy.example:8443/am/api/v2/alerts?a=1&b=2");
+    }
+
+    @Test
+    void aConfigurationErrorDoesNotRepeatTheToken() {
+        assertThatThrownBy(() -> new RelayConfig(
+                        List.of(URI.create("ftp://am.example/hook?token=s3cret")),
+                        Duration.ofMinutes(1),
+                        Severity.CRITICAL,
+                        "https://runbooks.example",
+                        null,
+                        Map.of(),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ftp://am.example/***")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void postsGoToTheApiPathWithTheQueryOfTheConfiguredUrl() {
+        try (FakeAlertmanager am = new FakeAlertmanager()) {
+            AlertmanagerClient client =
+                    new AlertmanagerClient(List.of(URI.create(am.url() + "/?token=s3cret")), Duration.ofSeconds(2));
+
+            assertThat(client.post(List.of()).accepted()).isTrue();
+
+            assertThat(am.requests()).singleElement().hasToString("/api/v2/alerts?token=s3cret");
+        }
+    }
+}
