@@ -50,7 +50,8 @@ public final class DetectCommand implements Callable<Integer> {
                 () -> {
                     stop.countDown();
                     try {
-                        closed.await(60, TimeUnit.SECONDS);
+                        // Streams' own close timeout, then a little for the metrics server and the logs.
+                        closed.await(detectorConfig.shutdownTimeout().toSeconds() + 10, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -33,6 +33,7 @@ public final class DetectorConfig {
     private final Duration alertResolveAfter;
     private final Duration incidentResolveAfter;
     private final Duration punctuateInterval;
+    private final Duration shutdownTimeout;
     private final String metricsHost;
     private final int metricsPort;
     private final Map<String, RuleSettings> byGroup = new ConcurrentHashMap<>();
@@ -58,6 +59,7 @@ public final class DetectorConfig {
         this.alertResolveAfter = settings.duration("alerts.resolve-after");
         this.incidentResolveAfter = settings.duration("incidents.resolve-after");
         this.punctuateInterval = settings.duration("detector.punctuate-interval");
+        this.shutdownTimeout = settings.duration("detector.shutdown-timeout");
         this.metricsHost = settings.string("metrics.host");
         String port = settings.string("metrics.port");
         try {
@@ -118,6 +120,11 @@ public final class DetectorConfig {
 
     public Duration punctuateInterval() {
         return punctuateInterval;
+    }
+
+    /** How long a stop may take to commit, flush state and leave cleanly before the process exits anyway. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
     }
 
     public String metricsHost() {

@@ -22,12 +22,15 @@ public final class Detector implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final boolean staticMember;
+    private final Duration closeTimeout;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember) {
+    private Detector(
+            KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember, Duration closeTimeout) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.staticMember = staticMember;
+        this.closeTimeout = closeTimeout;
     }
 
     /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
@@ -40,7 +43,8 @@ public final class Detector implements AutoCloseable {
                 new DetectorClients(config.topics().transfers(), watched::get, metrics));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        Detector detector = new Detector(streams, streamsMetrics, config.kafka().containsKey("group.instance.id"));
+        Detector detector = new Detector(
+                streams, streamsMetrics, config.kafka().containsKey("group.instance.id"), config.shutdownTimeout());
         for (KafkaStreams.State state : KafkaStreams.State.values()) {
             io.micrometer.core.instrument.Gauge.builder(
                             "drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
@@ -98,7 +102,7 @@ public final class Detector implements AutoCloseable {
      */
     @Override
     public void close() {
-        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        streams.close(CloseOptions.timeout(closeTimeout)
                 .withGroupMembershipOperation(
                         staticMember
                                 ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP

@@ -20,6 +20,7 @@ class DetectorConfigTest {
         assertThat(rules.surgeMinWallets()).isEqualTo(5);
         assertThat(rules.surgeNormalMultiplier()).isEqualTo(10);
         assertThat(config.topics().transfers()).isEqualTo("chain.transfers");
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.kafka())
                 .containsEntry(
                         "num.stream.threads",

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.drainwatch.detector.cli.Drainwatch;
+import io.drainwatch.detector.config.ConfigLayers;
+import io.drainwatch.detector.config.DetectorConfig;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,9 +92,14 @@ class DeployManifestsIT {
         });
         assertThat(Integer.parseInt(settings.getProperty("kafka.num.standby.replicas")))
                 .isPositive();
+        // The pod is killed at the end of its grace: the detector's own stop must fit inside it.
+        Map<String, String> layered = new HashMap<>(ConfigLayers.defaults());
+        settings.forEach((k, v) -> layered.put((String) k, (String) v));
+        Duration shutdown = DetectorConfig.from(layered, "kafka:9092").shutdownTimeout();
         assertThat(detect.at("/spec/template/spec/terminationGracePeriodSeconds")
                         .asInt())
-                .isGreaterThanOrEqualTo(120);
+                .as("termination grace against detector.shutdown-timeout %s", shutdown)
+                .isGreaterThan((int) shutdown.toSeconds() + 10);
         Map<String, JsonNode> env = new HashMap<>();
         container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
         assertThat(env.get("POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText())
