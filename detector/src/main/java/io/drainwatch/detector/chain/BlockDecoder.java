@@ -1,5 +1,6 @@
 package io.drainwatch.detector.chain;
 
+import io.drainwatch.detector.chain.IngestMetrics.Undecodable;
 import io.drainwatch.detector.chain.NodeData.Authorization;
 import io.drainwatch.detector.chain.NodeData.Block;
 import io.drainwatch.detector.chain.NodeData.Frame;
@@ -45,13 +46,18 @@ public final class BlockDecoder {
     static final String PERMIT_SELECTOR = "0xd505accf";
 
     private static final String ZERO = "0x0000000000000000000000000000000000000000";
+    private static final BigInteger WORD_BYTES = BigInteger.valueOf(32);
+    /** WARN lines per block about skipped items; the metric counts all of them. */
+    private static final int WARN_LINES_PER_BLOCK = 10;
     /** Every EVM chain's native coin has 18 decimals; token decimals are not read (the price table carries them). */
     static final int NATIVE_DECIMALS = 18;
 
     private final long chainId;
+    private final IngestMetrics metrics;
 
-    public BlockDecoder(long chainId) {
+    public BlockDecoder(long chainId, IngestMetrics metrics) {
         this.chainId = chainId;
+        this.metrics = metrics;
     }
 
     private static String topic(String signature) {
@@ -109,6 +115,15 @@ public final class BlockDecoder {
                 decodeLog(ctx, tx, l);
             }
         }
+        if (ctx.skipped > WARN_LINES_PER_BLOCK) {
+            log.warn(
+                    "event=undecodable_summary chain={} block={} hash={} skipped={} logged={}",
+                    chainId,
+                    block.number(),
+                    block.hash(),
+                    ctx.skipped,
+                    WARN_LINES_PER_BLOCK);
+        }
         return new BlockEvents(head, ctx.transfers, ctx.approvals, ctx.delegations, List.of());
     }
 
@@ -118,6 +133,7 @@ public final class BlockDecoder {
         final List<TransferEvent> transfers = new ArrayList<>();
         final List<ApprovalEvent> approvals = new ArrayList<>();
         final List<DelegationEvent> delegations = new ArrayList<>();
+        int skipped;
 
         Ctx(Block block, Instant time) {
             this.block = block;
@@ -228,7 +244,7 @@ public final class BlockDecoder {
         int n = l.topics().size();
         String idx = Integer.toString(l.logIndex());
         try {
-            if (sig.equals(TRANSFER) && n == 3 && Hex.words(l.data()) >= 1) {
+            if (sig.equals(TRANSFER) && n == 3) {
                 ctx.transfers.add(transfer(
                                 ctx,
                                 tx,
@@ -270,7 +286,11 @@ public final class BlockDecoder {
             } else if (sig.equals(TRANSFER_BATCH) && n == 4) {
                 List<BigInteger> ids = array(l.data(), 0);
                 List<BigInteger> values = array(l.data(), 1);
-                for (int i = 0; i < Math.min(ids.size(), values.size()); i++) {
+                if (ids.size() != values.size()) {
+                    throw new IllegalArgumentException(
+                            "ids (" + ids.size() + ") and values (" + values.size() + ") differ in length");
+                }
+                for (int i = 0; i < ids.size(); i++) {
                     ctx.transfers.add(transfer(
                                     ctx,
                                     tx,
@@ -284,7 +304,7 @@ public final class BlockDecoder {
                                     idx + ":" + i)
                             .build());
                 }
-            } else if (sig.equals(APPROVAL) && n == 3 && Hex.words(l.data()) >= 1) {
+            } else if (sig.equals(APPROVAL) && n == 3) {
                 BigInteger amount = Hex.wordNumber(l.data(), 0);
                 ctx.approvals.add(approval(
                                 ctx,
@@ -313,7 +333,7 @@ public final class BlockDecoder {
                                 l.logIndex(),
                                 idx)
                         .build());
-            } else if (sig.equals(APPROVAL_FOR_ALL) && n == 3 && Hex.words(l.data()) >= 1) {
+            } else if (sig.equals(APPROVAL_FOR_ALL) && n == 3) {
                 ctx.approvals.add(approval(
                                 ctx,
                                 tx,
@@ -326,9 +346,7 @@ public final class BlockDecoder {
                                 l.logIndex(),
                                 idx)
                         .build());
-            } else if ((sig.equals(PERMIT2_APPROVAL) || sig.equals(PERMIT2_PERMIT))
-                    && n == 4
-                    && Hex.words(l.data()) >= 1) {
+            } else if ((sig.equals(PERMIT2_APPROVAL) || sig.equals(PERMIT2_PERMIT)) && n == 4) {
                 BigInteger amount = Hex.wordNumber(l.data(), 0);
                 ctx.approvals.add(approval(
                                 ctx,
@@ -346,20 +364,57 @@ public final class BlockDecoder {
                         .build());
             }
         } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
-            // a contract may emit a log with a well-known topic and malformed data: it is not a token event
-            log.debug("event=malformed_log tx={} log_index={} reason=\"{}\"", tx.hash(), l.logIndex(), e.getMessage());
+            // any contract may emit a log with a well-known topic and malformed data: it is not a token event
+            skip(ctx, Undecodable.LOG, tx.hash(), "log:" + idx, e);
         }
     }
 
-    /** The dynamic uint256[] whose offset is in word {@code headIndex}. */
+    /**
+     * The dynamic uint256[] whose byte offset is in word {@code headIndex}. Offset and length come from the
+     * log, so both are checked against the words actually present before anything is allocated.
+     */
     private static List<BigInteger> array(String data, int headIndex) {
-        int at = Hex.wordNumber(data, headIndex).divide(BigInteger.valueOf(32)).intValueExact();
-        int length = Hex.wordNumber(data, at).intValueExact();
-        List<BigInteger> out = new ArrayList<>(length);
-        for (int i = 0; i < length; i++) {
+        int words = Hex.words(data);
+        BigInteger offset = Hex.wordNumber(data, headIndex);
+        if (offset.mod(WORD_BYTES).signum() != 0 || offset.compareTo(BigInteger.valueOf(32L * words)) >= 0) {
+            throw new IllegalArgumentException(
+                    "array offset " + offset + " is not a word inside the " + words + " words of data");
+        }
+        int at = offset.divide(WORD_BYTES).intValueExact();
+        BigInteger length = Hex.wordNumber(data, at);
+        if (length.compareTo(BigInteger.valueOf(words - at - 1L)) > 0) {
+            throw new IllegalArgumentException(
+                    "array length " + length + " exceeds the " + (words - at - 1) + " words after it");
+        }
+        int n = length.intValueExact();
+        List<BigInteger> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             out.add(Hex.wordNumber(data, at + 1 + i));
         }
         return out;
+    }
+
+    /** Counts a skipped item and says which one it was (the first few of a block). */
+    private void skip(Ctx ctx, Undecodable type, String txHash, String at, RuntimeException e) {
+        metrics.undecodable(type);
+        ctx.skipped++;
+        if (ctx.skipped <= WARN_LINES_PER_BLOCK) {
+            log.warn(
+                    "event=undecodable chain={} type={} block={} tx={} at={} reason=\"{}\"",
+                    chainId,
+                    type.label(),
+                    ctx.block.number(),
+                    txHash,
+                    at,
+                    reason(e));
+        }
+    }
+
+    /** An exception's message fit for one key=value field: it may quote chain data. */
+    private static String reason(RuntimeException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.replaceAll("[\"\\r\\n]", "'");
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /** An EIP-2612 permit submitted by someone other than the owner: the spender can now move funds. */

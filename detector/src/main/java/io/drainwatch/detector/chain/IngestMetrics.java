@@ -69,6 +69,40 @@ public final class IngestMetrics {
         for (String type : new String[] {"transfer", "approval", "delegation", "balance", "head"}) {
             events(type);
         }
+        for (Undecodable type : Undecodable.values()) {
+            undecodableCounter(type);
+        }
+    }
+
+    /** What kind of chain item was skipped because it is not what its shape claims; the {@code type} label. */
+    enum Undecodable {
+        /** A log with a standard event's topic and topic count whose data does not decode as that event. */
+        LOG("log"),
+        /** An EIP-7702 authorisation the protocol would skip, or whose authority cannot be recovered. */
+        AUTHORIZATION("authorization"),
+        /** A call (top level or a trace frame) whose permit arguments do not decode. */
+        CALL("call");
+
+        private final String label;
+
+        Undecodable(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    void undecodable(Undecodable type) {
+        undecodableCounter(type).increment();
+    }
+
+    private Counter undecodableCounter(Undecodable type) {
+        return Counter.builder("drainwatch.ingest.undecodable")
+                .description("Chain items skipped because they do not decode as the standard they claim, by type")
+                .tags("chain", chain, "type", type.label())
+                .register(registry);
     }
 
     /** Meters that go nowhere, for tools and tests that do not serve metrics. */

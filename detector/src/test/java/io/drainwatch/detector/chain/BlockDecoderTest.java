@@ -47,8 +47,20 @@ class BlockDecoderTest {
         return new Transaction(TX, from, to, BigInteger.ZERO, input, 2, List.of());
     }
 
-    private static BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
-        return new BlockDecoder(1).decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
+    private final IngestMetrics metrics = IngestMetrics.discarding(1);
+
+    private BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
+        return new BlockDecoder(1, metrics)
+                .decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
+    }
+
+    private double undecodable(String type) {
+        return metrics.registry()
+                .get("drainwatch.ingest.undecodable")
+                .tag("chain", "1")
+                .tag("type", type)
+                .counter()
+                .count();
     }
 
     @Test
@@ -159,6 +171,27 @@ class BlockDecoderTest {
             assertThat(a.getAmount()).isNull();
         });
         assertThat(events.transfers()).isEmpty();
+        assertThat(undecodable("log")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransferBatchWhoseLengthsExceedItsDataIsSkippedAndCountedWithoutAllocatingThem() {
+        List<String> topics = List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER));
+        // ids claims 2^31-1 items, values 1: any contract can emit this
+        Log poison = new Log(TOKEN, topics, "0x" + word(64) + word(96) + word(0x7fffffffL) + word(1) + word(7), 0, TX);
+        // offsets pointing past the data, and ids and values of different lengths
+        Log outside = new Log(TOKEN, topics, "0x" + word(64) + word(BigInteger.TWO.pow(255)) + word(0), 1, TX);
+        Log uneven = new Log(
+                TOKEN, topics, "0x" + word(64) + word(128) + word(1) + word(5) + word(2) + word(1) + word(1), 2, TX);
+        Log fine = new Log(TOKEN, topics, "0x" + word(64) + word(128) + word(1) + word(5) + word(1) + word(9), 3, TX);
+
+        List<TransferEvent> ts = decode(tx(RELAYER, TOKEN, "0x"), List.of(poison, outside, uneven, fine), Map.of())
+                .transfers();
+
+        assertThat(ts)
+                .singleElement()
+                .satisfies(t -> assertThat(t.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":3:0"));
+        assertThat(undecodable("log")).isEqualTo(3);
     }
 
     @Test
@@ -187,7 +220,7 @@ class BlockDecoderTest {
     @Test
     void aRevertedTransactionMovesNothing() {
         Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.TEN, "0x", 2, List.of());
-        BlockEvents events = new BlockDecoder(1)
+        BlockEvents events = new BlockDecoder(1, metrics)
                 .decode(block(tx), Map.of(TX, new Receipt(TX, false, null, List.of())), Map.of(), null);
         assertThat(events.transfers()).isEmpty();
         assertThat(events.head().getNumber()).isEqualTo(100);
