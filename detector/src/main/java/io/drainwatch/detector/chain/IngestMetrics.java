@@ -81,7 +81,9 @@ public final class IngestMetrics {
         /** An EIP-7702 authorisation the protocol would skip, or whose authority cannot be recovered. */
         AUTHORIZATION("authorization"),
         /** A call (top level or a trace frame) whose permit arguments do not decode. */
-        CALL("call");
+        CALL("call"),
+        /** What is left of a transaction after an unexpected failure in decoding it. */
+        TRANSACTION("transaction");
 
         private final String label;
 

@@ -195,6 +195,53 @@ class BlockDecoderTest {
     }
 
     @Test
+    void authorisationsTheProtocolWouldSkipOrThatDoNotFitAreSkippedAndCountedAndTheRestOfTheBlockDecodes() {
+        org.web3j.crypto.Credentials authority = org.web3j.crypto.Credentials.create("0x" + "4".repeat(64));
+        BigInteger n = org.web3j.crypto.Sign.CURVE_PARAMS.getN();
+        org.web3j.crypto.AuthorizationTuple valid =
+                org.web3j.crypto.Sign.signAuthorization(BigInteger.ONE, SPENDER, BigInteger.ONE, authority);
+        org.web3j.crypto.AuthorizationTuple hugeNonce =
+                org.web3j.crypto.Sign.signAuthorization(BigInteger.ONE, SPENDER, BigInteger.TWO.pow(63), authority);
+        org.web3j.crypto.AuthorizationTuple maxNonce = org.web3j.crypto.Sign.signAuthorization(
+                BigInteger.ONE, SPENDER, BigInteger.TWO.pow(64).subtract(BigInteger.ONE), authority);
+        List<NodeData.Authorization> auths = List.of(
+                auth(valid, valid.getYParity(), valid.getS()),
+                auth(hugeNonce, hugeNonce.getYParity(), hugeNonce.getS()),
+                auth(maxNonce, maxNonce.getYParity(), maxNonce.getS()),
+                // the same signature with y_parity out of range, and in its high-s twin (ecrecover accepts both)
+                auth(valid, BigInteger.valueOf(2).add(valid.getYParity()), valid.getS()),
+                auth(valid, BigInteger.ONE.subtract(valid.getYParity()), n.subtract(valid.getS())));
+        Transaction tx = new Transaction(TX, RELAYER, RELAYER, BigInteger.ZERO, "0x", 4, auths);
+        Log transfer =
+                new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x" + word(5), 0, TX);
+
+        BlockEvents events = decode(tx, List.of(transfer), Map.of());
+
+        assertThat(events.delegations()).singleElement().satisfies(d -> {
+            assertThat(d.getAuthority()).isEqualTo(authority.getAddress());
+            assertThat(d.getDelegate()).isEqualTo(SPENDER);
+            assertThat(d.getAuthorizationNonce()).isEqualTo(1L);
+            assertThat(d.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":auth:0");
+        });
+        assertThat(events.transfers()).hasSize(1);
+        assertThat(undecodable("authorization")).isEqualTo(4);
+    }
+
+    private static NodeData.Authorization auth(
+            org.web3j.crypto.AuthorizationTuple t, BigInteger yParity, BigInteger s) {
+        return new NodeData.Authorization(
+                t.getChainId(), Hex.lower(t.getAddress()), t.getNonce(), yParity, t.getR(), s);
+    }
+
+    @Test
+    void aPermitCallWithArgumentsThatAreNotHexIsSkippedAndCountedNotThrown() {
+        String input = BlockDecoder.PERMIT_SELECTOR + Hex.pad(OWNER) + Hex.pad(SPENDER) + "z".repeat(64 * 5);
+        BlockEvents events = decode(tx(RELAYER, TOKEN, input), List.of(), Map.of());
+        assertThat(events.approvals()).isEmpty();
+        assertThat(undecodable("call")).isEqualTo(1);
+    }
+
+    @Test
     void parityTracesGiveTheSameInternalTransfersAsCallTracerWithRevertedFramesDropped() throws Exception {
         String json = """
         [
