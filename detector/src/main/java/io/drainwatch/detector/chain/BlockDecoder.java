@@ -118,7 +118,7 @@ public final class BlockDecoder {
                     transfer(ctx, tx, TransferKind.NATIVE, tx.from(), to, Addresses.NATIVE, tx.value(), null, null, "")
                             .build());
         }
-        guarded(ctx, tx, Undecodable.CALL, "permit", () -> permitCall(ctx, tx, tx.from(), tx.to(), tx.input(), ""));
+        guarded(ctx, tx, Undecodable.CALL, "permit", () -> permitCall(ctx, tx, tx.to(), tx.input(), ""));
         Frame root = traces.get(tx.hash());
         if (root != null && !root.failed()) {
             frames(ctx, tx, root.calls(), "");
@@ -190,12 +190,16 @@ public final class BlockDecoder {
                         .setTraceAddress(address)
                         .build());
             }
-            guarded(
-                    ctx,
-                    tx,
-                    Undecodable.CALL,
-                    "permit:" + address,
-                    () -> permitCall(ctx, tx, f.from(), f.to(), f.input(), address));
+            if (f.type().equals("CALL")) {
+                // a DELEGATECALL (a proxy running its implementation) or CALLCODE repeats its caller's call in
+                // the caller's storage, so its permit was seen at the caller; STATICCALL and CREATE set none
+                guarded(
+                        ctx,
+                        tx,
+                        Undecodable.CALL,
+                        "permit:" + address,
+                        () -> permitCall(ctx, tx, f.to(), f.input(), address));
+            }
             frames(ctx, tx, f.calls(), address);
         }
     }
@@ -435,9 +439,12 @@ public final class BlockDecoder {
         return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
-    /** An EIP-2612 permit submitted by someone other than the owner: the spender can now move funds. */
-    private void permitCall(
-            Ctx ctx, Transaction tx, String caller, @Nullable String token, String input, String traceAddress) {
+    /**
+     * An EIP-2612 permit in a transaction signed by someone other than the owner (the owner's signature
+     * was obtained and submitted by another account): the spender can now move funds. Called for the
+     * transaction's own call and for each CALL frame under it.
+     */
+    private void permitCall(Ctx ctx, Transaction tx, @Nullable String token, String input, String traceAddress) {
         if (token == null || !input.startsWith(PERMIT_SELECTOR)) {
             return;
         }
@@ -446,8 +453,8 @@ public final class BlockDecoder {
             return;
         }
         String owner = Hex.addressFromWord(Hex.word(args, 0));
-        if (owner.equals(caller)) {
-            return;
+        if (owner.equals(tx.from())) {
+            return; // the owner's own transaction, directly or through a router (selfPermit, multicall)
         }
         BigInteger amount = Hex.wordNumber(args, 2);
         ctx.approvals.add(approval(

@@ -159,6 +159,76 @@ class BlockDecoderTest {
                 .containsExactly("1:" + BLOCK + ":" + TX + ":permit:0");
     }
 
+    private static String permitInput(String owner) {
+        return BlockDecoder.PERMIT_SELECTOR
+                + Hex.pad(owner)
+                + Hex.pad(SPENDER)
+                + word(1000)
+                + word(1_800_000_000L)
+                + word(27)
+                + "1".repeat(64)
+                + "2".repeat(64);
+    }
+
+    @Test
+    void aPermitRelayedToAProxiedTokenIsOneApprovalOfTheProxyNotASecondOneOfItsImplementation() {
+        String implementation = "0x" + "e".repeat(40);
+        String input = permitInput(OWNER);
+        Frame root = new Frame(
+                "CALL",
+                RELAYER,
+                TOKEN,
+                BigInteger.ZERO,
+                input,
+                false,
+                List.of(new Frame("DELEGATECALL", TOKEN, implementation, BigInteger.ZERO, input, false, List.of())));
+        assertThat(decode(tx(RELAYER, TOKEN, input), List.of(), Map.of(TX, root))
+                        .approvals())
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getToken()).isEqualTo(TOKEN);
+                    assertThat(a.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":permit");
+                });
+        // relayed through a contract, the inner CALL to the proxy counts, its DELEGATECALL does not
+        String relay = "0x" + "d".repeat(40);
+        Frame relayed = new Frame(
+                "CALL",
+                RELAYER,
+                relay,
+                BigInteger.ZERO,
+                "0x",
+                false,
+                List.of(new Frame(
+                        "CALL",
+                        relay,
+                        TOKEN,
+                        BigInteger.ZERO,
+                        input,
+                        false,
+                        List.of(new Frame(
+                                "DELEGATECALL", TOKEN, implementation, BigInteger.ZERO, input, false, List.of())))));
+        assertThat(decode(tx(RELAYER, relay, "0x"), List.of(), Map.of(TX, relayed))
+                        .approvals())
+                .extracting(ApprovalEvent::getToken, ApprovalEvent::getEventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(TOKEN, "1:" + BLOCK + ":" + TX + ":permit:0"));
+    }
+
+    @Test
+    void anOwnersOwnPermitThroughARouterIsNotAnApprovalBySomeoneElse() {
+        String router = "0x" + "d".repeat(40);
+        Frame root = new Frame(
+                "CALL",
+                OWNER,
+                router,
+                BigInteger.ZERO,
+                "0xac9650d8",
+                false,
+                List.of(new Frame("CALL", router, TOKEN, BigInteger.ZERO, permitInput(OWNER), false, List.of())));
+        assertThat(decode(tx(OWNER, router, "0xac9650d8"), List.of(), Map.of(TX, root))
+                        .approvals())
+                .isEmpty();
+    }
+
     @Test
     void erc721ApprovalAndMalformedLogs() {
         Log approve721 = new Log(
