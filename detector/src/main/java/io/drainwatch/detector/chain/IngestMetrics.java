@@ -72,6 +72,43 @@ public final class IngestMetrics {
         for (Undecodable type : Undecodable.values()) {
             undecodableCounter(type);
         }
+        for (StateRead read : StateRead.values()) {
+            stateReadFailures(read);
+        }
+    }
+
+    /** A read of account state at a block for enrichment; the {@code read} label. */
+    enum StateRead {
+        /** eth_getBalance of a watched wallet. */
+        BALANCE("balance"),
+        /** balanceOf(wallet) of a token, by eth_call. */
+        TOKEN_BALANCE("token_balance"),
+        /** eth_getTransactionCount of a destination (freshness). */
+        NONCE("nonce"),
+        /** eth_getCode of a destination (freshness). */
+        CODE("code");
+
+        private final String label;
+
+        StateRead(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    void stateReadFailed(StateRead read) {
+        stateReadFailures(read).increment();
+    }
+
+    private Counter stateReadFailures(StateRead read) {
+        return Counter.builder("drainwatch.ingest.state.read.failures")
+                .description("State reads for enrichment the node did not answer (a pruned, non-archive node, a"
+                        + " token without balanceOf); the fields stay empty")
+                .tags("chain", chain, "read", read.label())
+                .register(registry);
     }
 
     /** What kind of chain item was skipped because it is not what its shape claims; the {@code type} label. */

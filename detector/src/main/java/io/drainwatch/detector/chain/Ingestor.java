@@ -61,7 +61,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
         JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
         this.fetcher = new BlockFetcher(rpc, config.traceMode());
         this.decoder = new BlockDecoder(config.chainId(), metrics);
-        this.enricher = new Enricher(rpc, config.chainId());
+        this.enricher = new Enricher(rpc, config.chainId(), metrics);
         this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
         this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
         this.writer =
