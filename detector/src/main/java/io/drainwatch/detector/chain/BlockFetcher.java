@@ -164,6 +164,11 @@ public final class BlockFetcher {
         return out;
     }
 
+    /**
+     * The root frame of every transaction of {@code b}. A transaction the node could not trace (an item
+     * with an error and no result) or left out fails the step, which is retried: its internal transfers
+     * must not silently go missing.
+     */
     private static Map<String, Frame> debugFrames(Block b, JsonNode traced) {
         Map<String, Frame> frames = new HashMap<>();
         int position = 0;
@@ -171,9 +176,24 @@ public final class BlockFetcher {
             // older geth answers without txHash, in transaction order
             String tx = t.hasNonNull("txHash")
                     ? Hex.lower(t.get("txHash").asText())
-                    : b.transactions().get(position).hash();
-            frames.put(tx, NodeData.frame(t.path("result")));
+                    : position < b.transactions().size()
+                            ? b.transactions().get(position).hash()
+                            : "at position " + position;
+            if (!t.path("result").isObject()) {
+                throw new RpcException(
+                        RpcErrorKind.RPC_ERROR,
+                        "debug_traceBlockByHash: no trace of transaction " + tx + " of block " + b.number() + ": "
+                                + (t.hasNonNull("error") ? t.get("error").toString() : "no result"));
+            }
+            frames.put(tx, NodeData.frame(t.get("result")));
             position++;
+        }
+        for (NodeData.Transaction tx : b.transactions()) {
+            if (!frames.containsKey(tx.hash())) {
+                throw new RpcException(
+                        RpcErrorKind.RPC_ERROR,
+                        "debug_traceBlockByHash: no trace of transaction " + tx.hash() + " of block " + b.number());
+            }
         }
         return frames;
     }

@@ -1,17 +1,23 @@
 package io.drainwatch.detector.chain;
 
+import io.drainwatch.detector.chain.IngestMetrics.StateRead;
 import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.TransferKind;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds what the detector needs about watched wallets and reads it from the node at the exact block
@@ -20,14 +26,17 @@ import org.jspecify.annotations.Nullable;
  * fresh (nonce 0 and no code) before the block.
  */
 public final class Enricher {
+    private static final Logger log = LoggerFactory.getLogger(Enricher.class);
     private static final String BALANCE_OF = "0x70a08231";
 
     private final JsonRpcClient rpc;
     private final long chainId;
+    private final IngestMetrics metrics;
 
-    public Enricher(JsonRpcClient rpc, long chainId) {
+    public Enricher(JsonRpcClient rpc, long chainId, IngestMetrics metrics) {
         this.rpc = rpc;
         this.chainId = chainId;
+        this.metrics = metrics;
     }
 
     private record Holding(String wallet, String asset) {}
@@ -75,22 +84,28 @@ public final class Enricher {
             return blocks;
         }
         List<RpcResult> results = rpc.batch(calls);
+        Failures failures = new Failures();
         List<BlockEvents> out = new ArrayList<>(blocks.size());
         int i = 0;
         for (Plan p : plans) {
             Map<Holding, BigDecimal[]> balances = new LinkedHashMap<>();
             for (Holding h : p.holdings()) {
-                balances.put(h, new BigDecimal[] {amount(results.get(i++)), amount(results.get(i++))});
+                StateRead read = h.asset().equals(Addresses.NATIVE) ? StateRead.BALANCE : StateRead.TOKEN_BALANCE;
+                RpcResult before = results.get(i++);
+                RpcResult after = results.get(i++);
+                balances.put(h, new BigDecimal[] {
+                    failures.check(read, before, amount(before)), failures.check(read, after, amount(after))
+                });
             }
             Map<String, Boolean> fresh = new LinkedHashMap<>();
             for (String d : p.destinations()) {
                 RpcResult nonce = results.get(i++);
                 RpcResult code = results.get(i++);
-                if (nonce.ok() && code.ok()) {
-                    fresh.put(
-                            d,
-                            Hex.big(nonce.result().asText()).signum() == 0
-                                    && Hex.strip(code.result().asText()).isEmpty());
+                BigInteger count = failures.check(StateRead.NONCE, nonce, quantity(nonce));
+                String bytecode = failures.check(
+                        StateRead.CODE, code, code.ok() ? code.result().textValue() : null);
+                if (count != null && bytecode != null) {
+                    fresh.put(d, count.signum() == 0 && Hex.strip(bytecode).isEmpty());
                 }
             }
             List<TransferEvent> transfers = new ArrayList<>();
@@ -124,7 +139,54 @@ public final class Enricher {
             });
             out.add(p.events().withEnrichment(transfers, snapshots));
         }
+        failures.report(blocks);
         return out;
+    }
+
+    /** The reads of one step the node did not answer: counted each, and said in one line. */
+    private final class Failures {
+        private final Map<StateRead, Integer> counts = new EnumMap<>(StateRead.class);
+        private @Nullable String first;
+
+        /** {@code value}, after counting {@code r} as failed when the value could not be read from it. */
+        <T> @Nullable T check(StateRead read, RpcResult r, @Nullable T value) {
+            if (value == null) {
+                metrics.stateReadFailed(read);
+                counts.merge(read, 1, Integer::sum);
+                if (first == null) {
+                    String why = r.ok() || r.error() == null ? "unreadable result" : r.error();
+                    first = why.length() > 200 ? why.substring(0, 200) + "..." : why;
+                }
+            }
+            return value;
+        }
+
+        void report(List<BlockEvents> blocks) {
+            if (counts.isEmpty()) {
+                return;
+            }
+            log.warn(
+                    "event=state_reads_failed chain={} from_block={} to_block={} failed={} first_error=\"{}\"",
+                    chainId,
+                    blocks.get(0).head().getNumber(),
+                    blocks.get(blocks.size() - 1).head().getNumber(),
+                    counts.entrySet().stream()
+                            .map(e -> e.getKey().label() + ":" + e.getValue())
+                            .collect(Collectors.joining(",")),
+                    first == null ? "" : first.replaceAll("[\"\\r\\n]", "'"));
+        }
+    }
+
+    /** A quantity answer (a nonce), or null when the node could not say. */
+    private static @Nullable BigInteger quantity(RpcResult r) {
+        if (!r.ok() || !r.result().isTextual()) {
+            return null;
+        }
+        try {
+            return Hex.big(r.result().asText());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static RpcCall balanceCall(Holding h, Map<String, String> at) {

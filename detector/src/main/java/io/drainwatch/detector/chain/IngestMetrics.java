@@ -69,6 +69,79 @@ public final class IngestMetrics {
         for (String type : new String[] {"transfer", "approval", "delegation", "balance", "head"}) {
             events(type);
         }
+        for (Undecodable type : Undecodable.values()) {
+            undecodableCounter(type);
+        }
+        for (StateRead read : StateRead.values()) {
+            stateReadFailures(read);
+        }
+    }
+
+    /** A read of account state at a block for enrichment; the {@code read} label. */
+    enum StateRead {
+        /** eth_getBalance of a watched wallet. */
+        BALANCE("balance"),
+        /** balanceOf(wallet) of a token, by eth_call. */
+        TOKEN_BALANCE("token_balance"),
+        /** eth_getTransactionCount of a destination (freshness). */
+        NONCE("nonce"),
+        /** eth_getCode of a destination (freshness). */
+        CODE("code");
+
+        private final String label;
+
+        StateRead(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    void stateReadFailed(StateRead read) {
+        stateReadFailures(read).increment();
+    }
+
+    private Counter stateReadFailures(StateRead read) {
+        return Counter.builder("drainwatch.ingest.state.read.failures")
+                .description("State reads for enrichment the node did not answer (a pruned, non-archive node, a"
+                        + " token without balanceOf); the fields stay empty")
+                .tags("chain", chain, "read", read.label())
+                .register(registry);
+    }
+
+    /** What kind of chain item was skipped because it is not what its shape claims; the {@code type} label. */
+    enum Undecodable {
+        /** A log with a standard event's topic and topic count whose data does not decode as that event. */
+        LOG("log"),
+        /** An EIP-7702 authorisation the protocol would skip, or whose authority cannot be recovered. */
+        AUTHORIZATION("authorization"),
+        /** A call (top level or a trace frame) whose permit arguments do not decode. */
+        CALL("call"),
+        /** What is left of a transaction after an unexpected failure in decoding it. */
+        TRANSACTION("transaction");
+
+        private final String label;
+
+        Undecodable(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    void undecodable(Undecodable type) {
+        undecodableCounter(type).increment();
+    }
+
+    private Counter undecodableCounter(Undecodable type) {
+        return Counter.builder("drainwatch.ingest.undecodable")
+                .description("Chain items skipped because they do not decode as the standard they claim, by type")
+                .tags("chain", chain, "type", type.label())
+                .register(registry);
     }
 
     /** Meters that go nowhere, for tools and tests that do not serve metrics. */

@@ -14,10 +14,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,6 +42,9 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private final IngestMetrics metrics;
     private volatile boolean running = true;
     private volatile boolean ready;
+    /** The writer was rebuilt (or is being): the progress must be read from the topic before the next step. */
+    private boolean reload;
+
     private volatile Thread runner;
     private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ingest-prefetch");
@@ -56,20 +59,24 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private long tipNumber;
 
     public Ingestor(IngestConfig config, IngestMetrics metrics) {
+        this(config, metrics, ChainWriter.producers(config.kafka(), config.chainId()));
+    }
+
+    /** An ingestor whose Kafka producers come from {@code producers} (tests that break them). */
+    Ingestor(IngestConfig config, IngestMetrics metrics, Supplier<Producer<String, byte[]>> producers) {
         this.config = config;
         this.metrics = metrics;
         JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
         this.fetcher = new BlockFetcher(rpc, config.traceMode());
-        this.decoder = new BlockDecoder(config.chainId());
-        this.enricher = new Enricher(rpc, config.chainId());
+        this.decoder = new BlockDecoder(config.chainId(), metrics);
+        this.enricher = new Enricher(rpc, config.chainId(), metrics);
         this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
         this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
-        this.writer =
-                new ChainWriter(config.kafka(), config.topics(), config.progressTopic(), config.chainId(), metrics);
+        this.writer = new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics);
         this.window = ReorgWindow.empty(config.reorgWindow());
     }
 
-    /** Whether the loop is past start-up and writing. */
+    /** Whether the loop is past start-up and its writer can write (false while it is being rebuilt). */
     public boolean ready() {
         return ready;
     }
@@ -83,14 +90,25 @@ public final class Ingestor implements Runnable, AutoCloseable {
             long failures = 0;
             while (running) {
                 try {
+                    if (writer.broken() || reload) {
+                        ready = false;
+                        reload = true;
+                        recover();
+                        reload = false;
+                        ready = true;
+                    }
                     if (!step()) {
                         heads.await();
                     }
                     failures = 0;
-                } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+                } catch (ProducerFencedException | AuthorizationException e) {
                     log.error("event=ingest_fenced chain={} reason=\"{}\"", config.chainId(), e.getMessage());
                     throw e;
-                } catch (RpcException | KafkaException | IllegalStateException e) {
+                } catch (RuntimeException e) {
+                    // anything else fails this step only: it is retried whole, and the loop keeps running
+                    if (writer.broken() || reload) {
+                        ready = false;
+                    }
                     if (!running) {
                         break;
                     }
@@ -98,10 +116,11 @@ public final class Ingestor implements Runnable, AutoCloseable {
                     long backoff = Math.min(10_000, 200L << Math.min(failures, 6))
                             + ThreadLocalRandom.current().nextLong(100);
                     log.warn(
-                            "event=ingest_step_failed chain={} failures={} backoff_ms={} reason=\"{}\"",
+                            "event=ingest_step_failed chain={} failures={} backoff_ms={} error={} reason=\"{}\"",
                             config.chainId(),
                             failures,
                             backoff,
+                            e.getClass().getSimpleName(),
                             e.getMessage());
                     Thread.sleep(backoff);
                 }
@@ -124,6 +143,31 @@ public final class Ingestor implements Runnable, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * After a write of unknown outcome or a fatal producer error: a new producer (which completes or
+     * aborts the old one's transaction), then the progress as committed, so the next step continues from
+     * what is on the topics, neither losing nor repeating a step.
+     */
+    private void recover() {
+        log.warn("event=writer_rebuild chain={} reason=producer_state_unknown", config.chainId());
+        CompletableFuture<List<Prepared>> pending = prefetch;
+        prefetch = null;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (writer.broken()) {
+            writer.rebuild();
+        }
+        Optional<Progress> progress = ProgressStore.load(config.kafka(), config.progressTopic(), config.chainId());
+        window = progress.map(p -> ReorgWindow.of(config.reorgWindow(), p.window()))
+                .orElseGet(() -> ReorgWindow.empty(config.reorgWindow()));
+        log.info(
+                "event=writer_rebuilt chain={} number={} window={}",
+                config.chainId(),
+                window.isEmpty() ? "none" : Long.toString(window.head().number()),
+                window.entries().size());
     }
 
     private void start() throws InterruptedException {
@@ -249,6 +293,9 @@ public final class Ingestor implements Runnable, AutoCloseable {
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
             throw e;
         }

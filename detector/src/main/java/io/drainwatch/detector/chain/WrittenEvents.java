@@ -7,8 +7,8 @@ import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,46 +38,79 @@ final class WrittenEvents {
         Set<String> hashes = blocks.stream().map(ReorgWindow.Entry::hash).collect(Collectors.toSet());
         long since =
                 blocks.stream().mapToLong(ReorgWindow.Entry::writtenAt).min().orElse(0) - MARGIN_MILLIS;
-        Map<String, BlockHead> heads = new HashMap<>();
-        Map<String, List<TransferEvent>> transfers = new HashMap<>();
-        Map<String, List<ApprovalEvent>> approvals = new HashMap<>();
-        Map<String, List<DelegationEvent>> delegations = new HashMap<>();
-        scan(kafka, topics.heads(), since, AvroSerde.of(BlockHead.class), (k, h) -> {
+        Collector c = new Collector(chainId, hashes);
+        scan(kafka, topics.heads(), since, AvroSerde.of(BlockHead.class), (k, h) -> c.head(h));
+        scan(kafka, topics.transfers(), since, AvroSerde.of(TransferEvent.class), (k, t) -> c.transfer(t));
+        scan(kafka, topics.approvals(), since, AvroSerde.of(ApprovalEvent.class), (k, a) -> c.approval(a));
+        scan(kafka, topics.delegations(), since, AvroSerde.of(DelegationEvent.class), (k, d) -> c.delegation(d));
+        return c.blocks();
+    }
+
+    /**
+     * The events of some blocks, from the chain topics' records read in topic order. A block can be
+     * written, retracted and written again (a reorganisation there and back): each event counts once, as
+     * its last record left it (all records of an event share a key, so they are read in order).
+     */
+    static final class Collector {
+        private final long chainId;
+        private final Set<String> hashes;
+        private final Map<String, BlockHead> heads = new HashMap<>();
+        private final Map<String, Map<String, TransferEvent>> transfers = new HashMap<>();
+        private final Map<String, Map<String, ApprovalEvent>> approvals = new HashMap<>();
+        private final Map<String, Map<String, DelegationEvent>> delegations = new HashMap<>();
+
+        Collector(long chainId, Set<String> hashes) {
+            this.chainId = chainId;
+            this.hashes = hashes;
+        }
+
+        void head(BlockHead h) {
             if (h.getChainId() == chainId && hashes.contains(h.getHash()) && !h.getRemoved()) {
                 heads.put(h.getHash(), h);
             }
-        });
-        scan(kafka, topics.transfers(), since, AvroSerde.of(TransferEvent.class), (k, t) -> {
-            if (t.getChainId() == chainId && hashes.contains(t.getBlockHash()) && !t.getRemoved()) {
-                transfers
-                        .computeIfAbsent(t.getBlockHash(), x -> new ArrayList<>())
-                        .add(t);
+        }
+
+        void transfer(TransferEvent t) {
+            if (t.getChainId() == chainId && hashes.contains(t.getBlockHash())) {
+                latest(transfers, t.getBlockHash(), t.getEventId(), t, t.getRemoved());
             }
-        });
-        scan(kafka, topics.approvals(), since, AvroSerde.of(ApprovalEvent.class), (k, a) -> {
-            if (a.getChainId() == chainId && hashes.contains(a.getBlockHash()) && !a.getRemoved()) {
-                approvals
-                        .computeIfAbsent(a.getBlockHash(), x -> new ArrayList<>())
-                        .add(a);
+        }
+
+        void approval(ApprovalEvent a) {
+            if (a.getChainId() == chainId && hashes.contains(a.getBlockHash())) {
+                latest(approvals, a.getBlockHash(), a.getEventId(), a, a.getRemoved());
             }
-        });
-        scan(kafka, topics.delegations(), since, AvroSerde.of(DelegationEvent.class), (k, d) -> {
-            if (d.getChainId() == chainId && hashes.contains(d.getBlockHash()) && !d.getRemoved()) {
-                delegations
-                        .computeIfAbsent(d.getBlockHash(), x -> new ArrayList<>())
-                        .add(d);
+        }
+
+        void delegation(DelegationEvent d) {
+            if (d.getChainId() == chainId && hashes.contains(d.getBlockHash())) {
+                latest(delegations, d.getBlockHash(), d.getEventId(), d, d.getRemoved());
             }
-        });
-        Map<String, BlockEvents> out = new HashMap<>();
-        heads.forEach((hash, head) -> out.put(
-                hash,
-                new BlockEvents(
-                        head,
-                        transfers.getOrDefault(hash, List.of()),
-                        approvals.getOrDefault(hash, List.of()),
-                        delegations.getOrDefault(hash, List.of()),
-                        List.of())));
-        return out;
+        }
+
+        private static <T> void latest(
+                Map<String, Map<String, T>> byBlock, String block, String eventId, T event, boolean removed) {
+            Map<String, T> events = byBlock.computeIfAbsent(block, x -> new LinkedHashMap<>());
+            if (removed) {
+                events.remove(eventId);
+            } else {
+                events.put(eventId, event);
+            }
+        }
+
+        /** Per block hash whose head was read: its events that stand written. */
+        Map<String, BlockEvents> blocks() {
+            Map<String, BlockEvents> out = new HashMap<>();
+            heads.forEach((hash, head) -> out.put(
+                    hash,
+                    new BlockEvents(
+                            head,
+                            List.copyOf(transfers.getOrDefault(hash, Map.of()).values()),
+                            List.copyOf(approvals.getOrDefault(hash, Map.of()).values()),
+                            List.copyOf(delegations.getOrDefault(hash, Map.of()).values()),
+                            List.of())));
+            return out;
+        }
     }
 
     private static <T extends SpecificRecord> void scan(

@@ -47,8 +47,20 @@ class BlockDecoderTest {
         return new Transaction(TX, from, to, BigInteger.ZERO, input, 2, List.of());
     }
 
-    private static BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
-        return new BlockDecoder(1).decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
+    private final IngestMetrics metrics = IngestMetrics.discarding(1);
+
+    private BlockEvents decode(Transaction tx, List<Log> logs, Map<String, Frame> traces) {
+        return new BlockDecoder(1, metrics)
+                .decode(block(tx), Map.of(TX, new Receipt(TX, true, null, logs)), traces, 90L);
+    }
+
+    private double undecodable(String type) {
+        return metrics.registry()
+                .get("drainwatch.ingest.undecodable")
+                .tag("chain", "1")
+                .tag("type", type)
+                .counter()
+                .count();
     }
 
     @Test
@@ -147,6 +159,76 @@ class BlockDecoderTest {
                 .containsExactly("1:" + BLOCK + ":" + TX + ":permit:0");
     }
 
+    private static String permitInput(String owner) {
+        return BlockDecoder.PERMIT_SELECTOR
+                + Hex.pad(owner)
+                + Hex.pad(SPENDER)
+                + word(1000)
+                + word(1_800_000_000L)
+                + word(27)
+                + "1".repeat(64)
+                + "2".repeat(64);
+    }
+
+    @Test
+    void aPermitRelayedToAProxiedTokenIsOneApprovalOfTheProxyNotASecondOneOfItsImplementation() {
+        String implementation = "0x" + "e".repeat(40);
+        String input = permitInput(OWNER);
+        Frame root = new Frame(
+                "CALL",
+                RELAYER,
+                TOKEN,
+                BigInteger.ZERO,
+                input,
+                false,
+                List.of(new Frame("DELEGATECALL", TOKEN, implementation, BigInteger.ZERO, input, false, List.of())));
+        assertThat(decode(tx(RELAYER, TOKEN, input), List.of(), Map.of(TX, root))
+                        .approvals())
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getToken()).isEqualTo(TOKEN);
+                    assertThat(a.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":permit");
+                });
+        // relayed through a contract, the inner CALL to the proxy counts, its DELEGATECALL does not
+        String relay = "0x" + "d".repeat(40);
+        Frame relayed = new Frame(
+                "CALL",
+                RELAYER,
+                relay,
+                BigInteger.ZERO,
+                "0x",
+                false,
+                List.of(new Frame(
+                        "CALL",
+                        relay,
+                        TOKEN,
+                        BigInteger.ZERO,
+                        input,
+                        false,
+                        List.of(new Frame(
+                                "DELEGATECALL", TOKEN, implementation, BigInteger.ZERO, input, false, List.of())))));
+        assertThat(decode(tx(RELAYER, relay, "0x"), List.of(), Map.of(TX, relayed))
+                        .approvals())
+                .extracting(ApprovalEvent::getToken, ApprovalEvent::getEventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(TOKEN, "1:" + BLOCK + ":" + TX + ":permit:0"));
+    }
+
+    @Test
+    void anOwnersOwnPermitThroughARouterIsNotAnApprovalBySomeoneElse() {
+        String router = "0x" + "d".repeat(40);
+        Frame root = new Frame(
+                "CALL",
+                OWNER,
+                router,
+                BigInteger.ZERO,
+                "0xac9650d8",
+                false,
+                List.of(new Frame("CALL", router, TOKEN, BigInteger.ZERO, permitInput(OWNER), false, List.of())));
+        assertThat(decode(tx(OWNER, router, "0xac9650d8"), List.of(), Map.of(TX, root))
+                        .approvals())
+                .isEmpty();
+    }
+
     @Test
     void erc721ApprovalAndMalformedLogs() {
         Log approve721 = new Log(
@@ -159,6 +241,74 @@ class BlockDecoderTest {
             assertThat(a.getAmount()).isNull();
         });
         assertThat(events.transfers()).isEmpty();
+        assertThat(undecodable("log")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransferBatchWhoseLengthsExceedItsDataIsSkippedAndCountedWithoutAllocatingThem() {
+        List<String> topics = List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER));
+        // ids claims 2^31-1 items, values 1: any contract can emit this
+        Log poison = new Log(TOKEN, topics, "0x" + word(64) + word(96) + word(0x7fffffffL) + word(1) + word(7), 0, TX);
+        // offsets pointing past the data, and ids and values of different lengths
+        Log outside = new Log(TOKEN, topics, "0x" + word(64) + word(BigInteger.TWO.pow(255)) + word(0), 1, TX);
+        Log uneven = new Log(
+                TOKEN, topics, "0x" + word(64) + word(128) + word(1) + word(5) + word(2) + word(1) + word(1), 2, TX);
+        Log fine = new Log(TOKEN, topics, "0x" + word(64) + word(128) + word(1) + word(5) + word(1) + word(9), 3, TX);
+
+        List<TransferEvent> ts = decode(tx(RELAYER, TOKEN, "0x"), List.of(poison, outside, uneven, fine), Map.of())
+                .transfers();
+
+        assertThat(ts)
+                .singleElement()
+                .satisfies(t -> assertThat(t.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":3:0"));
+        assertThat(undecodable("log")).isEqualTo(3);
+    }
+
+    @Test
+    void authorisationsTheProtocolWouldSkipOrThatDoNotFitAreSkippedAndCountedAndTheRestOfTheBlockDecodes() {
+        org.web3j.crypto.Credentials authority = org.web3j.crypto.Credentials.create("0x" + "4".repeat(64));
+        BigInteger n = org.web3j.crypto.Sign.CURVE_PARAMS.getN();
+        org.web3j.crypto.AuthorizationTuple valid =
+                org.web3j.crypto.Sign.signAuthorization(BigInteger.ONE, SPENDER, BigInteger.ONE, authority);
+        org.web3j.crypto.AuthorizationTuple hugeNonce =
+                org.web3j.crypto.Sign.signAuthorization(BigInteger.ONE, SPENDER, BigInteger.TWO.pow(63), authority);
+        org.web3j.crypto.AuthorizationTuple maxNonce = org.web3j.crypto.Sign.signAuthorization(
+                BigInteger.ONE, SPENDER, BigInteger.TWO.pow(64).subtract(BigInteger.ONE), authority);
+        List<NodeData.Authorization> auths = List.of(
+                auth(valid, valid.getYParity(), valid.getS()),
+                auth(hugeNonce, hugeNonce.getYParity(), hugeNonce.getS()),
+                auth(maxNonce, maxNonce.getYParity(), maxNonce.getS()),
+                // the same signature with y_parity out of range, and in its high-s twin (ecrecover accepts both)
+                auth(valid, BigInteger.valueOf(2).add(valid.getYParity()), valid.getS()),
+                auth(valid, BigInteger.ONE.subtract(valid.getYParity()), n.subtract(valid.getS())));
+        Transaction tx = new Transaction(TX, RELAYER, RELAYER, BigInteger.ZERO, "0x", 4, auths);
+        Log transfer =
+                new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x" + word(5), 0, TX);
+
+        BlockEvents events = decode(tx, List.of(transfer), Map.of());
+
+        assertThat(events.delegations()).singleElement().satisfies(d -> {
+            assertThat(d.getAuthority()).isEqualTo(authority.getAddress());
+            assertThat(d.getDelegate()).isEqualTo(SPENDER);
+            assertThat(d.getAuthorizationNonce()).isEqualTo(1L);
+            assertThat(d.getEventId()).isEqualTo("1:" + BLOCK + ":" + TX + ":auth:0");
+        });
+        assertThat(events.transfers()).hasSize(1);
+        assertThat(undecodable("authorization")).isEqualTo(4);
+    }
+
+    private static NodeData.Authorization auth(
+            org.web3j.crypto.AuthorizationTuple t, BigInteger yParity, BigInteger s) {
+        return new NodeData.Authorization(
+                t.getChainId(), Hex.lower(t.getAddress()), t.getNonce(), yParity, t.getR(), s);
+    }
+
+    @Test
+    void aPermitCallWithArgumentsThatAreNotHexIsSkippedAndCountedNotThrown() {
+        String input = BlockDecoder.PERMIT_SELECTOR + Hex.pad(OWNER) + Hex.pad(SPENDER) + "z".repeat(64 * 5);
+        BlockEvents events = decode(tx(RELAYER, TOKEN, input), List.of(), Map.of());
+        assertThat(events.approvals()).isEmpty();
+        assertThat(undecodable("call")).isEqualTo(1);
     }
 
     @Test
@@ -187,7 +337,7 @@ class BlockDecoderTest {
     @Test
     void aRevertedTransactionMovesNothing() {
         Transaction tx = new Transaction(TX, OWNER, SPENDER, BigInteger.TEN, "0x", 2, List.of());
-        BlockEvents events = new BlockDecoder(1)
+        BlockEvents events = new BlockDecoder(1, metrics)
                 .decode(block(tx), Map.of(TX, new Receipt(TX, false, null, List.of())), Map.of(), null);
         assertThat(events.transfers()).isEmpty();
         assertThat(events.head().getNumber()).isEqualTo(100);

@@ -1,0 +1,153 @@
+package io.drainwatch.detector.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drainwatch.detector.config.Topics;
+import io.drainwatch.schemas.BlockHead;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The transactional writer when commits time out or the producer breaks. */
+class ChainWriterTest {
+    /** A producer whose commits time out a given number of times, refusing an abort meanwhile as Kafka's does. */
+    private static final class Flaky extends MockProducer<String, byte[]> {
+        int commitTimeouts;
+        boolean commitPending;
+        int aborts;
+
+        Flaky(int commitTimeouts) {
+            super(true, null, new StringSerializer(), new ByteArraySerializer());
+            this.commitTimeouts = commitTimeouts;
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (commitTimeouts > 0) {
+                commitTimeouts--;
+                commitPending = true;
+                throw new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(true)");
+            }
+            commitPending = false;
+            super.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            if (commitPending) {
+                throw new IllegalStateException("Cannot attempt operation `abortTransaction` because the previous"
+                        + " call to `commitTransaction` timed out and must be retried");
+            }
+            super.abortTransaction();
+            aborts++;
+        }
+
+        @Override
+        public void beginTransaction() {
+            if (commitPending) {
+                throw new KafkaException("TransactionalId drainwatch-ingest-1: Invalid transition attempted from"
+                        + " state COMMITTING_TRANSACTION to state IN_TRANSACTION");
+            }
+            super.beginTransaction();
+        }
+    }
+
+    private static BlockEvents block(long number) {
+        BlockHead head = BlockHead.newBuilder()
+                .setChainId(1)
+                .setNumber(number)
+                .setHash("0x" + Long.toHexString(number))
+                .setParentHash("0x" + Long.toHexString(number - 1))
+                .setTime(Instant.EPOCH)
+                .setFinalizedNumber(null)
+                .setRemoved(false)
+                .build();
+        return new BlockEvents(head, List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static Progress progress(long number) {
+        return Progress.of(
+                1,
+                ReorgWindow.of(
+                        8, List.of(new ReorgWindow.Entry(number, "0x" + Long.toHexString(number), "0x0", 0, null))));
+    }
+
+    private static ChainWriter writer(List<Flaky> producers, int... commitTimeouts) {
+        int[] next = {0};
+        ChainWriter writer = new ChainWriter(
+                () -> {
+                    Flaky p = new Flaky(next[0] < commitTimeouts.length ? commitTimeouts[next[0]] : 0);
+                    next[0]++;
+                    producers.add(p);
+                    return p;
+                },
+                Topics.defaults(),
+                "progress",
+                1,
+                IngestMetrics.discarding(1));
+        writer.init();
+        return writer;
+    }
+
+    @Test
+    void aCommitThatTimesOutIsRetriedAndCommitsOnce() {
+        List<Flaky> producers = new ArrayList<>();
+        ChainWriter writer = writer(producers, ChainWriter.COMMIT_ATTEMPTS - 1);
+
+        writer.write(List.of(), List.of(block(7)), progress(7));
+        writer.write(List.of(), List.of(block(8)), progress(8));
+
+        assertThat(writer.broken()).isFalse();
+        assertThat(producers).singleElement().satisfies(p -> {
+            assertThat(p.commitCount()).isEqualTo(2);
+            assertThat(p.aborts).isZero();
+        });
+    }
+
+    @Test
+    void aCommitWhoseOutcomeStaysUnknownBreaksTheWriterUntilANewProducerReplacesIt() {
+        List<Flaky> producers = new ArrayList<>();
+        ChainWriter writer = writer(producers, Integer.MAX_VALUE);
+
+        assertThatThrownBy(() -> writer.write(List.of(), List.of(block(7)), progress(7)))
+                .isInstanceOf(TimeoutException.class);
+        assertThat(writer.broken()).isTrue();
+        assertThatThrownBy(() -> writer.write(List.of(), List.of(block(7)), progress(7)))
+                .isInstanceOf(IllegalStateException.class);
+
+        writer.rebuild();
+        writer.write(List.of(), List.of(block(7)), progress(7));
+
+        assertThat(writer.broken()).isFalse();
+        assertThat(producers).hasSize(2);
+        assertThat(producers.get(0).closed()).isTrue();
+        assertThat(producers.get(1).transactionInitialized()).isTrue();
+        assertThat(producers.get(1).commitCount()).isEqualTo(1);
+        assertThat(producers.get(1).history()).extracting(r -> r.topic()).contains("progress");
+    }
+
+    @Test
+    void aFailedSendIsAbortedAndTheNextTransactionGoesThrough() {
+        List<Flaky> producers = new ArrayList<>();
+        ChainWriter writer = writer(producers);
+        producers.get(0).sendException = new KafkaException("record too large");
+
+        assertThatThrownBy(() -> writer.write(List.of(), List.of(block(7)), progress(7)))
+                .isInstanceOf(KafkaException.class);
+        producers.get(0).sendException = null;
+        writer.write(List.of(), List.of(block(7)), progress(7));
+
+        assertThat(writer.broken()).isFalse();
+        assertThat(producers).singleElement().satisfies(p -> {
+            assertThat(p.aborts).isEqualTo(1);
+            assertThat(p.commitCount()).isEqualTo(1);
+        });
+    }
+}
