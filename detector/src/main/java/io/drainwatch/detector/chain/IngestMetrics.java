@@ -25,6 +25,7 @@ public final class IngestMetrics {
     private final String chain;
     private final AtomicLong headLagBlocks = new AtomicLong();
     private final AtomicLong lastBlockTimestamp = new AtomicLong();
+    private final AtomicLong headTimestamp = new AtomicLong();
     private final Counter blocks;
     private final Counter reorgs;
     private final Counter deepReorgs;
@@ -37,12 +38,10 @@ public final class IngestMetrics {
                 .description("Blocks between the node's head and the last block written")
                 .tag("chain", chain)
                 .register(registry);
-        // computed at scrape time, so a stuck ingestor shows a growing lag
-        Gauge.builder(
-                        "drainwatch.ingest.head.lag.seconds",
-                        lastBlockTimestamp,
-                        t -> t.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - t.get()))
-                .description("Wall-clock time since the last written block was mined")
+        // Chain time, not wall-clock time: a node that stopped following the chain shows no lag here (its
+        // head does not move), only an old last block (drainwatch_ingest_last_block_timestamp_seconds).
+        Gauge.builder("drainwatch.ingest.head.lag.seconds", this, IngestMetrics::headLagSeconds)
+                .description("Block time between the node's head and the last block written")
                 .tag("chain", chain)
                 .register(registry);
         Gauge.builder("drainwatch.ingest.last.block.timestamp.seconds", lastBlockTimestamp, AtomicLong::get)
@@ -176,12 +175,19 @@ public final class IngestMetrics {
     void block(long number, long timestampSeconds, long tipNumber) {
         blocks.increment();
         lastBlockTimestamp.set(timestampSeconds);
+        headTimestamp.accumulateAndGet(timestampSeconds, Math::max);
         headLagBlocks.set(Math.max(0, tipNumber - number));
     }
 
     /** The node's head as last seen, against the last block written. */
-    void tip(long tipNumber, long writtenNumber) {
+    void tip(long tipNumber, long tipTimestampSeconds, long writtenNumber) {
         headLagBlocks.set(Math.max(0, tipNumber - writtenNumber));
+        headTimestamp.set(tipTimestampSeconds);
+    }
+
+    private double headLagSeconds() {
+        long written = lastBlockTimestamp.get();
+        return written == 0 ? 0 : Math.max(0, headTimestamp.get() - written);
     }
 
     void reorg(int depth, boolean deep) {

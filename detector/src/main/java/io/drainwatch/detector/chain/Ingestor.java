@@ -234,7 +234,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
         Head tip = heads.take().orElseGet(fetcher::latest);
         tipNumber = tip.number();
         if (!window.isEmpty()) {
-            metrics.tip(tipNumber, window.head().number());
+            metrics.tip(tipNumber, tip.timestamp(), window.head().number());
             reportProgress();
         }
         if (window.contains(tip.hash())) {

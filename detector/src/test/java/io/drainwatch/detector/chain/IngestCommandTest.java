@@ -73,6 +73,7 @@ class IngestCommandTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, 1);
         metrics.block(10, 1_700_000_000L, 12);
+        metrics.tip(12, 1_700_000_024L, 10);
         metrics.reorg(3, true);
         metrics.rpc("eth_getBlockByNumber", "ok", 1_000_000);
         metrics.rpcError(RpcErrorKind.HTTP_429);
@@ -80,7 +81,8 @@ class IngestCommandTest {
         String scrape = registry.scrape();
         assertThat(scrape)
                 .contains("drainwatch_ingest_head_lag_blocks{chain=\"1\"} 2.0")
-                .contains("drainwatch_ingest_head_lag_seconds{chain=\"1\"}")
+                .as("two blocks behind a head mined 24 s after the last block written")
+                .contains("drainwatch_ingest_head_lag_seconds{chain=\"1\"} 24.0")
                 .contains("drainwatch_ingest_last_block_timestamp_seconds{chain=\"1\"} 1.7E9")
                 .contains("drainwatch_ingest_blocks_total{chain=\"1\"} 1.0")
                 .contains("drainwatch_ingest_events_total{chain=\"1\",type=\"transfer\"} 5.0")

@@ -227,6 +227,44 @@ class AlertmanagerConfigIT {
         }
     }
 
+    @Test
+    void aChainWithNoNewBlockIsOnePageNotAlsoBehindTheHead(@TempDir Path work) throws Exception {
+        try (WebhookReceiver webhook = new WebhookReceiver();
+                ExternalProcess am = Alertmanager.start(dir.resolve("alertmanager.yml"), webhook, work)) {
+            Instant now = Instant.now();
+            Map<String, String> ingest = Map.of("severity", "critical", "job", "drainwatch-ingest");
+            post(
+                    am,
+                    List.of(
+                            alert(with(ingest, "alertname", "DrainwatchNoBlocksIngested", "chain", "1"), now),
+                            alert(with(ingest, "alertname", "DrainwatchIngestBehindHead", "chain", "1"), now),
+                            alert(with(ingest, "alertname", "DrainwatchIngestBehindHead", "chain", "137"), now)));
+
+            // the blind-pipeline route waits 30s to group
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(webhook.to("/pager", "DrainwatchNoBlocksIngested")).isNotEmpty();
+                assertThat(webhook.to("/pager", "DrainwatchIngestBehindHead").stream()
+                                .flatMap(n -> n.alerts().stream())
+                                .filter(a -> a.at("/labels/alertname").asText().equals("DrainwatchIngestBehindHead"))
+                                .map(a -> a.at("/labels/chain").asText()))
+                        .containsOnly("137");
+                assertThat(inhibitedWhere(am, "alertname=\"DrainwatchIngestBehindHead\"", "chain=\"1\""))
+                        .isNotEmpty();
+            });
+            assertThat(inhibitedWhere(am, "alertname=\"DrainwatchIngestBehindHead\"", "chain=\"137\""))
+                    .as("another chain's lag is its own page")
+                    .isEmpty();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String... more) {
+        Map<String, String> all = new java.util.HashMap<>(labels);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return all;
+    }
+
     private static Map<String, Object> alert(Map<String, String> labels, Instant start) {
         return Map.of(
                 "labels",
@@ -252,11 +290,20 @@ class AlertmanagerConfigIT {
 
     /** The fingerprints inhibiting the alert whose alert_id or alertname is {@code id}. */
     private static List<String> inhibitedBy(ExternalProcess am, String id) throws Exception {
-        String filter = id.startsWith("Drainwatch") ? "alertname=\"" + id + "\"" : "alert_id=\"" + id + "\"";
+        return inhibitedWhere(am, id.startsWith("Drainwatch") ? "alertname=\"" + id + "\"" : "alert_id=\"" + id + "\"");
+    }
+
+    /** The fingerprints inhibiting the alerts that match every one of {@code filters}. */
+    private static List<String> inhibitedWhere(ExternalProcess am, String... filters) throws Exception {
+        StringBuilder query = new StringBuilder();
+        for (String filter : filters) {
+            query.append(query.isEmpty() ? "?" : "&")
+                    .append("filter=")
+                    .append(URLEncoder.encode(filter, StandardCharsets.UTF_8));
+        }
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts?filter="
-                                        + URLEncoder.encode(filter, StandardCharsets.UTF_8)))
+                        HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/alerts" + query))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         List<String> by = new ArrayList<>();
