@@ -31,16 +31,19 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(
             names = "--rpc-url",
-            required = true,
             split = ",",
             paramLabel = "URL",
-            description = "HTTP(S) JSON-RPC URL; repeat or comma-separate for failover, in order of preference.")
+            defaultValue = "${env:DRAINWATCH_RPC_URLS}",
+            description = "HTTP(S) JSON-RPC URL; repeat or comma-separate for failover, in order of preference."
+                    + " Default: DRAINWATCH_RPC_URLS, which keeps API keys in URLs off the command line.")
     List<String> rpcUrls = new ArrayList<>();
 
     @Option(
             names = "--ws-url",
             paramLabel = "URL",
-            description = "WebSocket URL for newHeads notifications (the trigger); without it, HTTP polling.")
+            defaultValue = "${env:DRAINWATCH_WS_URL}",
+            description = "WebSocket URL for newHeads notifications (the trigger); without it, HTTP polling."
+                    + " Default: DRAINWATCH_WS_URL.")
     @Nullable
     String wsUrl;
 
@@ -131,9 +134,15 @@ public final class IngestCommand implements Callable<Integer> {
     /** The validated configuration of this command line. */
     public IngestConfig config() {
         List<RpcUrl> urls = rpcUrls.stream()
+                .filter(u -> !u.isBlank())
                 .map(u -> RpcUrl.parse("--rpc-url", u, "http", "https"))
                 .toList();
-        RpcUrl ws = wsUrl == null ? null : RpcUrl.parse("--ws-url", wsUrl, "ws", "wss");
+        if (urls.isEmpty()) {
+            throw new ConfigException(
+                    "--rpc-url",
+                    "required: one or more HTTP(S) JSON-RPC URLs, as the option or in DRAINWATCH_RPC_URLS");
+        }
+        RpcUrl ws = wsUrl == null || wsUrl.isBlank() ? null : RpcUrl.parse("--ws-url", wsUrl, "ws", "wss");
         if (rpcAttempts < 1) {
             throw new ConfigException("--rpc-attempts", "must be 1 or more");
         }

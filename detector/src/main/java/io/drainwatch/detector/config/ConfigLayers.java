@@ -31,6 +31,8 @@ public final class ConfigLayers {
             "DRAINWATCH_ALERTMANAGER_URLS",
             "DRAINWATCH_DASHBOARD_URL",
             "DRAINWATCH_RUNBOOK_BASE_URL",
+            "DRAINWATCH_RPC_URLS",
+            "DRAINWATCH_WS_URL",
             "DRAINWATCH_ANVIL",
             "DRAINWATCH_SOLCJS");
 

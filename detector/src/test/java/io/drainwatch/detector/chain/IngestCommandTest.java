@@ -37,6 +37,16 @@ class IngestCommandTest {
     }
 
     @Test
+    void withoutAnRpcUrlStartStopsNamingTheOptionAndItsVariable() {
+        assertThat(System.getenv("DRAINWATCH_RPC_URLS"))
+                .as("this test reads an unset variable")
+                .isNull();
+        String[] result = run("ingest", "--chain-id", "1", "--metrics-port", "0");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1]).contains("--rpc-url").contains("DRAINWATCH_RPC_URLS");
+    }
+
+    @Test
     void theOptionsBuildOneValidatedConfiguration() {
         IngestCommand command = new IngestCommand();
         new CommandLine(command)

@@ -135,11 +135,6 @@ class IngestCrashIT {
                 System.getProperty("java.class.path"),
                 Drainwatch.class.getName(),
                 "ingest",
-                // the first endpoint is dead: every start fails over to anvil
-                "--rpc-url",
-                "http://127.0.0.1:" + deadPort() + "/v2/KEY," + anvil.httpUrl().uri(),
-                "--ws-url",
-                anvil.wsUrl().uri().toString(),
                 "--chain-id",
                 "31337",
                 "--from-block",
@@ -166,9 +161,15 @@ class IngestCrashIT {
                 "heads=" + fx.topics.heads(),
                 "--topic",
                 "wallets=" + fx.topics.wallets()));
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder process = new ProcessBuilder(cmd);
+        // The endpoints come from the environment, as in the Kubernetes manifests, which keeps the API
+        // key off the command line. The first endpoint is dead: every start fails over to anvil.
+        process.environment()
+                .put(
+                        "DRAINWATCH_RPC_URLS",
+                        "http://127.0.0.1:" + deadPort() + "/v2/KEY,"
+                                + anvil.httpUrl().uri());
+        process.environment().put("DRAINWATCH_WS_URL", anvil.wsUrl().uri().toString());
+        return process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

@@ -109,6 +109,34 @@ class DeployManifestsIT {
     }
 
     @Test
+    void rpcEndpointsReachTheIngestorFromTheSecretAsVariablesNeverAsArguments() throws IOException {
+        JsonNode ingest = workloads().stream()
+                .filter(w -> w.at("/metadata/labels/app.kubernetes.io~1component")
+                        .asText()
+                        .equals("ingest"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode container = ingest.at("/spec/template/spec/containers/0");
+        List<String> args = new ArrayList<>();
+        container.get("args").forEach(a -> args.add(a.asText()));
+        assertThat(args)
+                .as("ingest arguments")
+                .doesNotContain("--rpc-url", "--ws-url")
+                .noneMatch(a -> a.contains("$("));
+        List<String> secrets = new ArrayList<>();
+        container
+                .path("envFrom")
+                .forEach(f -> secrets.add(f.at("/secretRef/name").asText()));
+        JsonNode secret = kind("Secret").stream()
+                .filter(x -> secrets.contains(x.at("/metadata/name").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("ingest takes no Secret as variables"));
+        // The variables IngestCommand reads for --rpc-url and --ws-url.
+        assertThat(secret.at("/stringData").has("DRAINWATCH_RPC_URLS")).isTrue();
+        assertThat(secret.at("/stringData").has("DRAINWATCH_WS_URL")).isTrue();
+    }
+
+    @Test
     void rolesTakeOnlyVariablesFromTheConfigMapAndEachReferencedKeyExists() throws IOException {
         JsonNode data = kind("ConfigMap").stream()
                 .filter(c -> c.at("/metadata/name").asText().equals("drainwatch"))
