@@ -143,15 +143,14 @@ class DemoIT {
             assertThat(opening.getWalletsDrained())
                     .as("wallets drained when the incident opened")
                     .isEqualTo(5);
-            // The attacker tries its keys on one wallet per block before sweeping faster: the incident
-            // opens on those first wallets, not on whichever five it had counted by some later time.
-            Set<String> ramp = truth.swept().subList(0, ScenarioGenerator.RAMP).stream()
-                    .map(GroundTruth.SweptWallet::address)
-                    .collect(Collectors.toSet());
+            // The fleet stage counts drained wallets in the order their signals reach it, which across
+            // partitions need not be the order of the blocks (DetectorTopologyTest pins the order down):
+            // here, the five it opened on are five distinct swept wallets, none of them benign.
             assertThat(opening.getWallets())
-                    .as("the wallets the incident opened on, all among the first %d swept", ScenarioGenerator.RAMP)
+                    .as("the wallets the incident opened on")
                     .hasSize(5)
-                    .allSatisfy(w -> assertThat(ramp).contains(w));
+                    .doesNotHaveDuplicates()
+                    .allSatisfy(w -> assertThat(truth.sweptAddresses()).contains(w));
             assertThat(report.falseAlerts())
                     .as("high or critical alerts on benign wallets")
                     .extracting(a -> a.getRule() + " " + a.getSummary())
