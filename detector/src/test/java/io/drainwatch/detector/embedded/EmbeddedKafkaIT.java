@@ -200,21 +200,7 @@ class EmbeddedKafkaIT {
 
     /** Every topic renamed, so this test owns them whatever other tests created. */
     private static Topics prefixed(String prefix) {
-        List<String> roles = List.of(
-                "transfers",
-                "approvals",
-                "delegations",
-                "balances",
-                "heads",
-                "wallets",
-                "labels",
-                "allowlist",
-                "prices",
-                "signed-tx",
-                "alerts",
-                "incidents",
-                "dead-letter");
-        return Topics.from(roles.stream().collect(Collectors.toMap(r -> "topic." + r, r -> prefix + r)));
+        return Topics.from(Topics.ROLES.stream().collect(Collectors.toMap(r -> "topic." + r, r -> prefix + r)));
     }
 
     @Test
