@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
@@ -79,22 +80,16 @@ public final class IngestMetrics {
     /** A read of account state at a block for enrichment; the {@code read} label. */
     enum StateRead {
         /** eth_getBalance of a watched wallet. */
-        BALANCE("balance"),
+        BALANCE,
         /** balanceOf(wallet) of a token, by eth_call. */
-        TOKEN_BALANCE("token_balance"),
+        TOKEN_BALANCE,
         /** eth_getTransactionCount of a destination (freshness). */
-        NONCE("nonce"),
+        NONCE,
         /** eth_getCode of a destination (freshness). */
-        CODE("code");
-
-        private final String label;
-
-        StateRead(String label) {
-            this.label = label;
-        }
+        CODE;
 
         String label() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -113,22 +108,16 @@ public final class IngestMetrics {
     /** What kind of chain item was skipped because it is not what its shape claims; the {@code type} label. */
     enum Undecodable {
         /** A log with a standard event's topic and topic count whose data does not decode as that event. */
-        LOG("log"),
+        LOG,
         /** An EIP-7702 authorisation the protocol would skip, or whose authority cannot be recovered. */
-        AUTHORIZATION("authorization"),
+        AUTHORIZATION,
         /** A call (top level or a trace frame) whose permit arguments do not decode. */
-        CALL("call"),
+        CALL,
         /** What is left of a transaction after an unexpected failure in decoding it. */
-        TRANSACTION("transaction");
-
-        private final String label;
-
-        Undecodable(String label) {
-            this.label = label;
-        }
+        TRANSACTION;
 
         String label() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.detector.model.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -16,41 +17,19 @@ public record RpcUrl(URI uri) {
         try {
             uri = new URI(raw.strip());
         } catch (URISyntaxException e) {
-            throw new ConfigException(key, "not a URL (" + redact(raw) + ")");
+            throw new ConfigException(key, "not a URL (" + Urls.redact(raw) + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!java.util.List.of(schemes).contains(scheme) || uri.getHost() == null) {
             throw new ConfigException(
-                    key, "expected a " + String.join(" or ", schemes) + " URL with a host, got " + redact(raw));
+                    key, "expected a " + String.join(" or ", schemes) + " URL with a host, got " + Urls.redact(raw));
         }
         return new RpcUrl(uri);
     }
 
     /** Scheme, host and port only: safe to log. */
     public String redacted() {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (hasSecrets(uri) ? "/***" : "");
-    }
-
-    /** A best-effort redaction of a string that may not even parse as a URL. */
-    public static String redact(String raw) {
-        try {
-            URI uri = new URI(raw.strip());
-            if (uri.getScheme() != null && uri.getHost() != null) {
-                return new RpcUrl(uri).redacted();
-            }
-        } catch (URISyntaxException ignored) {
-            // fall through: never echo an unparseable value, it may be a key
-        }
-        return "<unparseable url>";
-    }
-
-    private static boolean hasSecrets(URI uri) {
-        String path = uri.getRawPath();
-        return uri.getRawUserInfo() != null
-                || uri.getRawQuery() != null
-                || uri.getRawFragment() != null
-                || (path != null && !path.isEmpty() && !path.equals("/"));
+        return Urls.redacted(uri);
     }
 
     @Override

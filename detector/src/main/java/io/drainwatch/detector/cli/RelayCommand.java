@@ -4,8 +4,8 @@ import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.KafkaClientBinding;
 import io.drainwatch.detector.metrics.MetricsServer;
+import io.drainwatch.detector.model.Urls;
 import io.drainwatch.detector.relay.AlertmanagerClient;
-import io.drainwatch.detector.relay.AlertmanagerUrls;
 import io.drainwatch.detector.relay.Relay;
 import io.drainwatch.detector.relay.RelayConfig;
 import io.drainwatch.detector.relay.RelayMetrics;
@@ -157,9 +157,7 @@ public final class RelayCommand implements Runnable {
                 Runtime.getRuntime().addShutdownHook(hook);
                 LOG.info(
                         "event=relay_started alertmanagers={} repost_interval={} min_alert_severity={} metrics_port={}",
-                        config.alertmanagers().stream()
-                                .map(AlertmanagerUrls::redacted)
-                                .toList(),
+                        config.alertmanagers().stream().map(Urls::redacted).toList(),
                         config.repostInterval(),
                         config.minAlertSeverity(),
                         server.port());
@@ -183,7 +181,7 @@ public final class RelayCommand implements Runnable {
                 urls.add(new URI(url.strip()));
             } catch (URISyntaxException e) {
                 // The parser's message repeats the URL, token included.
-                throw new ConfigException("--alertmanager-url", "not a URL: " + AlertmanagerUrls.redact(url));
+                throw new ConfigException("--alertmanager-url", "not a URL: " + Urls.redact(url));
             }
         }
         Map<Long, String> explorerUrls = new LinkedHashMap<>();

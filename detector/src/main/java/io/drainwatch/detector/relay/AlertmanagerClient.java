@@ -2,6 +2,7 @@ package io.drainwatch.detector.relay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainwatch.detector.model.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,7 @@ public final class AlertmanagerClient {
     public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
         this.endpoints =
                 alertmanagers.stream().map(AlertmanagerUrls::alertsEndpoint).toList();
-        this.names = alertmanagers.stream().map(AlertmanagerUrls::redacted).toList();
+        this.names = alertmanagers.stream().map(Urls::redacted).toList();
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }

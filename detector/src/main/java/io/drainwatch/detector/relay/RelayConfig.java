@@ -1,6 +1,7 @@
 package io.drainwatch.detector.relay;
 
 import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.detector.model.Urls;
 import io.drainwatch.schemas.Severity;
 import java.net.URI;
 import java.time.Duration;
@@ -79,8 +80,7 @@ public record RelayConfig(
     private static void requireHttp(String key, URI uri) {
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new ConfigException(
-                    key, "must be an http:// or https:// URL with a host, was " + AlertmanagerUrls.redacted(uri));
+            throw new ConfigException(key, "must be an http:// or https:// URL with a host, was " + Urls.redacted(uri));
         }
     }
 }

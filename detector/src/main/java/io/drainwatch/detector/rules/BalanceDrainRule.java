@@ -98,20 +98,24 @@ public final class BalanceDrainRule {
      * attacker can take, so a drain of it is judged against the larger balance.
      */
     public static WalletState onInflow(Transfer in, WalletState state, RuleSettings rules) {
-        WalletState.DrainWindow window = state.drainWindows().get(in.asset());
-        if (window == null || in.blockTime() < window.start() || !within(window, in.blockTime(), rules)) {
-            return state;
-        }
-        return state.withWindow(in.asset(), window.moreExposed(in.amount()));
+        return withDeposit(in, state, rules, WalletState.DrainWindow::moreExposed);
     }
 
     /** The state without a deposit that a reorganisation removed (see {@link #onInflow}). */
     public static WalletState onInflowRemoved(Transfer in, WalletState state, RuleSettings rules) {
+        return withDeposit(in, state, rules, WalletState.DrainWindow::lessExposed);
+    }
+
+    private static WalletState withDeposit(
+            Transfer in,
+            WalletState state,
+            RuleSettings rules,
+            java.util.function.BiFunction<WalletState.DrainWindow, BigInteger, WalletState.DrainWindow> change) {
         WalletState.DrainWindow window = state.drainWindows().get(in.asset());
         if (window == null || in.blockTime() < window.start() || !within(window, in.blockTime(), rules)) {
             return state;
         }
-        return state.withWindow(in.asset(), window.lessExposed(in.amount()));
+        return state.withWindow(in.asset(), change.apply(window, in.amount()));
     }
 
     private static boolean within(WalletState.DrainWindow window, long time, RuleSettings rules) {
