@@ -22,7 +22,9 @@ import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * One real embedded Kafka cluster per test class. Register it as a static field:
@@ -32,8 +34,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Before the first test it proves the cluster can take a write, serve a read and form a consumer
  * group, so a broken cluster fails there with a clear message and not as a timeout inside a test.
  */
-public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaClusterExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, TestExecutionExceptionHandler {
     private static final Duration READY = Duration.ofSeconds(30);
+    /** How long a test waits for the cluster to answer before it fails, naming the broker. */
+    private static final Duration REACHABLE = Duration.ofSeconds(10);
 
     private final EmbeddedKafka.Options options;
     private @Nullable EmbeddedKafka cluster;
@@ -64,6 +69,29 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
         System.out.printf(
                 "embedded Kafka nodes=%d startMs=%d readyMs=%d%n",
                 options.nodes(), startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    }
+
+    /** Each test starts on a cluster that answers, or fails at once naming the broker it cannot reach. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        try {
+            admin().describeCluster().nodes().get(REACHABLE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "embedded Kafka at " + bootstrapServers() + " did not answer within " + REACHABLE + ": " + e, e);
+        }
+    }
+
+    /**
+     * A failing test carries the cluster's state at the moment it failed (brokers, partition leaders,
+     * what the Kafka threads were doing), so a broker that stalled shows in the report.
+     */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        if (cluster != null) {
+            failure.addSuppressed(new ClusterState(ClusterState.describe(cluster.bootstrapServers(), admin())));
+        }
+        throw failure;
     }
 
     @Override
@@ -120,10 +148,16 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     }
 
-    /** Producer settings: bootstrap servers, string serdes, acks=all. */
+    /**
+     * Producer settings: bootstrap servers, string serdes, acks=all, and timeouts of seconds, so a
+     * broker that does not answer fails the test quickly instead of after the producer's two minutes.
+     */
     public Map<String, Object> producerProps() {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACHABLE.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACHABLE.toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (2 * REACHABLE.toMillis()));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
