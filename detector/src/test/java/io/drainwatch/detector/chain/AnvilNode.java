@@ -134,12 +134,23 @@ public final class AnvilNode implements AutoCloseable {
         return Hex.lng(call("eth_blockNumber").asText());
     }
 
+    /** Kills anvil, waits until the process has ended, and deletes its state folder. */
     @Override
     public void close() {
         Process p = process;
         if (p != null) {
-            p.destroyForcibly();
+            try {
+                p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             process = null;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete anvil's state folder " + stateDir, e);
         }
     }
 }

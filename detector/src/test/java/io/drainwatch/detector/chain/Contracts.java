@@ -37,8 +37,9 @@ public final class Contracts {
                     "DRAINWATCH_SOLCJS is not set to the solc-js package: run the tests with bin/test "
                             + "(or source bin/tools/anvil.sh first)");
         }
+        Path dir = null;
         try {
-            Path dir = Files.createTempDirectory("contracts");
+            dir = Files.createTempDirectory("contracts");
             for (String file : new String[] {"Fixtures.sol", "compile.js"}) {
                 try (InputStream in = Contracts.class.getResourceAsStream("/contracts/" + file)) {
                     Files.copy(in, dir.resolve(file));
@@ -61,6 +62,15 @@ public final class Contracts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (dir != null) {
+                try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // a folder that cannot be listed stays behind; the compile result is unaffected
+                }
+            }
         }
     }
 }
