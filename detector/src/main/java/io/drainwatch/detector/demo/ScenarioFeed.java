@@ -25,7 +25,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a chain event.
  */
 public final class ScenarioFeed implements AutoCloseable {
+    /** A broker that does not take a block within this fails the feed, naming the broker. */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+
     private final KafkaProducer<String, byte[]> producer;
+    private final String bootstrapServers;
     private final Topics topics;
     private final Clock clock;
     private final Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
@@ -42,6 +46,10 @@ public final class ScenarioFeed implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "drainwatch-demo-feed");
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis() / 2);
+        props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis() / 2);
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+        this.bootstrapServers = String.valueOf(props.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.clock = clock;
@@ -82,19 +90,23 @@ public final class ScenarioFeed implements AutoCloseable {
 
     private void write(List<FeedRecord> records) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        for (FeedRecord record : records) {
-            byte[] value = serde(record.value()).encode(record.value());
-            producer.send(
-                    new ProducerRecord<>(record.target().topic(topics), record.key(), value), (metadata, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        }
-                    });
+        try {
+            for (FeedRecord record : records) {
+                byte[] value = serde(record.value()).encode(record.value());
+                producer.send(
+                        new ProducerRecord<>(record.target().topic(topics), record.key(), value), (metadata, error) -> {
+                            if (error != null) {
+                                failure.compareAndSet(null, error);
+                            }
+                        });
+            }
+            producer.flush();
+        } catch (KafkaException e) {
+            failure.compareAndSet(null, e);
         }
-        producer.flush();
         if (failure.get() != null) {
             throw new KafkaException(
-                    "the scenario feed could not write to Kafka: "
+                    "the scenario feed could not write to Kafka at " + bootstrapServers + ": "
                             + failure.get().getMessage(),
                     failure.get());
         }
