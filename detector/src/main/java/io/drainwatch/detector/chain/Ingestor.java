@@ -3,9 +3,7 @@ package io.drainwatch.detector.chain;
 import io.drainwatch.detector.chain.NodeData.Block;
 import io.drainwatch.detector.chain.NodeData.Head;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -301,61 +299,32 @@ public final class Ingestor implements Runnable, AutoCloseable {
         }
     }
 
-    /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
-    record Plan(long ancestor, List<ReorgWindow.Entry> orphaned, List<Block> branch, boolean deep) {}
-
-    Plan link(List<Block> candidates) {
-        Block first = candidates.get(0);
-        if (window.isEmpty()) {
-            return new Plan(Long.MIN_VALUE, List.of(), contiguous(candidates), false);
-        }
-        if (first.parentHash().equals(window.head().hash())) {
-            return new Plan(window.head().number(), List.of(), contiguous(candidates), false);
-        }
-        // the parent is not our head: walk back by hash until the branch meets the window
-        Deque<Block> prefix = new ArrayDeque<>();
-        Block cursor = first;
+    /** Links {@code candidates} to the window, fetching parents by hash until the planner has a plan. */
+    private ReorgPlan link(List<Block> candidates) {
+        List<Block> walkedBack = new ArrayList<>();
         while (true) {
-            Optional<ReorgWindow.Entry> ancestor = window.byHash(cursor.parentHash());
-            if (ancestor.isPresent()) {
-                List<Block> branch = new ArrayList<>(prefix);
-                branch.addAll(contiguous(candidates));
-                return new Plan(
-                        ancestor.get().number(), window.above(ancestor.get().number()), branch, false);
+            switch (ReorgPlanner.link(window, walkedBack, candidates)) {
+                case ReorgPlanner.Planned planned -> {
+                    return planned.plan();
+                }
+                case ReorgPlanner.NeedsParent needs -> {
+                    String parent = needs.hash();
+                    walkedBack.add(
+                            0,
+                            fetcher.byHash(parent)
+                                    .orElseThrow(() -> new RpcException(
+                                            RpcErrorKind.IO, "node lost block " + parent + " while walking back")));
+                }
             }
-            if (cursor.number() <= window.oldest().number()) {
-                List<Block> branch = new ArrayList<>(prefix);
-                branch.addAll(contiguous(candidates));
-                return new Plan(Long.MIN_VALUE, window.above(Long.MIN_VALUE), branch, true);
-            }
-            String parent = cursor.parentHash();
-            cursor = fetcher.byHash(parent)
-                    .orElseThrow(() ->
-                            new RpcException(RpcErrorKind.IO, "node lost block " + parent + " while walking back"));
-            prefix.addFirst(cursor);
         }
     }
 
-    /** The leading run of {@code blocks} that links by parent hash (a reorg during a batch read cuts it). */
-    private static List<Block> contiguous(List<Block> blocks) {
-        List<Block> out = new ArrayList<>();
-        for (Block b : blocks) {
-            if (!out.isEmpty() && !b.parentHash().equals(out.get(out.size() - 1).hash())) {
-                break;
-            }
-            out.add(b);
-        }
-        return out;
-    }
-
-    private void apply(Plan plan, Map<String, BlockEvents> prepared) {
+    private void apply(ReorgPlan plan, Map<String, BlockEvents> prepared) {
         Long finalized = finalizedNumber();
         lastFinalized = finalized;
-        if (!plan.orphaned().isEmpty()) {
+        if (plan.reorg()) {
             int depth = plan.orphaned().size();
-            boolean belowFinality =
-                    finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
-            boolean deep = plan.deep() || belowFinality;
+            boolean deep = plan.deep(finalized);
             metrics.reorg(depth, deep);
             if (deep) {
                 log.error(
@@ -364,8 +333,8 @@ public final class Ingestor implements Runnable, AutoCloseable {
                         depth,
                         window.entries().size(),
                         finalized,
-                        plan.deep() ? "unknown" : plan.ancestor(),
-                        plan.deep() ? "beyond_window" : "below_finality");
+                        plan.beyondWindow() ? "unknown" : plan.ancestor(),
+                        plan.beyondWindow() ? "beyond_window" : "below_finality");
             } else {
                 log.warn(
                         "event=reorg chain={} depth={} ancestor={} old_head={} new_head={}",
@@ -394,12 +363,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
             added.add(new ReorgWindow.Entry(
                     b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
         }
-        long keep = plan.deep()
-                ? Long.MIN_VALUE
-                : (plan.orphaned().isEmpty() && !window.isEmpty()
-                        ? window.head().number()
-                        : plan.ancestor());
-        ReorgWindow next = window.rebase(keep, added);
+        ReorgWindow next = window.rebase(plan.keepThrough(), added);
         if (next.isEmpty()) {
             return;
         }
