@@ -2,6 +2,7 @@ package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.chain.NodeData.Block;
 import io.drainwatch.detector.chain.NodeData.Head;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +37,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private final WatchedWallets wallets;
     private final ChainWriter writer;
     private final IngestMetrics metrics;
+    private final Clock clock;
     private volatile boolean running = true;
     private volatile boolean ready;
     /** The writer was rebuilt (or is being): the progress must be read from the topic before the next step. */
@@ -56,21 +56,30 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private long startNumber = -1;
     private long tipNumber;
 
-    public Ingestor(IngestConfig config, IngestMetrics metrics) {
-        this(config, metrics, ChainWriter.producers(config.kafka(), config.chainId()));
-    }
-
-    /** An ingestor whose Kafka producers come from {@code producers} (tests that break them). */
-    Ingestor(IngestConfig config, IngestMetrics metrics, Supplier<Producer<String, byte[]>> producers) {
+    /**
+     * An ingestor of the chain {@code config} names, reading it through {@code fetcher} and {@code heads},
+     * and writing through {@code writer}; {@code clock} stamps when each block was written (see
+     * {@link ReorgWindow.Entry}). It owns and closes {@code heads}, {@code wallets} and {@code writer}.
+     */
+    public Ingestor(
+            IngestConfig config,
+            IngestMetrics metrics,
+            BlockFetcher fetcher,
+            BlockDecoder decoder,
+            Enricher enricher,
+            HeadTracker heads,
+            WatchedWallets wallets,
+            ChainWriter writer,
+            Clock clock) {
         this.config = config;
         this.metrics = metrics;
-        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
-        this.fetcher = new BlockFetcher(rpc, config.traceMode());
-        this.decoder = new BlockDecoder(config.chainId(), metrics);
-        this.enricher = new Enricher(rpc, config.chainId(), metrics);
-        this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
-        this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
-        this.writer = new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics);
+        this.fetcher = fetcher;
+        this.decoder = decoder;
+        this.enricher = enricher;
+        this.heads = heads;
+        this.wallets = wallets;
+        this.writer = writer;
+        this.clock = clock;
         this.window = ReorgWindow.empty(config.reorgWindow());
     }
 
@@ -358,7 +367,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
         }
         List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
         List<ReorgWindow.Entry> added = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (BlockEvents b : blocks) {
             added.add(new ReorgWindow.Entry(
                     b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
