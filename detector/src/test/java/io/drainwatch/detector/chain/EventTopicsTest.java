@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each event signature the decoder matches logs on is the keccak-256 hash that real contracts emit, written
- * out as a literal (from the standards' published topic0 values), so a typo in a signature string fails here.
+ * out as a literal rather than derived from the decoder, so a typo in a signature string fails here.
  */
 class EventTopicsTest {
     @Test
