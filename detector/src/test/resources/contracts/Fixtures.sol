@@ -59,6 +59,63 @@ contract Nft {
     }
 }
 
+/// Minimal ERC-1155: TransferSingle and TransferBatch as the standard declares them (receiver hooks left out).
+contract MultiToken {
+    mapping(uint256 => mapping(address => uint256)) private balances;
+    mapping(address => mapping(address => bool)) public isApprovedForAll;
+    event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
+    event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values);
+    event ApprovalForAll(address indexed account, address indexed operator, bool approved);
+    function balanceOf(address account, uint256 id) external view returns (uint256) { return balances[id][account]; }
+    function mintBatch(address to, uint256[] calldata ids, uint256[] calldata values) external {
+        require(ids.length == values.length, "length");
+        for (uint256 i = 0; i < ids.length; i++) { balances[ids[i]][to] += values[i]; }
+        emit TransferBatch(msg.sender, address(0), to, ids, values);
+    }
+    function setApprovalForAll(address op, bool ok) external { isApprovedForAll[msg.sender][op] = ok; emit ApprovalForAll(msg.sender, op, ok); }
+    function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes calldata) external {
+        require(from == msg.sender || isApprovedForAll[from][msg.sender], "approval");
+        _move(from, to, id, value);
+        emit TransferSingle(msg.sender, from, to, id, value);
+    }
+    function safeBatchTransferFrom(address from, address to, uint256[] calldata ids, uint256[] calldata values, bytes calldata) external {
+        require(from == msg.sender || isApprovedForAll[from][msg.sender], "approval");
+        require(ids.length == values.length, "length");
+        for (uint256 i = 0; i < ids.length; i++) { _move(from, to, ids[i], values[i]); }
+        emit TransferBatch(msg.sender, from, to, ids, values);
+    }
+    function _move(address from, address to, uint256 id, uint256 value) internal {
+        require(balances[id][from] >= value, "balance");
+        balances[id][from] -= value; balances[id][to] += value;
+    }
+}
+
+/// Permit2's allowance events, declared as Permit2 (IAllowanceTransfer) declares them and emitted where it
+/// emits them. Permit2 checks the owner's signature before a permit; that check is left out here: the
+/// ingestor reads the events, not how they came about.
+contract Permit2Allowances {
+    struct Allowance { uint160 amount; uint48 expiration; uint48 nonce; }
+    mapping(address => mapping(address => mapping(address => Allowance))) public allowance;
+    event Approval(address indexed owner, address indexed token, address indexed spender, uint160 amount, uint48 expiration);
+    event Permit(address indexed owner, address indexed token, address indexed spender, uint160 amount, uint48 expiration, uint48 nonce);
+    event Lockdown(address indexed owner, address token, address spender);
+    function approve(address token, address spender, uint160 amount, uint48 expiration) external {
+        Allowance storage a = allowance[msg.sender][token][spender];
+        a.amount = amount; a.expiration = expiration;
+        emit Approval(msg.sender, token, spender, amount, expiration);
+    }
+    function permitUnsigned(address owner, address token, address spender, uint160 amount, uint48 expiration) external {
+        Allowance storage a = allowance[owner][token][spender];
+        uint48 nonce = a.nonce;
+        a.amount = amount; a.expiration = expiration; a.nonce = nonce + 1;
+        emit Permit(owner, token, spender, amount, expiration, nonce);
+    }
+    function lockdown(address token, address spender) external {
+        allowance[msg.sender][token][spender].amount = 0;
+        emit Lockdown(msg.sender, token, spender);
+    }
+}
+
 /// Moves ETH in internal calls: one that succeeds, one inside a frame that reverts (caught).
 contract Splitter {
     function split(address payable kept, address payable lost) external payable {

@@ -4,10 +4,13 @@ import io.drainwatch.detector.cli.KafkaOptions;
 import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,7 +186,7 @@ public final class IngestCommand implements Callable<Integer> {
                 trace,
                 reorgWindow,
                 server == null ? 0 : server.port());
-        Ingestor ingestor = new Ingestor(config, metrics);
+        Ingestor ingestor = ingestor(config, metrics);
         if (server != null) {
             server.readiness(ingestor::ready);
         }
@@ -209,6 +212,27 @@ public final class IngestCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The ingestor of {@code config} with its collaborators: one RPC client for blocks and balances, Kafka for the rest. */
+    public static Ingestor ingestor(IngestConfig config, IngestMetrics metrics) {
+        return ingestor(config, metrics, ChainWriter.producers(config.kafka(), config.chainId()));
+    }
+
+    /** The ingestor of {@code config}, its Kafka producers made by {@code producers} (tests that break them). */
+    public static Ingestor ingestor(
+            IngestConfig config, IngestMetrics metrics, Supplier<Producer<String, byte[]>> producers) {
+        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
+        return new Ingestor(
+                config,
+                metrics,
+                new BlockFetcher(rpc, config.traceMode()),
+                new BlockDecoder(config.chainId(), metrics),
+                new Enricher(rpc, config.chainId(), metrics),
+                new HeadTracker(config.wsUrl(), config.pollInterval()),
+                new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId()),
+                new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics),
+                Clock.systemUTC());
     }
 
     private static void checkChainId(IngestConfig config, IngestMetrics metrics) {

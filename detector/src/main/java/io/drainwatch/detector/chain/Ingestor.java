@@ -2,10 +2,9 @@ package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.chain.NodeData.Block;
 import io.drainwatch.detector.chain.NodeData.Head;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +37,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private final WatchedWallets wallets;
     private final ChainWriter writer;
     private final IngestMetrics metrics;
+    private final Clock clock;
     private volatile boolean running = true;
     private volatile boolean ready;
     /** The writer was rebuilt (or is being): the progress must be read from the topic before the next step. */
@@ -58,21 +56,30 @@ public final class Ingestor implements Runnable, AutoCloseable {
     private long startNumber = -1;
     private long tipNumber;
 
-    public Ingestor(IngestConfig config, IngestMetrics metrics) {
-        this(config, metrics, ChainWriter.producers(config.kafka(), config.chainId()));
-    }
-
-    /** An ingestor whose Kafka producers come from {@code producers} (tests that break them). */
-    Ingestor(IngestConfig config, IngestMetrics metrics, Supplier<Producer<String, byte[]>> producers) {
+    /**
+     * An ingestor of the chain {@code config} names, reading it through {@code fetcher} and {@code heads},
+     * and writing through {@code writer}; {@code clock} stamps when each block was written (see
+     * {@link ReorgWindow.Entry}). It owns and closes {@code heads}, {@code wallets} and {@code writer}.
+     */
+    public Ingestor(
+            IngestConfig config,
+            IngestMetrics metrics,
+            BlockFetcher fetcher,
+            BlockDecoder decoder,
+            Enricher enricher,
+            HeadTracker heads,
+            WatchedWallets wallets,
+            ChainWriter writer,
+            Clock clock) {
         this.config = config;
         this.metrics = metrics;
-        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
-        this.fetcher = new BlockFetcher(rpc, config.traceMode());
-        this.decoder = new BlockDecoder(config.chainId(), metrics);
-        this.enricher = new Enricher(rpc, config.chainId(), metrics);
-        this.heads = new HeadTracker(config.wsUrl(), config.pollInterval());
-        this.wallets = new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId());
-        this.writer = new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics);
+        this.fetcher = fetcher;
+        this.decoder = decoder;
+        this.enricher = enricher;
+        this.heads = heads;
+        this.wallets = wallets;
+        this.writer = writer;
+        this.clock = clock;
         this.window = ReorgWindow.empty(config.reorgWindow());
     }
 
@@ -301,61 +308,32 @@ public final class Ingestor implements Runnable, AutoCloseable {
         }
     }
 
-    /** What a step writes: the window blocks it orphans (newest first) and the blocks it adds (oldest first). */
-    record Plan(long ancestor, List<ReorgWindow.Entry> orphaned, List<Block> branch, boolean deep) {}
-
-    Plan link(List<Block> candidates) {
-        Block first = candidates.get(0);
-        if (window.isEmpty()) {
-            return new Plan(Long.MIN_VALUE, List.of(), contiguous(candidates), false);
-        }
-        if (first.parentHash().equals(window.head().hash())) {
-            return new Plan(window.head().number(), List.of(), contiguous(candidates), false);
-        }
-        // the parent is not our head: walk back by hash until the branch meets the window
-        Deque<Block> prefix = new ArrayDeque<>();
-        Block cursor = first;
+    /** Links {@code candidates} to the window, fetching parents by hash until the planner has a plan. */
+    private ReorgPlan link(List<Block> candidates) {
+        List<Block> walkedBack = new ArrayList<>();
         while (true) {
-            Optional<ReorgWindow.Entry> ancestor = window.byHash(cursor.parentHash());
-            if (ancestor.isPresent()) {
-                List<Block> branch = new ArrayList<>(prefix);
-                branch.addAll(contiguous(candidates));
-                return new Plan(
-                        ancestor.get().number(), window.above(ancestor.get().number()), branch, false);
+            switch (ReorgPlanner.link(window, walkedBack, candidates)) {
+                case ReorgPlanner.Planned planned -> {
+                    return planned.plan();
+                }
+                case ReorgPlanner.NeedsParent needs -> {
+                    String parent = needs.hash();
+                    walkedBack.add(
+                            0,
+                            fetcher.byHash(parent)
+                                    .orElseThrow(() -> new RpcException(
+                                            RpcErrorKind.IO, "node lost block " + parent + " while walking back")));
+                }
             }
-            if (cursor.number() <= window.oldest().number()) {
-                List<Block> branch = new ArrayList<>(prefix);
-                branch.addAll(contiguous(candidates));
-                return new Plan(Long.MIN_VALUE, window.above(Long.MIN_VALUE), branch, true);
-            }
-            String parent = cursor.parentHash();
-            cursor = fetcher.byHash(parent)
-                    .orElseThrow(() ->
-                            new RpcException(RpcErrorKind.IO, "node lost block " + parent + " while walking back"));
-            prefix.addFirst(cursor);
         }
     }
 
-    /** The leading run of {@code blocks} that links by parent hash (a reorg during a batch read cuts it). */
-    private static List<Block> contiguous(List<Block> blocks) {
-        List<Block> out = new ArrayList<>();
-        for (Block b : blocks) {
-            if (!out.isEmpty() && !b.parentHash().equals(out.get(out.size() - 1).hash())) {
-                break;
-            }
-            out.add(b);
-        }
-        return out;
-    }
-
-    private void apply(Plan plan, Map<String, BlockEvents> prepared) {
+    private void apply(ReorgPlan plan, Map<String, BlockEvents> prepared) {
         Long finalized = finalizedNumber();
         lastFinalized = finalized;
-        if (!plan.orphaned().isEmpty()) {
+        if (plan.reorg()) {
             int depth = plan.orphaned().size();
-            boolean belowFinality =
-                    finalized != null && plan.ancestor() < finalized && plan.ancestor() != Long.MIN_VALUE;
-            boolean deep = plan.deep() || belowFinality;
+            boolean deep = plan.deep(finalized);
             metrics.reorg(depth, deep);
             if (deep) {
                 log.error(
@@ -364,8 +342,8 @@ public final class Ingestor implements Runnable, AutoCloseable {
                         depth,
                         window.entries().size(),
                         finalized,
-                        plan.deep() ? "unknown" : plan.ancestor(),
-                        plan.deep() ? "beyond_window" : "below_finality");
+                        plan.beyondWindow() ? "unknown" : plan.ancestor(),
+                        plan.beyondWindow() ? "beyond_window" : "below_finality");
             } else {
                 log.warn(
                         "event=reorg chain={} depth={} ancestor={} old_head={} new_head={}",
@@ -389,17 +367,12 @@ public final class Ingestor implements Runnable, AutoCloseable {
         }
         List<BlockEvents> blocks = enricher.enrich(decoded, wallets.snapshot());
         List<ReorgWindow.Entry> added = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (BlockEvents b : blocks) {
             added.add(new ReorgWindow.Entry(
                     b.head().getNumber(), b.head().getHash(), b.head().getParentHash(), now, b));
         }
-        long keep = plan.deep()
-                ? Long.MIN_VALUE
-                : (plan.orphaned().isEmpty() && !window.isEmpty()
-                        ? window.head().number()
-                        : plan.ancestor());
-        ReorgWindow next = window.rebase(keep, added);
+        ReorgWindow next = window.rebase(plan.keepThrough(), added);
         if (next.isEmpty()) {
             return;
         }

@@ -26,6 +26,14 @@ class BlockDecoderTest {
     private static final String RELAYER = "0x" + "7".repeat(40);
     private static final String TOKEN = "0x" + "c".repeat(40);
     private static final String PERMIT2 = "0x000000000022d473030f116ddee9f6b43ac78ba3";
+    // topic0 and selector literals, not the decoder's constants: a wrong constant must fail these tests
+    private static final String TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+    private static final String APPROVAL = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925";
+    private static final String TRANSFER_SINGLE = "0xc3d58168c5ae7397731d063d5bbf3d657854427343f4c083240f7aacaa2d0f62";
+    private static final String TRANSFER_BATCH = "0x4a39dc06d4c0dbc64b70af90fd698a233a518aa5d07e595d983b8c0526c8f7fb";
+    private static final String PERMIT2_APPROVAL = "0xda9fa7c1b00402c17d0161b249b1ab8bbec047c5a52207b9c112deffd817036b";
+    private static final String PERMIT2_PERMIT = "0xc6a377bfc4eb120024a8ac08eef205be16b817020812c73223e81d1bdb9708ec";
+    private static final String PERMIT_SELECTOR = "0xd505accf";
 
     private static String word(BigInteger v) {
         return String.format("%064x", v);
@@ -67,13 +75,13 @@ class BlockDecoderTest {
     void erc1155SingleAndBatchTransfersGiveOneEventPerTokenId() {
         Log single = new Log(
                 TOKEN,
-                List.of(BlockDecoder.TRANSFER_SINGLE, topic(RELAYER), topic(OWNER), topic(SPENDER)),
+                List.of(TRANSFER_SINGLE, topic(RELAYER), topic(OWNER), topic(SPENDER)),
                 "0x" + word(42) + word(3),
                 4,
                 TX);
         Log batch = new Log(
                 TOKEN,
-                List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER)),
+                List.of(TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER)),
                 "0x" + word(64) + word(160) + word(2) + word(1) + word(2) + word(2) + word(10) + word(20),
                 5,
                 TX);
@@ -97,13 +105,13 @@ class BlockDecoderTest {
     void permit2ApprovalAndPermitNameTheTokenFromTheirTopics() {
         Log approval = new Log(
                 PERMIT2,
-                List.of(BlockDecoder.PERMIT2_APPROVAL, topic(OWNER), topic(TOKEN), topic(SPENDER)),
+                List.of(PERMIT2_APPROVAL, topic(OWNER), topic(TOKEN), topic(SPENDER)),
                 "0x" + word(500) + word(1_800_000_000L),
                 0,
                 TX);
         Log permit = new Log(
                 PERMIT2,
-                List.of(BlockDecoder.PERMIT2_PERMIT, topic(OWNER), topic(TOKEN), topic(SPENDER)),
+                List.of(PERMIT2_PERMIT, topic(OWNER), topic(TOKEN), topic(SPENDER)),
                 "0x" + word(BigInteger.TWO.pow(160).subtract(BigInteger.ONE)) + word(1_800_000_000L) + word(0),
                 1,
                 TX);
@@ -130,7 +138,7 @@ class BlockDecoderTest {
                 + word(27)
                 + "1".repeat(64)
                 + "2".repeat(64);
-        String input = BlockDecoder.PERMIT_SELECTOR + args;
+        String input = PERMIT_SELECTOR + args;
         List<ApprovalEvent> byRelayer =
                 decode(tx(RELAYER, TOKEN, input), List.of(), Map.of()).approvals();
         assertThat(byRelayer).singleElement().satisfies(a -> {
@@ -160,7 +168,7 @@ class BlockDecoderTest {
     }
 
     private static String permitInput(String owner) {
-        return BlockDecoder.PERMIT_SELECTOR
+        return PERMIT_SELECTOR
                 + Hex.pad(owner)
                 + Hex.pad(SPENDER)
                 + word(1000)
@@ -231,9 +239,8 @@ class BlockDecoderTest {
 
     @Test
     void erc721ApprovalAndMalformedLogs() {
-        Log approve721 = new Log(
-                TOKEN, List.of(BlockDecoder.APPROVAL, topic(OWNER), topic(SPENDER), "0x" + word(9)), "0x", 0, TX);
-        Log shortData = new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x12", 1, TX);
+        Log approve721 = new Log(TOKEN, List.of(APPROVAL, topic(OWNER), topic(SPENDER), "0x" + word(9)), "0x", 0, TX);
+        Log shortData = new Log(TOKEN, List.of(TRANSFER, topic(OWNER), topic(SPENDER)), "0x12", 1, TX);
         BlockEvents events = decode(tx(OWNER, TOKEN, "0x"), List.of(approve721, shortData), Map.of());
         assertThat(events.approvals()).singleElement().satisfies(a -> {
             assertThat(a.getKind()).isEqualTo(ApprovalKind.OTHER);
@@ -246,7 +253,7 @@ class BlockDecoderTest {
 
     @Test
     void aTransferBatchWhoseLengthsExceedItsDataIsSkippedAndCountedWithoutAllocatingThem() {
-        List<String> topics = List.of(BlockDecoder.TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER));
+        List<String> topics = List.of(TRANSFER_BATCH, topic(RELAYER), topic(OWNER), topic(SPENDER));
         // ids claims 2^31-1 items, values 1: any contract can emit this
         Log poison = new Log(TOKEN, topics, "0x" + word(64) + word(96) + word(0x7fffffffL) + word(1) + word(7), 0, TX);
         // offsets pointing past the data, and ids and values of different lengths
@@ -282,8 +289,7 @@ class BlockDecoderTest {
                 auth(valid, BigInteger.valueOf(2).add(valid.getYParity()), valid.getS()),
                 auth(valid, BigInteger.ONE.subtract(valid.getYParity()), n.subtract(valid.getS())));
         Transaction tx = new Transaction(TX, RELAYER, RELAYER, BigInteger.ZERO, "0x", 4, auths);
-        Log transfer =
-                new Log(TOKEN, List.of(BlockDecoder.TRANSFER, topic(OWNER), topic(SPENDER)), "0x" + word(5), 0, TX);
+        Log transfer = new Log(TOKEN, List.of(TRANSFER, topic(OWNER), topic(SPENDER)), "0x" + word(5), 0, TX);
 
         BlockEvents events = decode(tx, List.of(transfer), Map.of());
 
@@ -305,7 +311,7 @@ class BlockDecoderTest {
 
     @Test
     void aPermitCallWithArgumentsThatAreNotHexIsSkippedAndCountedNotThrown() {
-        String input = BlockDecoder.PERMIT_SELECTOR + Hex.pad(OWNER) + Hex.pad(SPENDER) + "z".repeat(64 * 5);
+        String input = PERMIT_SELECTOR + Hex.pad(OWNER) + Hex.pad(SPENDER) + "z".repeat(64 * 5);
         BlockEvents events = decode(tx(RELAYER, TOKEN, input), List.of(), Map.of());
         assertThat(events.approvals()).isEmpty();
         assertThat(undecodable("call")).isEqualTo(1);

@@ -89,7 +89,7 @@ final class IngestFixture {
     /** Starts an ingestor in a thread of this JVM. */
     Running start(IngestConfig config) {
         IngestMetrics metrics = IngestMetrics.discarding(config.chainId());
-        Ingestor ingestor = new Ingestor(config, metrics);
+        Ingestor ingestor = IngestCommand.ingestor(config, metrics);
         Thread thread = new Thread(ingestor, "ingestor-under-test");
         thread.start();
         return new Running(ingestor, thread, metrics);
