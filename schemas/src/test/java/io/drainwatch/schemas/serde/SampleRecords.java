@@ -2,6 +2,8 @@ package io.drainwatch.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -51,8 +53,8 @@ final class SampleRecords {
     static byte[] write(GenericRecord record) {
         try {
             return bytes(new BinaryMessageEncoder<GenericRecord>(MODEL, record.getSchema()).encode(record));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -62,8 +64,8 @@ final class SampleRecords {
         decoder.addSchema(writer);
         try {
             return decoder.decode(bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
