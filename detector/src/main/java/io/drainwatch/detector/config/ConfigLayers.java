@@ -21,8 +21,8 @@ import java.util.Properties;
 public final class ConfigLayers {
     private static final String ENV_PREFIX = "DRAINWATCH_";
     /**
-     * Environment variables of the launcher, the CLI, the other roles and the test tools, which are
-     * not detector settings (a deployment may hand every role the same environment).
+     * Environment variables of the launcher, the CLI and the other roles, which are not detector
+     * settings (a deployment may hand every role the same environment).
      */
     private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of(
             "DRAINWATCH_BOOTSTRAP_SERVERS",
@@ -32,9 +32,7 @@ public final class ConfigLayers {
             "DRAINWATCH_DASHBOARD_URL",
             "DRAINWATCH_RUNBOOK_BASE_URL",
             "DRAINWATCH_RPC_URLS",
-            "DRAINWATCH_WS_URL",
-            "DRAINWATCH_ANVIL",
-            "DRAINWATCH_SOLCJS");
+            "DRAINWATCH_WS_URL");
 
     private ConfigLayers() {}
 

@@ -120,15 +120,34 @@ class DetectorConfigTest {
     }
 
     @Test
-    void environmentVariablesOfOtherRolesAndToolsAreNotSettings() {
+    void environmentVariablesOfOtherRolesAreNotSettings() {
         Map<String, String> env = ConfigLayers.environment(Map.of(
                 "DRAINWATCH_ALERTMANAGER_URLS", "http://am:9093",
-                "DRAINWATCH_SOLCJS", "/opt/solc",
+                "DRAINWATCH_RPC_URLS", "https://node.example/KEY",
                 "DRAINWATCH_RULES_BALANCE__DRAIN_MIN__USD", "2500"));
         assertThat(env).containsOnlyKeys("rules.balance-drain.min-usd");
         assertThat(DetectorConfig.from(ConfigLayers.merge(ConfigLayers.defaults(), env), "x:1")
                         .rules("retail")
                         .drainMinUsd())
                 .isEqualTo(2500);
+    }
+
+    @Test
+    void aVariableOfADevelopmentToolIsNotExemptedAndStopsStartUp() {
+        Map<String, String> env = ConfigLayers.environment(Map.of("DRAINWATCH_ANVIL", "/opt/anvil"));
+        assertThatThrownBy(() -> DetectorConfig.from(ConfigLayers.merge(ConfigLayers.defaults(), env), "x:1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("anvil: not a drainwatch setting");
+    }
+
+    @Test
+    void defaultsPointAtNoLocalService() {
+        assertThat(ConfigLayers.defaults())
+                .as("the product's defaults: a local node or explorer belongs to a test or the demo, set there")
+                .allSatisfy((key, value) -> assertThat(value).doesNotContain("127.0.0.1", "localhost", "8545"))
+                .doesNotContainKeys("explorer.31337.tx", "explorer.31337.address");
+        DetectorConfig config = DetectorConfig.withOverrides(Map.of(), "x:1");
+        assertThat(config.txLink(31337, "0xab")).isEmpty();
+        assertThat(config.txLink(1, "0xab")).contains("https://etherscan.io/tx/0xab");
     }
 }

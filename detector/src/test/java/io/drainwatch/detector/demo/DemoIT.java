@@ -184,10 +184,10 @@ class DemoIT {
                 "-b",
                 KAFKA.bootstrapServers()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Every setting is given above; variables of the test tools (DRAINWATCH_ANVIL, ...) are not settings.
+        builder.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));
+        return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static String readQuietly(Path file) {

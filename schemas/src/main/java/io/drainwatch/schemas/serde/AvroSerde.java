@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka serde for a generated Avro class using Avro single-object encoding: each record starts with
  * the 64-bit fingerprint of its writer schema, so no schema registry is needed. Records written with
- * any earlier released version of the schema (kept under {@code io/drainwatch/schemas/history/})
- * are resolved to the current version.
+ * any released version of the schema (kept under {@code io/drainwatch/schemas/history/} as {@code
+ * <Name>.v<N>.avsc}, the current one last) are resolved to the current version.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -45,7 +45,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(type);
     }
 
-    /** The released versions of {@code current}'s schema before the current one, oldest first. */
+    /**
+     * The released versions of {@code current}'s schema, oldest first; once recorded, the current
+     * version is the last.
+     */
     public static List<Schema> history(Schema current) {
         List<Schema> versions = new ArrayList<>();
         for (int version = 1; ; version++) {
