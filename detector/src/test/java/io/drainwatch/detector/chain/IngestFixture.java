@@ -89,7 +89,7 @@ final class IngestFixture {
     /** Starts an ingestor in a thread of this JVM. */
     Running start(IngestConfig config) {
         IngestMetrics metrics = IngestMetrics.discarding(config.chainId());
-        Ingestor ingestor = IngestCommand.ingestor(config, metrics);
+        Ingestor ingestor = Ingest.ingestor(config, metrics);
         Thread thread = new Thread(ingestor, "ingestor-under-test");
         thread.start();
         return new Running(ingestor, thread, metrics);

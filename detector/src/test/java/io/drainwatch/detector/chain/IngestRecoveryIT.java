@@ -129,7 +129,7 @@ class IngestRecoveryIT {
                 return new Scripted(props, script.get(Math.min(n, script.size() - 1)));
             };
             IngestMetrics metrics = IngestMetrics.discarding(config.chainId());
-            Ingestor ingestor = IngestCommand.ingestor(config, metrics, producers);
+            Ingestor ingestor = Ingest.ingestor(config, metrics, producers);
             Thread thread = new Thread(ingestor, "ingestor-under-test");
             thread.start();
             try (IngestFixture.Running ingest = new IngestFixture.Running(ingestor, thread, metrics)) {

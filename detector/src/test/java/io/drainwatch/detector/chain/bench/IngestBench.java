@@ -3,7 +3,7 @@ package io.drainwatch.detector.chain.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drainwatch.detector.chain.AnvilNode;
 import io.drainwatch.detector.chain.DevChain;
-import io.drainwatch.detector.chain.IngestCommand;
+import io.drainwatch.detector.chain.Ingest;
 import io.drainwatch.detector.chain.IngestConfig;
 import io.drainwatch.detector.chain.IngestMetrics;
 import io.drainwatch.detector.chain.Ingestor;
@@ -151,8 +151,7 @@ public final class IngestBench {
             double raw1 = rawRpc(anvil, head);
             Topics topics = topics(kafka, "bench-backfill");
             IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry(), CHAIN);
-            Ingestor ingestor =
-                    IngestCommand.ingestor(config(kafka, anvil, topics, 1L, false, "bench-backfill"), metrics);
+            Ingestor ingestor = Ingest.ingestor(config(kafka, anvil, topics, 1L, false, "bench-backfill"), metrics);
             Thread thread = new Thread(ingestor, "bench-ingestor");
             long start = System.nanoTime();
             thread.start();
@@ -207,7 +206,7 @@ public final class IngestBench {
                 String prefix = "bench-latency-" + (ws ? "ws" : "poll");
                 Topics topics = topics(kafka, prefix);
                 anvil.call("evm_mine");
-                Ingestor ingestor = IngestCommand.ingestor(
+                Ingestor ingestor = Ingest.ingestor(
                         config(kafka, anvil, topics, null, ws, prefix), IngestMetrics.discarding(CHAIN));
                 Thread thread = new Thread(ingestor, "bench-ingestor");
                 thread.start();

@@ -1,16 +1,19 @@
-package io.drainwatch.detector.chain;
+package io.drainwatch.detector.cli;
 
-import io.drainwatch.detector.cli.KafkaOptions;
+import io.drainwatch.detector.chain.Ingest;
+import io.drainwatch.detector.chain.IngestConfig;
+import io.drainwatch.detector.chain.IngestMetrics;
+import io.drainwatch.detector.chain.Ingestor;
+import io.drainwatch.detector.chain.JsonRpcClient;
+import io.drainwatch.detector.chain.RpcUrl;
+import io.drainwatch.detector.chain.TraceMode;
 import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.Producer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +180,7 @@ public final class IngestCommand implements Callable<Integer> {
         MetricsServer server = metricsPort == 0 ? null : MetricsServer.start(metricsHost, metricsPort, "ingest");
         IngestMetrics metrics =
                 new IngestMetrics(server == null ? new SimpleMeterRegistry() : server.registry(), chainId);
-        checkChainId(config, metrics);
+        Ingest.checkChainId(config, metrics);
         log.info(
                 "event=ingest_configured chain={} rpc={} ws={} trace={} window={} metrics_port={}",
                 chainId,
@@ -186,7 +189,7 @@ public final class IngestCommand implements Callable<Integer> {
                 trace,
                 reorgWindow,
                 server == null ? 0 : server.port());
-        Ingestor ingestor = ingestor(config, metrics);
+        Ingestor ingestor = Ingest.ingestor(config, metrics);
         if (server != null) {
             server.readiness(ingestor::ready);
         }
@@ -212,39 +215,5 @@ public final class IngestCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** The ingestor of {@code config} with its collaborators: one RPC client for blocks and balances, Kafka for the rest. */
-    public static Ingestor ingestor(IngestConfig config, IngestMetrics metrics) {
-        return ingestor(config, metrics, ChainWriter.producers(config.kafka(), config.chainId()));
-    }
-
-    /** The ingestor of {@code config}, its Kafka producers made by {@code producers} (tests that break them). */
-    public static Ingestor ingestor(
-            IngestConfig config, IngestMetrics metrics, Supplier<Producer<String, byte[]>> producers) {
-        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
-        return new Ingestor(
-                config,
-                metrics,
-                new BlockFetcher(rpc, config.traceMode()),
-                new BlockDecoder(config.chainId(), metrics),
-                new Enricher(rpc, config.chainId(), metrics),
-                new HeadTracker(config.wsUrl(), config.pollInterval()),
-                new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId()),
-                new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics),
-                Clock.systemUTC());
-    }
-
-    private static void checkChainId(IngestConfig config, IngestMetrics metrics) {
-        JsonRpcClient rpc = new JsonRpcClient(config.rpcUrls(), config.rpc(), metrics);
-        try {
-            long reported = Hex.lng(rpc.call("eth_chainId").asText());
-            if (reported != config.chainId()) {
-                throw new ConfigException("--chain-id", "is " + config.chainId() + " but the node reports " + reported);
-            }
-        } catch (RpcException e) {
-            // the node may be down at start: the loop waits for it; the id is checked by the operator's alerting
-            log.warn("event=chain_id_unchecked chain={} reason=\"{}\"", config.chainId(), e.getMessage());
-        }
     }
 }
