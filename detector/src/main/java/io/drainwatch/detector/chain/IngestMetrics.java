@@ -75,6 +75,9 @@ public final class IngestMetrics {
         for (StateRead read : StateRead.values()) {
             stateReadFailures(read);
         }
+        for (RpcErrorKind kind : RpcErrorKind.values()) {
+            rpcErrors(kind);
+        }
     }
 
     /** A read of account state at a block for enrichment; the {@code read} label. */
@@ -147,11 +150,15 @@ public final class IngestMetrics {
     }
 
     void rpcError(RpcErrorKind kind) {
-        Counter.builder("drainwatch.rpc.errors")
+        rpcErrors(kind).increment();
+    }
+
+    /** Registered for every kind at start, so /metrics shows 0 before the first failure and a rate has a base. */
+    private Counter rpcErrors(RpcErrorKind kind) {
+        return Counter.builder("drainwatch.rpc.errors")
                 .description("Failed JSON-RPC attempts")
                 .tags("chain", chain, "kind", kind.label())
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     Counter events(String type) {

@@ -37,6 +37,8 @@ class IngestMetricsTest {
                         "drainwatch_rpc_request_seconds_bucket{chain=\"1\",method=\"eth_getBlockByNumber\",outcome=\"ok\",le=\"0.005\"} 1")
                 .contains(
                         "drainwatch_rpc_request_seconds_bucket{chain=\"1\",method=\"eth_getBlockByNumber\",outcome=\"ok\",le=\"+Inf\"} 1")
-                .contains("drainwatch_rpc_errors_total{chain=\"1\",kind=\"http_429\"} 1.0");
+                .contains("drainwatch_rpc_errors_total{chain=\"1\",kind=\"http_429\"} 1.0")
+                .as("every error kind is exposed from the start, so the scrape of a healthy ingestor has the name")
+                .contains("drainwatch_rpc_errors_total{chain=\"1\",kind=\"timeout\"} 0.0");
     }
 }

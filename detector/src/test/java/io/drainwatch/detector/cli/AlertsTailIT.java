@@ -109,7 +109,7 @@ class AlertsTailIT {
         KAFKA.createTopic("it.tail.new.incidents", 1, 1);
         DrainAlert old = DrainAlert.newBuilder(SampleAlerts.alert())
                 .setAlertId("old")
-                .setRule("velocity")
+                .setRule("new-destination")
                 .build();
         write("it.tail.new.alerts", "it.tail.new.incidents", old, SampleAlerts.incident());
         StringWriter out = new StringWriter();
@@ -125,7 +125,7 @@ class AlertsTailIT {
 
         assertThat(tail.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
         String text = out.toString();
-        assertThat(text).doesNotContain("velocity");
+        assertThat(text).doesNotContain("new-destination");
         assertThat(text).contains("CRITICAL FIRING balance-drain wallet 0x5aae..eaed group retail");
         assertThat(text)
                 .contains(
