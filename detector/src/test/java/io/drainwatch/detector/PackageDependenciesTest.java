@@ -42,9 +42,23 @@ class PackageDependenciesTest {
             Map.entry("topology", Set.of("alert", "rules", "config", "model", "metrics")),
             Map.entry("demo", Set.of("topology", "embedded", "config", "model", "metrics", "rules", "alert")),
             Map.entry(
+                    "backtest",
+                    Set.of(
+                            "chain",
+                            "topology",
+                            "embedded",
+                            "config",
+                            "model",
+                            "metrics",
+                            "alert",
+                            "rules",
+                            "refdata",
+                            "demo")),
+            Map.entry(
                     "cli",
                     Set.of(
                             "alert",
+                            "backtest",
                             "chain",
                             "config",
                             "demo",
