@@ -48,6 +48,8 @@ public record BacktestReport(
      * One alert over all its versions.
      *
      * @param pagedAtBlock the newest evidence block of its first version at high or critical severity
+     * @param walletsPagedAt each wallet it paged for, with the newest evidence block of its first version at
+     *     high or critical severity that named the wallet (a sweep alert grows wallet by wallet)
      */
     public record AlertLine(
             String alertId,
@@ -60,6 +62,7 @@ public record BacktestReport(
             long lastBlock,
             @Nullable Long pagedAtBlock,
             List<String> wallets,
+            Map<String, Long> walletsPagedAt,
             String summary) {}
 
     /** One incident: its events in order, and its state at the end of the run. */
@@ -132,6 +135,7 @@ public record BacktestReport(
             Severity highest = first.getSeverity();
             Long paged = null;
             Set<String> wallets = new java.util.LinkedHashSet<>();
+            Map<String, Long> walletsPaged = new LinkedHashMap<>();
             for (DrainAlert v : all) {
                 if (v.getStatus() == AlertStatus.RETRACTED) {
                     continue;
@@ -140,8 +144,13 @@ public record BacktestReport(
                 if (v.getSeverity().compareTo(highest) > 0) {
                     highest = v.getSeverity();
                 }
-                if (paged == null && pages(v.getSeverity())) {
-                    paged = v.getLastBlock();
+                if (pages(v.getSeverity())) {
+                    if (paged == null) {
+                        paged = v.getLastBlock();
+                    }
+                    for (String w : v.getWallets()) {
+                        walletsPaged.merge(w, v.getLastBlock(), Math::min);
+                    }
                 }
             }
             lines.add(new AlertLine(
@@ -155,6 +164,7 @@ public record BacktestReport(
                     all.stream().mapToLong(DrainAlert::getLastBlock).max().orElse(first.getLastBlock()),
                     paged,
                     List.copyOf(wallets),
+                    walletsPaged,
                     latest.getSummary()));
         });
         lines.sort(Comparator.comparingLong(AlertLine::firstBlock).thenComparing(AlertLine::alertId));
@@ -231,15 +241,10 @@ public record BacktestReport(
             List<AlertLine> lines, List<IncidentTimeline> timelines, List<DrainIncident> incidents, long chainId) {
         Map<String, PagedWallet> first = new LinkedHashMap<>();
         for (AlertLine line : lines) {
-            if (line.pagedAtBlock() == null) {
-                continue;
-            }
-            for (String wallet : line.wallets()) {
-                earliest(
-                        first,
-                        new PagedWallet(
-                                line.chainId(), wallet, line.custodyGroup(), line.pagedAtBlock(), line.alertId()));
-            }
+            line.walletsPagedAt()
+                    .forEach((wallet, block) -> earliest(
+                            first,
+                            new PagedWallet(line.chainId(), wallet, line.custodyGroup(), block, line.alertId())));
         }
         Map<String, Long> incidentChain = new LinkedHashMap<>();
         for (DrainIncident i : incidents) {

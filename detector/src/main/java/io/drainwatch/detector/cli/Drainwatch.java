@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             RelayCommand.class,
             DemoCommand.class,
+            BacktestCommand.class,
         })
 public final class Drainwatch implements Runnable {
 

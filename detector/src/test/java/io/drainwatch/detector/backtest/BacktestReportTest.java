@@ -89,6 +89,45 @@ class BacktestReportTest {
     }
 
     @Test
+    void aWalletJoiningASweepAlertIsPagedWhenItJoinsNotWhenTheAlertFirstFired() {
+        List<DrainAlert> sweep = List.of(
+                alert("s", "coordinated-sweep", Severity.CRITICAL, AlertStatus.FIRING, 1, 105, 105, "retail", W1),
+                alert("s", "coordinated-sweep", Severity.CRITICAL, AlertStatus.UPDATED, 2, 105, 107, "retail", W1, W2),
+                alert(
+                        "s",
+                        "coordinated-sweep",
+                        Severity.CRITICAL,
+                        AlertStatus.UPDATED,
+                        3,
+                        105,
+                        109,
+                        "retail",
+                        W1,
+                        W2,
+                        W3));
+
+        BacktestReport report = BacktestReport.of(RUN, sweep, List.of(), CLOCK, null);
+
+        assertThat(report.pagedWallets())
+                .extracting(PagedWallet::address, PagedWallet::block)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(W1, 105L),
+                        org.assertj.core.groups.Tuple.tuple(W2, 107L),
+                        org.assertj.core.groups.Tuple.tuple(W3, 109L));
+        assertThat(report.alertList().get(0).pagedAtBlock()).isEqualTo(105L);
+    }
+
+    @Test
+    void aRetractedVersionPagesNobody() {
+        List<DrainAlert> retracted = List.of(
+                alert("r", "balance-drain", Severity.LOW, AlertStatus.FIRING, 1, 105, 105, "retail", W1),
+                alert("r", "balance-drain", Severity.HIGH, AlertStatus.RETRACTED, 2, 105, 105, "retail", W1));
+
+        assertThat(BacktestReport.of(RUN, retracted, List.of(), CLOCK, null).pagedWallets())
+                .isEmpty();
+    }
+
+    @Test
     void alertsAreCountedOncePerIdAtTheHighestSeverityTheyReached() {
         BacktestReport report = BacktestReport.of(RUN, ALERTS, INCIDENTS, CLOCK, null);
 
