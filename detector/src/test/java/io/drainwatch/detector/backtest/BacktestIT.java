@@ -7,6 +7,7 @@ import io.drainwatch.detector.chain.DevChain;
 import io.drainwatch.detector.cli.Drainwatch;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
 import io.drainwatch.schemas.Severity;
@@ -55,6 +56,7 @@ class BacktestIT {
     private static String stdout;
     private static String stderr;
     private static double seconds;
+    private static String afterRange;
     private static final List<Victim> VICTIMS = new ArrayList<>();
     private static final Map<String, String> GROUP_OF = new LinkedHashMap<>();
 
@@ -94,6 +96,10 @@ class BacktestIT {
         }
         chain.transferEth(DevChain.dev(2), DevChain.address(DevChain.dev(3)), ONE_ETH);
         toBlock = anvil.blockNumber();
+        // after the range: a sweep the backtest must not see
+        afterRange = DevChain.address(retail.get(6));
+        sweep(chain, retail.get(6), DevChain.address(DevChain.fresh()));
+        chain.transferEth(DevChain.dev(3), DevChain.address(DevChain.dev(4)), ONE_ETH);
 
         Path wallets = write(
                 "wallets.csv",
@@ -243,6 +249,14 @@ class BacktestIT {
                 .extracting(BacktestReport.IncidentTimeline::custodyGroup)
                 .containsExactly("retail");
         assertThat(stdout).contains("recall 100.0% (6 of 6 victims)", "false pages 0");
+        assertThat(written.lastHead()).as("last block ingested").isEqualTo(toBlock);
+        assertThat(written.alertsById().values().stream().flatMap(List::stream))
+                .as("alerts on blocks of the range only")
+                .allSatisfy(a -> assertThat(a.getLastBlock()).isLessThanOrEqualTo(toBlock));
+        assertThat(report.pagedWallets())
+                .extracting(BacktestReport.PagedWallet::address)
+                .as("the wallet swept after --to-block")
+                .doesNotContain(afterRange);
         assertThat(stderr).contains("backtest: blocks " + (toBlock - fromBlock + 1) + "/" + (toBlock - fromBlock + 1));
         System.out.printf(
                 "measured: blocks=%d seconds=%.1f alerts=%d byRule=%s paged=%d recall=%s falsePages=%d medianDelay=%s%n",
@@ -254,6 +268,17 @@ class BacktestIT {
                 truth.recall(),
                 truth.falsePages().size(),
                 truth.medianDelayBlocks());
+    }
+
+    @Test
+    void lastCountsBackByBlockTimeFromTheLastBlock() {
+        // blocks are 2 s apart: the last 10 s before --to-block are its five predecessors and itself
+        assertThat(BlockRange.resolve(anvil.rpc(), null, toBlock, java.time.Duration.ofSeconds(10)))
+                .isEqualTo(new BlockRange(toBlock - 5, toBlock));
+        assertThat(BlockRange.resolve(anvil.rpc(), null, null, java.time.Duration.ofDays(1))
+                        .from())
+                .as("a duration longer than the chain starts at genesis")
+                .isZero();
     }
 
     @Test
@@ -286,7 +311,7 @@ class BacktestIT {
     }
 
     /** What the detector wrote, read from the run's broker started again on its data folder. */
-    private record Written(Map<String, List<DrainAlert>> alertsById, List<DrainIncident> incidents) {}
+    private record Written(Map<String, List<DrainAlert>> alertsById, List<DrainIncident> incidents, long lastHead) {}
 
     private static Written readBack() {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(
@@ -302,7 +327,11 @@ class BacktestIT {
             assertThat(alerts.stream().map(DrainAlert::getChainId)).containsOnly(CHAIN);
             assertThat(alerts.stream().flatMap(a -> a.getWallets().stream()))
                     .allSatisfy(w -> assertThat(w).isEqualTo(Addresses.normalize(w)));
-            return new Written(byId, incidents);
+            long lastHead = Backtest.read(client, "chain.heads", AvroSerde.of(BlockHead.class)).stream()
+                    .mapToLong(BlockHead::getNumber)
+                    .max()
+                    .orElse(-1);
+            return new Written(byId, incidents, lastHead);
         }
     }
 

@@ -225,6 +225,45 @@ class BacktestReportTest {
         assertThat(ProgressMeter.line(1000, 1000, 10_000_000_000L)).endsWith("100.0 blocks/s  done");
     }
 
+    @Test
+    void onATerminalProgressRewritesOneLineInPlace() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        long[] now = {0};
+        ProgressMeter meter = new ProgressMeter(
+                new java.io.PrintWriter(text), true, 100, java.time.Duration.ofSeconds(10), () -> now[0]);
+        now[0] = 1_000_000_000L;
+        meter.update(10);
+        now[0] = 2_000_000_000L;
+        meter.update(40);
+        meter.finish(100);
+
+        assertThat(text.toString())
+                .startsWith("\rbacktest: blocks 10/100 (10.0%)  10.0 blocks/s  about 9s left")
+                .contains("\rbacktest: blocks 40/100 (40.0%)  20.0 blocks/s  about 3s left")
+                .contains("\rbacktest: blocks 100/100 (100.0%)  50.0 blocks/s  done")
+                .endsWith(System.lineSeparator());
+        assertThat(text.toString().chars().filter(c -> c == '\n').count())
+                .as("one line, rewritten in place")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void offATerminalProgressPrintsAPlainLineEveryInterval() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        long[] now = {0};
+        ProgressMeter meter = new ProgressMeter(
+                new java.io.PrintWriter(text), false, 100, java.time.Duration.ofSeconds(10), () -> now[0]);
+        now[0] = 5_000_000_000L;
+        meter.update(10);
+        now[0] = 10_000_000_000L;
+        meter.update(20);
+        now[0] = 15_000_000_000L;
+        meter.update(30);
+
+        assertThat(text.toString().lines().toList())
+                .containsExactly("backtest: blocks 20/100 (20.0%)  2.0 blocks/s  about 40s left");
+    }
+
     static int marks(String html, String group) {
         Matcher svg = Pattern.compile("<svg[^>]*data-group=\"" + Pattern.quote(group) + "\".*?</svg>", Pattern.DOTALL)
                 .matcher(html);
