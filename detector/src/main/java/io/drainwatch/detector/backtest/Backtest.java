@@ -128,6 +128,7 @@ public final class Backtest {
                             config.chainId(),
                             range.from(),
                             range.to(),
+                            references.custodyGroups(),
                             node,
                             started.truncatedTo(ChronoUnit.SECONDS).toString(),
                             Math.round(seconds * 10) / 10.0),

@@ -30,13 +30,37 @@ public record BacktestReport(
         List<PagedWallet> pagedWallets,
         @Nullable TruthFigures truth) {
 
-    /** The run: chain, block range (both ends included), node (redacted), wall-clock time taken. */
+    /**
+     * The run: chain, block range (both ends included), the custody groups of the watched wallets, node
+     * (redacted), wall-clock time taken.
+     */
     public record Run(
-            long chainId, long fromBlock, long toBlock, long blocks, String node, String startedAt, double seconds) {
+            long chainId,
+            long fromBlock,
+            long toBlock,
+            long blocks,
+            List<String> custodyGroups,
+            String node,
+            String startedAt,
+            double seconds) {
         /** The run of blocks {@code fromBlock..toBlock} of chain {@code chainId}. */
         public static Run of(
-                long chainId, long fromBlock, long toBlock, String node, String startedAt, double seconds) {
-            return new Run(chainId, fromBlock, toBlock, toBlock - fromBlock + 1, node, startedAt, seconds);
+                long chainId,
+                long fromBlock,
+                long toBlock,
+                List<String> custodyGroups,
+                String node,
+                String startedAt,
+                double seconds) {
+            return new Run(
+                    chainId,
+                    fromBlock,
+                    toBlock,
+                    toBlock - fromBlock + 1,
+                    List.copyOf(custodyGroups),
+                    node,
+                    startedAt,
+                    seconds);
         }
     }
 

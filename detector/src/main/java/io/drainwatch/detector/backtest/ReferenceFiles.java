@@ -50,10 +50,12 @@ public final class ReferenceFiles {
 
     private final List<Keyed> records;
     private final int wallets;
+    private final List<String> custodyGroups;
 
-    private ReferenceFiles(List<Keyed> records, int wallets) {
+    private ReferenceFiles(List<Keyed> records, int wallets, List<String> custodyGroups) {
         this.records = List.copyOf(records);
         this.wallets = wallets;
+        this.custodyGroups = List.copyOf(custodyGroups);
     }
 
     /** Reads the given files ({@code null}: not given); {@code wallets} is required. */
@@ -65,8 +67,9 @@ public final class ReferenceFiles {
             Topics topics,
             Instant importedAt) {
         List<Keyed> records = new ArrayList<>();
-        int watched = add(records, "--wallets", wallets, new WalletFile(), WatchedWallet.class, topics.wallets());
-        if (watched == 0) {
+        ParsedFile<WatchedWallet> watched =
+                add(records, "--wallets", wallets, new WalletFile(), WatchedWallet.class, topics.wallets());
+        if (watched.accepted().isEmpty()) {
             throw new ConfigException("--wallets", wallets + " lists no wallet: a backtest needs watched wallets");
         }
         if (allowlist != null) {
@@ -78,7 +81,12 @@ public final class ReferenceFiles {
         if (prices != null) {
             add(records, "--prices", prices, new PriceFile(importedAt), TokenPrice.class, topics.prices());
         }
-        return new ReferenceFiles(records, watched);
+        List<String> groups = watched.accepted().stream()
+                .map(r -> r.value().orElseThrow().getCustodyGroup())
+                .distinct()
+                .sorted()
+                .toList();
+        return new ReferenceFiles(records, watched.accepted().size(), groups);
     }
 
     /** Reads the known-victims file. */
@@ -86,6 +94,11 @@ public final class ReferenceFiles {
         return parse("--truth", file, new TruthFile()).accepted().stream()
                 .map(r -> r.value().orElseThrow())
                 .toList();
+    }
+
+    /** The custody groups of the watched wallets, sorted. */
+    public List<String> custodyGroups() {
+        return custodyGroups;
     }
 
     /** Number of watched wallets. */
@@ -112,14 +125,14 @@ public final class ReferenceFiles {
         }
     }
 
-    private static <T extends SpecificRecord> int add(
+    private static <T extends SpecificRecord> ParsedFile<T> add(
             List<Keyed> out, String option, Path file, ReferenceFormat<T> format, Class<T> type, String topic) {
         AvroSerde<T> serde = AvroSerde.of(type);
         ParsedFile<T> parsed = parse(option, file, format);
         for (ReferenceRecord<T> r : parsed.accepted()) {
             out.add(new Keyed(topic, r.key(), serde.encode(r.value().orElseThrow())));
         }
-        return parsed.accepted().size();
+        return parsed;
     }
 
     private static <T> ParsedFile<T> parse(String option, Path file, ReferenceFormat<T> format) {

@@ -124,7 +124,7 @@ public final class ReportHtml {
     }
 
     private static void timelines(StringBuilder h, BacktestReport report) {
-        TreeSet<String> groups = new TreeSet<>();
+        TreeSet<String> groups = new TreeSet<>(report.run().custodyGroups());
         report.alertList().forEach(a -> groups.add(a.custodyGroup()));
         report.incidents().forEach(i -> groups.add(i.custodyGroup()));
         h.append("<section id=\"timelines\"><h2>Timeline per custody group</h2>");
@@ -138,7 +138,7 @@ public final class ReportHtml {
         }
         h.append("<span><i style=\"background:#6a1b9a\"></i>incident (ticks: wallets joining)</span></p>");
         if (groups.isEmpty()) {
-            h.append("<p>No alert and no incident in this range.</p>");
+            h.append("<p>No custody group, no alert and no incident.</p>");
         }
         int n = 0;
         for (String group : groups) {

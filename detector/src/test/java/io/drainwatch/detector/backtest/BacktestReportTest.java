@@ -35,7 +35,8 @@ class BacktestReportTest {
     private static final String W6 = wallet(6);
     private static final String W7 = wallet(7);
 
-    private static final BacktestReport.Run RUN = BacktestReport.Run.of(CHAIN, 100, 120, "http://node:8545", "now", 1);
+    private static final BacktestReport.Run RUN =
+            BacktestReport.Run.of(CHAIN, 100, 120, List.of("cold", "retail", "treasury"), "http://node:8545", "now", 1);
 
     /** Blocks 100..120, 12 s apart. */
     private static final BlockClock CLOCK = BlockClock.of(heads(100, 120), 120);
@@ -202,6 +203,9 @@ class BacktestReportTest {
                 .doesNotContain("http:", "https:");
         assertThat(marks(html, "retail")).isEqualTo(3);
         assertThat(marks(html, "treasury")).isEqualTo(1);
+        assertThat(marks(html, "cold"))
+                .as("a watched group with nothing to report still has its chart")
+                .isZero();
         assertThat(html).contains("id=\"recall\">75.0%<");
     }
 
