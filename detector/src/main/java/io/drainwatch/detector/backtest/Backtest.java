@@ -75,9 +75,9 @@ public final class Backtest {
         this.terminal = terminal;
     }
 
-    /** Whether progress can be drawn in place (the console is a terminal). */
+    /** Whether progress can be drawn in place: stderr is a terminal. */
     public static boolean stderrIsTerminal() {
-        return ProgressMeter.consoleIsTerminal();
+        return ProgressMeter.stderrIsTerminal();
     }
 
     /** What a run produced: the report and where its files are. */

@@ -1,6 +1,10 @@
 package io.drainwatch.detector.backtest;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -30,8 +34,20 @@ final class ProgressMeter {
         this.lastPrinted = started;
     }
 
-    /** Whether the console is an interactive terminal (Java 22+ can tell; before that, a console at all). */
-    static boolean consoleIsTerminal() {
+    /**
+     * Whether this process's stderr is a terminal: on Linux, where file descriptor 2 leads; elsewhere,
+     * whether the console is one (Java 22+ can tell; before that, whether there is a console at all).
+     */
+    static boolean stderrIsTerminal() {
+        Path fd = Path.of("/proc/self/fd/2");
+        if (Files.exists(fd, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
         java.io.Console console = System.console();
         if (console == null) {
             return false;

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -37,6 +40,8 @@ import picocli.CommandLine.Option;
         })
 public final class BacktestCommand implements Callable<Integer> {
     static final int RUN_FAILED = 1;
+    /** Stopped by a signal, as shells report SIGINT. */
+    static final int STOPPED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -198,24 +203,68 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         BacktestConfig backtest = backtestConfig();
         Backtest.Outcome outcome;
+        // Ctrl-C or SIGTERM: stop the run and let it close the ingestor, the detector and the broker and
+        // delete its temporary folder; the JVM halts as soon as the hook returns.
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(
+                () -> {
+                    stopping.set(true);
+                    main.interrupt();
+                    try {
+                        finished.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "backtest-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             outcome = new Backtest(backtest, stderr, Backtest.stderrIsTerminal()).run();
-        } catch (BacktestException e) {
+        } catch (InterruptedException e) {
+            stderr.println("drainwatch: backtest stopped");
+            stderr.flush();
+            return STOPPED;
+        } catch (RuntimeException e) {
+            if (stopping.get() && !(e instanceof ConfigException)) {
+                // interrupted start-ups (the broker, the detector) fail in their own words
+                stderr.println("drainwatch: backtest stopped");
+                stderr.flush();
+                return STOPPED;
+            }
+            return failed(e, stderr);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running and waits for this run to end
+            }
+        }
+        return report(outcome, stdout);
+    }
+
+    private static int failed(RuntimeException failure, PrintWriter stderr) {
+        if (failure instanceof BacktestException e) {
             stderr.println("drainwatch: backtest failed: " + e.getMessage());
             stderr.flush();
             return RUN_FAILED;
-        } catch (ConfigException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            stderr.println("drainwatch: backtest failed: " + e);
-            stderr.flush();
-            return RUN_FAILED;
         }
+        if (failure instanceof ConfigException e) {
+            throw e;
+        }
+        stderr.println("drainwatch: backtest failed: " + failure);
+        stderr.flush();
+        return RUN_FAILED;
+    }
+
+    private static int report(Backtest.Outcome outcome, PrintWriter stdout) {
         BacktestReport report = outcome.report();
         stdout.printf(
                 "blocks   %d..%d (%,d) of chain %d in %.1f s%n",
