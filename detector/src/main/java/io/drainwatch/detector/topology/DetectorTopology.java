@@ -1,12 +1,11 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.alert.ExplorerLinks;
-import io.drainwatch.detector.alert.FleetSignal;
-import io.drainwatch.detector.alert.FleetState;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.AddressLabel;

@@ -1,11 +1,10 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.FleetSignal;
-import io.drainwatch.detector.alert.FleetState;
-import io.drainwatch.detector.alert.IncidentMembers;
 import io.drainwatch.detector.alert.IncidentRecords;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.FleetState;
+import io.drainwatch.detector.rules.FleetStateMachine;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainIncident;
 import java.util.ArrayList;
@@ -58,12 +57,12 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         long now = context.currentSystemTimeMs();
         FleetState state = orEmpty(states.get(group));
         if (signal.drain() == null) {
-            states.put(group, state.withValueDelta(signal.valueDeltaUsd()));
+            states.put(group, FleetStateMachine.onValueChange(state, signal.valueDeltaUsd()));
             return;
         }
-        FleetState.Change change = state.onDrain(group, signal.drain(), config.rules(group), now, members(group));
-        states.put(group, change.state());
-        change.incident().ifPresent(status -> publish(group, state, change.state(), status, now, record.timestamp()));
+        FleetStateMachine.Transition t = FleetStateMachine.onDrain(
+                state, group, signal.drain(), config.rules(group), now, wallet -> members.get(key(group, wallet)));
+        apply(group, state, t, now, record.timestamp());
     }
 
     private void tick(long now) {
@@ -73,13 +72,12 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         }
         int open = 0;
         for (KeyValue<String, FleetState> kv : all) {
-            FleetState.Change change =
-                    kv.value.onTick(now, config.incidentResolveAfter().toMillis(), members(kv.key));
-            if (change.incident().isPresent()) {
-                states.put(kv.key, change.state());
-                publish(kv.key, kv.value, change.state(), change.incident().get(), now, now);
+            FleetStateMachine.Transition t = FleetStateMachine.onTick(
+                    kv.value, now, config.incidentResolveAfter().toMillis());
+            if (t.incident().isPresent()) {
+                apply(kv.key, kv.value, t, now, now);
             }
-            if (change.state().incident() != null) {
+            if (t.state().incident() != null) {
                 open++;
             }
         }
@@ -95,6 +93,20 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         metrics.taskClosed(context.taskId().toString());
     }
 
+    /** Stores a transition's state and incident wallets and publishes the incident if it changed. */
+    private void apply(String group, FleetState before, FleetStateMachine.Transition t, long now, long timestamp) {
+        states.put(group, t.state());
+        for (FleetStateMachine.MemberChange change : t.members()) {
+            switch (change) {
+                case FleetStateMachine.MemberChange.Put put ->
+                    members.put(key(group, put.wallet().wallet()), put.wallet());
+                case FleetStateMachine.MemberChange.Delete delete -> members.delete(key(group, delete.wallet()));
+                case FleetStateMachine.MemberChange.Clear clear -> clearMembers(group);
+            }
+        }
+        t.incident().ifPresent(status -> publish(group, before, t.state(), status, now, timestamp));
+    }
+
     private void publish(
             String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
         boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
@@ -104,35 +116,18 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         context.forward(new Record<>(record.getIncidentId(), record, timestamp));
     }
 
-    /** The incident's wallets of {@code group}, stored one record per wallet under {@code group|wallet}. */
-    private IncidentMembers members(String group) {
-        String prefix = group + "|";
-        return new IncidentMembers() {
-            @Override
-            public FleetState.DrainedWallet get(String wallet) {
-                return members.get(prefix + wallet);
-            }
+    /** The incident wallets of a group are stored one record per wallet under {@code group|wallet}. */
+    private static String key(String group, String wallet) {
+        return group + "|" + wallet;
+    }
 
-            @Override
-            public void put(FleetState.DrainedWallet wallet) {
-                members.put(prefix + wallet.wallet(), wallet);
-            }
-
-            @Override
-            public void delete(String wallet) {
-                members.delete(prefix + wallet);
-            }
-
-            @Override
-            public void clear() {
-                List<String> keys = new ArrayList<>();
-                try (KeyValueIterator<String, FleetState.DrainedWallet> it =
-                        members.prefixScan(prefix, new StringSerializer())) {
-                    it.forEachRemaining(kv -> keys.add(kv.key));
-                }
-                keys.forEach(members::delete);
-            }
-        };
+    private void clearMembers(String group) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, FleetState.DrainedWallet> it =
+                members.prefixScan(group + "|", new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(members::delete);
     }
 
     private static FleetState orEmpty(FleetState state) {

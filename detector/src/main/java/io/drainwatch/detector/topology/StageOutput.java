@@ -1,6 +1,5 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.FleetSignal;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.schemas.DrainAlert;
 

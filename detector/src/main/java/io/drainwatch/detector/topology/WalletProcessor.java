@@ -1,8 +1,6 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.DrainSignal;
 import io.drainwatch.detector.alert.ExplorerLinks;
-import io.drainwatch.detector.alert.FleetSignal;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
@@ -149,19 +147,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         alerts.apply(f, now).ifPresent(alert -> {
             context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
             if (f.rule().marksWalletDrained()) {
-                DrainSignal signal = new DrainSignal(
+                context.forward(new Record<>(
                         f.custodyGroup(),
-                        f.chainId(),
-                        f.subject(),
-                        f.rule().id(),
-                        alert.getAlertId(),
-                        f.evidence().eventId(),
-                        f.evidence().destination(),
-                        f.evidence().usd(),
-                        f.evidence().blockTime(),
-                        false);
-                context.forward(
-                        new Record<>(f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+                        new StageOutput.Fleet(FleetSignal.drained(f, alert.getAlertId())),
+                        timestamp));
             }
         });
     }
@@ -175,18 +164,9 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             alerts.retract(key, t.eventId(), now).ifPresent(alert -> {
                 context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
                 if (rule.marksWalletDrained()) {
-                    DrainSignal signal = new DrainSignal(
-                            group,
-                            t.chainId(),
-                            t.from(),
-                            rule.id(),
-                            alertId.orElse(alert.getAlertId()),
-                            t.eventId(),
-                            t.to(),
-                            null,
-                            t.blockTime(),
-                            true);
-                    context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+                    FleetSignal signal =
+                            FleetSignal.retracted(rule, Payment.of(t, group, null), alertId.orElse(alert.getAlertId()));
+                    context.forward(new Record<>(group, new StageOutput.Fleet(signal), timestamp));
                 }
             });
         }

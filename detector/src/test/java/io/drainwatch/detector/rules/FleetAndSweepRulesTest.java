@@ -2,8 +2,6 @@ package io.drainwatch.detector.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drainwatch.detector.alert.DrainSignal;
-import io.drainwatch.detector.alert.FleetState;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.schemas.AlertStatus;
 import java.math.BigInteger;
@@ -144,13 +142,13 @@ class FleetAndSweepRulesTest {
         Members members = new Members();
         FleetState state = FleetState.empty();
         for (int i = 1; i <= 4; i++) {
-            FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0, members);
+            FleetStateMachine.Transition change = members.drain(state, signal(i, "balance-drain", 1000.0), rules, 0);
             assertThat(change.incident()).isEmpty();
             state = change.state();
-            state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0, members)
+            state = members.drain(state, signal(i, "unauthorized-outflow", 1000.0), rules, 0)
                     .state();
         }
-        FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        FleetStateMachine.Transition fifth = members.drain(state, signal(5, "balance-drain", 1000.0), rules, 0);
         assertThat(fifth.incident()).contains(AlertStatus.FIRING);
         assertThat(members.map).hasSize(5);
         var record = io.drainwatch.detector.alert.IncidentRecords.toRecord(
@@ -164,27 +162,22 @@ class FleetAndSweepRulesTest {
                 .satisfies(d -> assertThat(d.getWallets()).isEqualTo(5));
         assertThat(record.getRules()).containsEntry("balance-drain", 5).containsEntry("unauthorized-outflow", 4);
 
-        FleetState.Change again =
-                fifth.state().onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        FleetStateMachine.Transition again = members.drain(fifth.state(), signal(5, "balance-drain", 1000.0), rules, 0);
         assertThat(again.incident())
                 .as("the same evidence again changes nothing")
                 .isEmpty();
-        FleetState.Change sixth =
-                fifth.state().onDrain("retail", signal(6, "balance-drain", 1000.0), rules, 1, members);
+        FleetStateMachine.Transition sixth = members.drain(fifth.state(), signal(6, "balance-drain", 1000.0), rules, 1);
         assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
         assertThat(sixth.state().incident().walletsDrained()).isEqualTo(6);
 
-        FleetState.Change retracted =
-                sixth.state().onDrain("retail", retract(signal(6, "balance-drain", 1000.0)), rules, 2, members);
+        FleetStateMachine.Transition retracted =
+                members.drain(sixth.state(), retract(signal(6, "balance-drain", 1000.0)), rules, 2);
         assertThat(retracted.state().incident().walletsDrained()).isEqualTo(5);
         assertThat(retracted.state().incident().valueLostUsd()).isEqualTo(5000.0);
 
-        assertThat(retracted.state().onTick(29 * 60_000, 30 * 60_000, members).incident())
+        assertThat(members.tick(retracted.state(), 29 * 60_000, 30 * 60_000).incident())
                 .isEmpty();
-        assertThat(retracted
-                        .state()
-                        .onTick(30 * 60_000 + 2, 30 * 60_000, members)
-                        .incident())
+        assertThat(members.tick(retracted.state(), 30 * 60_000 + 2, 30 * 60_000).incident())
                 .contains(AlertStatus.RESOLVED);
         assertThat(members.map).as("members forgotten with the incident").isEmpty();
     }
@@ -197,7 +190,7 @@ class FleetAndSweepRulesTest {
         FleetState state = new FleetState(java.util.Map.of(), 1.0, 1, 0, null, 0);
         Wave attack = wave(state, 1000, 30, WINDOW, rules, members);
         assertThat(attack.openedAt()).isEqualTo(10);
-        FleetState.Change resolved = attack.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members);
+        FleetStateMachine.Transition resolved = members.tick(attack.state(), Long.MAX_VALUE / 2, 30 * 60_000);
         assertThat(resolved.incident()).contains(AlertStatus.RESOLVED);
 
         Wave second = wave(resolved.state(), 2000, 30, 2 * WINDOW, rules, members);
@@ -208,7 +201,7 @@ class FleetAndSweepRulesTest {
         Wave fresh = wave(FleetState.empty(), 1000, 20, WINDOW, rules, members);
         assertThat(fresh.openedAt()).isEqualTo(5);
         FleetState quiet =
-                fresh.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members).state();
+                members.tick(fresh.state(), Long.MAX_VALUE / 2, 30 * 60_000).state();
         assertThat(wave(quiet, 2000, 5, 2 * WINDOW, rules, members).openedAt()).isEqualTo(5);
     }
 
@@ -249,7 +242,7 @@ class FleetAndSweepRulesTest {
                     100.0,
                     start + i * 1000L,
                     false);
-            FleetState.Change change = state.onDrain("retail", s, rules, start + i * 1000L, m);
+            FleetStateMachine.Transition change = m.drain(state, s, rules, start + i * 1000L);
             if (change.incident().filter(AlertStatus.FIRING::equals).isPresent()) {
                 openedAt = i + 1;
             }
@@ -264,7 +257,7 @@ class FleetAndSweepRulesTest {
         Members members = new Members();
         FleetState state = FleetState.empty();
         for (int i = 1; i <= 5000; i++) {
-            state = state.onDrain("retail", signal(i, "balance-drain", 10.0), rules, i, members)
+            state = members.drain(state, signal(i, "balance-drain", 10.0), rules, i)
                     .state();
         }
         assertThat(state.incident().walletsDrained()).isEqualTo(5000);
@@ -288,8 +281,8 @@ class FleetAndSweepRulesTest {
                 true);
     }
 
-    /** Incident members in a map. */
-    static final class Members implements io.drainwatch.detector.alert.IncidentMembers {
+    /** Incident members in a map, changed as each transition says. */
+    static final class Members implements FleetStateMachine.Members {
         final java.util.Map<String, FleetState.DrainedWallet> map = new java.util.HashMap<>();
 
         @Override
@@ -297,19 +290,24 @@ class FleetAndSweepRulesTest {
             return map.get(wallet);
         }
 
-        @Override
-        public void put(FleetState.DrainedWallet wallet) {
-            map.put(wallet.wallet(), wallet);
+        FleetStateMachine.Transition drain(FleetState state, DrainSignal s, RuleSettings rules, long now) {
+            return apply(FleetStateMachine.onDrain(state, "retail", s, rules, now, this));
         }
 
-        @Override
-        public void delete(String wallet) {
-            map.remove(wallet);
+        FleetStateMachine.Transition tick(FleetState state, long now, long quiet) {
+            return apply(FleetStateMachine.onTick(state, now, quiet));
         }
 
-        @Override
-        public void clear() {
-            map.clear();
+        private FleetStateMachine.Transition apply(FleetStateMachine.Transition t) {
+            for (FleetStateMachine.MemberChange change : t.members()) {
+                switch (change) {
+                    case FleetStateMachine.MemberChange.Put put ->
+                        map.put(put.wallet().wallet(), put.wallet());
+                    case FleetStateMachine.MemberChange.Delete delete -> map.remove(delete.wallet());
+                    case FleetStateMachine.MemberChange.Clear clear -> map.clear();
+                }
+            }
+            return t;
         }
     }
 
