@@ -108,6 +108,27 @@ public record OpenAlert(
                 lastChange);
     }
 
+    /**
+     * The next version raised to {@code raisedTo} because its wallet joined incident {@code incidentId}
+     * (an alert that paged nothing by itself now pages with the incident).
+     */
+    public OpenAlert raised(Severity raisedTo, String incidentId) {
+        return new OpenAlert(
+                alertId,
+                rule,
+                raisedTo.compareTo(severity) > 0 ? raisedTo : severity,
+                chainId,
+                custodyGroup,
+                subject,
+                version + 1,
+                evidence,
+                "Part of incident " + incidentId + ": " + summary,
+                description + " The wallet is one of those drained in incident " + incidentId
+                        + ": handle it with the incident.",
+                thresholds,
+                lastChange);
+    }
+
     /** The next version, unchanged but for its version number (for RESOLVED and RETRACTED). */
     public OpenAlert ended() {
         return new OpenAlert(

@@ -1,10 +1,13 @@
 package io.drainwatch.detector.rules;
 
+import io.drainwatch.schemas.Severity;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Word to the fleet stage that a wallet of a custody group was drained (or, when {@code retracted},
  * that a reorganisation removed that evidence). The stages build it through {@code FleetSignal}.
+ *
+ * @param severity the citing alert's severity (absent on retractions and on signals from before it was sent)
  */
 public record DrainSignal(
         String custodyGroup,
@@ -16,7 +19,8 @@ public record DrainSignal(
         @Nullable String destination,
         @Nullable Double usd,
         long blockTime,
-        boolean retracted) {
+        boolean retracted,
+        @Nullable Severity severity) {
 
     /** The signal of one piece of evidence the fleet stage already holds for {@code wallet}. */
     static DrainSignal of(FleetState.DrainedWallet wallet, FleetState.Hit hit, String group) {
@@ -30,6 +34,7 @@ public record DrainSignal(
                 hit.destination(),
                 hit.usd(),
                 wallet.firstTime(),
-                false);
+                false,
+                hit.severity());
     }
 }

@@ -1,5 +1,6 @@
 package io.drainwatch.detector.rules;
 
+import io.drainwatch.schemas.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,24 @@ public record FleetState(
         return new FleetState(Map.of(), 0, Long.MIN_VALUE, 0, null, 0);
     }
 
-    /** One piece of evidence that drained a wallet, as one alert cites it. */
+    /**
+     * One piece of evidence that drained a wallet, as one alert cites it.
+     *
+     * @param severity the alert's severity when it cited the evidence (absent in state written before it was kept)
+     */
     public record Hit(
-            String eventId, @Nullable Double usd, @Nullable String destination, String rule, String alertId) {}
+            String eventId,
+            @Nullable Double usd,
+            @Nullable String destination,
+            String rule,
+            String alertId,
+            @Nullable Severity severity) {
+
+        /** Whether the alert pages nothing by itself, so joining an incident raises it to the incident's severity. */
+        public boolean belowPaging() {
+            return FleetStateMachine.belowPaging(severity);
+        }
+    }
 
     /**
      * A drained wallet and its evidence, keyed by event and alert: a transfer cited by two alerts is
@@ -58,7 +74,7 @@ public record FleetState(
 
         DrainedWallet with(DrainSignal s) {
             Map<String, Hit> next = new LinkedHashMap<>(hits);
-            next.put(key(s), new Hit(s.eventId(), s.usd(), s.destination(), s.rule(), s.alertId()));
+            next.put(key(s), new Hit(s.eventId(), s.usd(), s.destination(), s.rule(), s.alertId(), s.severity()));
             return new DrainedWallet(
                     wallet, chainId, Math.min(firstTime, s.blockTime()), Math.max(lastTime, s.blockTime()), next);
         }

@@ -6,6 +6,7 @@ import io.drainwatch.detector.rules.FleetState.DrainedWallet;
 import io.drainwatch.detector.rules.FleetState.Hit;
 import io.drainwatch.detector.rules.FleetState.Incident;
 import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.Severity;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,13 +22,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code fleet-surge} and the incident it opens, as a pure function of one custody group's state:
  * (state, signal, settings, time) in, the next state and what changed out. Opens the incident when
- * the group's drained wallets surge, adds every later drained wallet to it, takes back what a
- * reorganisation removed, and resolves it when quiet. The fleet stage stores the results.
+ * the group's drained (emptied) wallets surge, whatever their value, adds every later drained wallet
+ * to it and raises that wallet's alert to the incident's severity when it paged nothing by itself,
+ * takes back what a reorganisation removed, and resolves it when quiet. The fleet stage stores the
+ * results.
  */
 public final class FleetStateMachine {
     static final int MAX_ALERT_IDS = 1000;
     static final int MAX_LATEST_WALLETS = 200;
     static final int MAX_DESTINATIONS = 200;
+    /** The severity of an incident, and so of the alerts of the wallets that join it. */
+    public static final Severity INCIDENT_SEVERITY = Severity.CRITICAL;
+
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -53,13 +59,32 @@ public final class FleetStateMachine {
     }
 
     /**
-     * The result of one step: the next state, the changes to the stored incident wallets (in order),
-     * and, when the incident changed, its new status.
+     * An alert that pages nothing by itself (a low balance drain) whose wallet joined the open
+     * incident: it is raised to the incident's severity, under its own id, and names the incident.
      */
-    public record Transition(FleetState state, List<MemberChange> members, Optional<AlertStatus> incident) {
+    public record Escalation(String wallet, String alertId, String incidentId, Severity severity) {}
+
+    /**
+     * The result of one step: the next state, the changes to the stored incident wallets (in order),
+     * when the incident changed its new status, the alerts to raise to the incident's severity, whether
+     * the signal's alert is held (its wallet counts towards a surge that may yet open an incident and
+     * raise it), and the held alerts that no longer can be (their wallets left the window).
+     */
+    public record Transition(
+            FleetState state,
+            List<MemberChange> members,
+            Optional<AlertStatus> incident,
+            List<Escalation> escalations,
+            boolean held,
+            List<String> released) {
         static Transition quiet(FleetState state) {
-            return new Transition(state, List.of(), Optional.empty());
+            return new Transition(state, List.of(), Optional.empty(), List.of(), false, List.of());
         }
+    }
+
+    /** Whether an alert of {@code severity} pages nothing by itself (below high); unknown counts as paging. */
+    static boolean belowPaging(@Nullable Severity severity) {
+        return severity != null && severity.compareTo(Severity.HIGH) < 0;
     }
 
     /** A drained wallet (or, when retracted, evidence a reorganisation removed) reached the fleet. */
@@ -94,15 +119,24 @@ public final class FleetStateMachine {
             }
             Incident next = add(incident.next(now), existing, s);
             DrainedWallet member = existing == null ? DrainedWallet.of(s) : existing.with(s);
+            List<Escalation> raised = belowPaging(s.severity())
+                    ? List.of(new Escalation(s.wallet(), s.alertId(), incident.incidentId(), INCIDENT_SEVERITY))
+                    : List.of();
             return new Transition(
                     new FleetState(state.recent(), nextNormal, nextBucket, nextCount, next, state.atRiskUsd()),
                     List.of(new MemberChange.Put(member)),
-                    Optional.of(AlertStatus.UPDATED));
+                    Optional.of(AlertStatus.UPDATED),
+                    raised,
+                    false,
+                    List.of());
         }
         Map<String, DrainedWallet> kept = new LinkedHashMap<>();
+        List<String> released = new ArrayList<>();
         state.recent().forEach((w, d) -> {
             if (d.lastTime() >= s.blockTime() - window) {
                 kept.put(w, d);
+            } else {
+                released.addAll(heldAlerts(d));
             }
         });
         DrainedWallet existing = kept.get(s.wallet());
@@ -118,7 +152,13 @@ public final class FleetStateMachine {
                 .count();
         double normalBefore = FleetSurgeRule.unlearn(nextNormal, learnedRecently);
         if (!FleetSurgeRule.surging(kept.size(), normalBefore, rules)) {
-            return Transition.quiet(new FleetState(kept, nextNormal, nextBucket, nextCount, null, state.atRiskUsd()));
+            return new Transition(
+                    new FleetState(kept, nextNormal, nextBucket, nextCount, null, state.atRiskUsd()),
+                    List.of(),
+                    Optional.empty(),
+                    List.of(),
+                    belowPaging(s.severity()),
+                    released);
         }
         long first =
                 kept.values().stream().mapToLong(DrainedWallet::firstTime).min().orElse(s.blockTime());
@@ -138,6 +178,7 @@ public final class FleetStateMachine {
                 List.of());
         List<MemberChange> changes = new ArrayList<>();
         changes.add(new MemberChange.Clear());
+        List<Escalation> raised = new ArrayList<>();
         for (DrainedWallet w : kept.values()) {
             DrainedWallet added = null;
             for (Hit hit : w.hits().values()) {
@@ -145,13 +186,19 @@ public final class FleetStateMachine {
                 opened = add(opened, added, replay);
                 added = added == null ? DrainedWallet.of(replay) : added.with(replay);
             }
+            for (String alertId : heldAlerts(w)) {
+                raised.add(new Escalation(w.wallet(), alertId, opened.incidentId(), INCIDENT_SEVERITY));
+            }
             changes.add(new MemberChange.Put(w));
         }
         // Every wallet counted in this window is now the incident's: the normal is what it was before the attack.
         return new Transition(
                 new FleetState(Map.of(), normalBefore, nextBucket, 0, opened, state.atRiskUsd()),
                 changes,
-                Optional.of(AlertStatus.FIRING));
+                Optional.of(AlertStatus.FIRING),
+                raised,
+                false,
+                released);
     }
 
     /** The estimated value held by one of the group's wallets changed by {@code deltaUsd}. */
@@ -168,7 +215,10 @@ public final class FleetStateMachine {
         return new Transition(
                 new FleetState(Map.of(), state.normal(), state.afterIncident(), 0, null, state.atRiskUsd()),
                 List.of(new MemberChange.Clear()),
-                Optional.of(AlertStatus.RESOLVED));
+                Optional.of(AlertStatus.RESOLVED),
+                List.of(),
+                false,
+                List.of());
     }
 
     /** The incident's totals with signal {@code s} added to member {@code before} (null: a new member). */
@@ -216,6 +266,7 @@ public final class FleetStateMachine {
     private static Transition onRetraction(FleetState state, DrainSignal s, long now, Members members) {
         Map<String, DrainedWallet> nextRecent = new LinkedHashMap<>(state.recent());
         DrainedWallet r = nextRecent.get(s.wallet());
+        List<String> released = new ArrayList<>();
         if (r != null) {
             DrainedWallet rest = r.without(s);
             if (rest == null) {
@@ -223,13 +274,28 @@ public final class FleetStateMachine {
             } else {
                 nextRecent.put(s.wallet(), rest);
             }
+            released.addAll(heldAlerts(r));
+            if (rest != null) {
+                released.removeAll(heldAlerts(rest));
+            }
         }
         Incident incident = state.incident();
         DrainedWallet member = incident == null ? null : members.get(s.wallet());
         Hit hit = member == null ? null : member.hits().get(DrainedWallet.key(s));
         if (incident == null || member == null || hit == null) {
-            return Transition.quiet(new FleetState(
-                    nextRecent, state.normal(), state.bucket(), state.bucketCount(), incident, state.atRiskUsd()));
+            return new Transition(
+                    new FleetState(
+                            nextRecent,
+                            state.normal(),
+                            state.bucket(),
+                            state.bucketCount(),
+                            incident,
+                            state.atRiskUsd()),
+                    List.of(),
+                    Optional.empty(),
+                    List.of(),
+                    false,
+                    released);
         }
         DrainedWallet rest = member.without(s);
         double lostUsd = hit.usd() == null || (rest != null && rest.valued(hit.eventId())) ? 0 : hit.usd();
@@ -268,12 +334,27 @@ public final class FleetStateMachine {
             return new Transition(
                     new FleetState(nextRecent, state.normal(), state.afterIncident(), 0, null, state.atRiskUsd()),
                     List.of(change, new MemberChange.Clear()),
-                    Optional.of(AlertStatus.RETRACTED));
+                    Optional.of(AlertStatus.RETRACTED),
+                    List.of(),
+                    false,
+                    released);
         }
         return new Transition(
                 new FleetState(
                         nextRecent, state.normal(), state.bucket(), state.bucketCount(), next, state.atRiskUsd()),
                 List.of(change),
-                Optional.of(AlertStatus.UPDATED));
+                Optional.of(AlertStatus.UPDATED),
+                List.of(),
+                false,
+                released);
+    }
+
+    /** The distinct alerts of {@code wallet} held for a possible incident: those below paging severity. */
+    private static List<String> heldAlerts(DrainedWallet wallet) {
+        return wallet.hits().values().stream()
+                .filter(Hit::belowPaging)
+                .map(Hit::alertId)
+                .distinct()
+                .toList();
     }
 }

@@ -30,9 +30,13 @@ public enum RuleId {
         return severity;
     }
 
-    /** Whether a finding of this rule means the wallet has been drained (counts towards a fleet surge). */
+    /**
+     * Whether a finding of this rule means the wallet has been drained (counts towards a fleet surge):
+     * a balance drain of any value, or a finding of another per-wallet or per-destination rule that is
+     * high or critical by default.
+     */
     public boolean marksWalletDrained() {
-        return severity.compareTo(Severity.HIGH) >= 0 && this != FLEET_SURGE;
+        return this == BALANCE_DRAIN || (severity.compareTo(Severity.HIGH) >= 0 && this != FLEET_SURGE);
     }
 
     public static RuleId fromId(String id) {

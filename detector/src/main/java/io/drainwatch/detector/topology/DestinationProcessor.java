@@ -162,8 +162,7 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
                     context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), record.timestamp()));
                     context.forward(new Record<>(
                             implicated.custodyGroup(),
-                            new StageOutput.Fleet(
-                                    FleetSignal.swept(RuleId.COORDINATED_SWEEP, implicated, alert.getAlertId())),
+                            new StageOutput.Fleet(FleetSignal.swept(RuleId.COORDINATED_SWEEP, implicated, alert)),
                             record.timestamp()));
                 });
             }

@@ -92,6 +92,7 @@ public final class DetectorTopology {
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
+        builder.addStateStore(store(FleetProcessor.HELD, OpenAlert.class));
 
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
         KStream<String, WalletEvent> watched = builder.stream(
@@ -145,7 +146,7 @@ public final class DetectorTopology {
         alertsTo(fromDestinations.get("destination-alerts"), topics, "destination");
 
         // 4. Fleet.
-        fromWallets
+        Map<String, KStream<String, StageOutput>> fromFleet = fromWallets
                 .get("wallet-fleet")
                 .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
                 .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
@@ -153,10 +154,18 @@ public final class DetectorTopology {
                         .withKeySerde(STRING)
                         .withValueSerde(JsonSerde.of(FleetSignal.class)))
                 .process(
-                        () -> new FleetProcessor(config, metrics),
+                        () -> new FleetProcessor(config, links, metrics),
                         Named.as("fleet-rules"),
                         FleetProcessor.STATE,
-                        FleetProcessor.MEMBERS)
+                        FleetProcessor.MEMBERS,
+                        FleetProcessor.HELD)
+                .split(Named.as("fleet-"))
+                .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
+                .defaultBranch(Branched.as("incidents"));
+        alertsTo(fromFleet.get("fleet-alerts"), topics, "fleet");
+        fromFleet
+                .get("fleet-incidents")
+                .mapValues(v -> ((StageOutput.Incident) v).incident(), Named.as("fleet-incident-values"))
                 .to(
                         topics.incidents(),
                         Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));

@@ -1,12 +1,17 @@
 package io.drainwatch.detector.topology;
 
+import io.drainwatch.detector.alert.AlertRecords;
+import io.drainwatch.detector.alert.ExplorerLinks;
 import io.drainwatch.detector.alert.IncidentRecords;
+import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.FleetStateMachine;
 import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,29 +26,39 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 4, keyed by custody group: raises {@code fleet-surge} by opening the group's incident, keeps
- * it up to date as wallets are drained (wallets, value lost, value still at risk, destinations) and
- * resolves it when the attack goes quiet.
+ * it up to date as wallets are drained (wallets, value lost, value still at risk, destinations),
+ * raises the alerts of its wallets that paged nothing by themselves to the incident's severity, and
+ * resolves it when the attack goes quiet. The decisions are {@link FleetStateMachine}'s; this class
+ * reads and writes the stores and forwards what it decided.
  */
-final class FleetProcessor implements Processor<String, FleetSignal, String, DrainIncident> {
+final class FleetProcessor implements Processor<String, FleetSignal, String, StageOutput> {
     static final String STATE = "fleet-state";
     static final String MEMBERS = "fleet-incident-wallets";
+    /** Alerts below paging severity whose wallets count towards a surge, by alert id, to raise if it opens. */
+    static final String HELD = "fleet-held-alerts";
 
     private final DetectorConfig config;
+    private final ExplorerLinks links;
     private final DetectorMetrics metrics;
-    private ProcessorContext<String, DrainIncident> context;
+    private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, FleetState> states;
     private KeyValueStore<String, FleetState.DrainedWallet> members;
+    private KeyValueStore<String, OpenAlert> held;
+    private StoreReferenceData reference;
 
-    FleetProcessor(DetectorConfig config, DetectorMetrics metrics) {
+    FleetProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
         this.config = config;
+        this.links = links;
         this.metrics = metrics;
     }
 
     @Override
-    public void init(ProcessorContext<String, DrainIncident> context) {
+    public void init(ProcessorContext<String, StageOutput> context) {
         this.context = context;
         this.states = context.getStateStore(STATE);
         this.members = context.getStateStore(MEMBERS);
+        this.held = context.getStateStore(HELD);
+        this.reference = new StoreReferenceData(context);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -62,7 +77,18 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         }
         FleetStateMachine.Transition t = FleetStateMachine.onDrain(
                 state, group, signal.drain(), config.rules(group), now, wallet -> members.get(key(group, wallet)));
+        OpenAlert alert = signal.alert();
+        if (t.held() && alert != null) {
+            held.put(alert.alertId(), alert);
+        }
         apply(group, state, t, now, record.timestamp());
+        for (FleetStateMachine.Escalation e : t.escalations()) {
+            OpenAlert raised = alert != null && alert.alertId().equals(e.alertId()) ? alert : held.get(e.alertId());
+            held.delete(e.alertId());
+            if (raised != null) {
+                escalate(raised, e, now, record.timestamp());
+            }
+        }
     }
 
     private void tick(long now) {
@@ -104,7 +130,25 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
                 case FleetStateMachine.MemberChange.Clear clear -> clearMembers(group);
             }
         }
+        t.released().forEach(held::delete);
         t.incident().ifPresent(status -> publish(group, before, t.state(), status, now, timestamp));
+    }
+
+    /** Writes the next version of {@code alert} at the incident's severity, naming the incident. */
+    private void escalate(OpenAlert alert, FleetStateMachine.Escalation e, long now, long timestamp) {
+        OpenAlert raised = alert.raised(e.severity(), e.incidentId());
+        long confirmations = reference
+                .head(raised.chainId())
+                .map(h -> h - raised.latest().blockNumber())
+                .orElse(0L);
+        DrainAlert record = AlertRecords.toRecord(
+                raised, AlertStatus.UPDATED, now, Math.max(0, confirmations), links, e.incidentId());
+        metrics.alert(
+                raised.rule().id(),
+                raised.severity().name().toLowerCase(Locale.ROOT),
+                "updated",
+                Duration.ofMillis(now - raised.latest().blockTime()));
+        context.forward(new Record<>(record.getAlertId(), new StageOutput.Alert(record), timestamp));
     }
 
     private void publish(
@@ -113,7 +157,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Dra
         FleetState.Incident incident = ended ? before.ended(now) : after.incident();
         DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
         metrics.incident(status.name().toLowerCase(Locale.ROOT));
-        context.forward(new Record<>(record.getIncidentId(), record, timestamp));
+        context.forward(new Record<>(record.getIncidentId(), new StageOutput.Incident(record), timestamp));
     }
 
     /** The incident wallets of a group are stored one record per wallet under {@code group|wallet}. */

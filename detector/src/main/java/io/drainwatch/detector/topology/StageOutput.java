@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.DrainIncident;
 
 /** What a rule stage emits; the topology splits it by kind into the alerts topic and the next stages. */
 sealed interface StageOutput {
@@ -10,4 +11,6 @@ sealed interface StageOutput {
     record Pay(Payment payment) implements StageOutput {}
 
     record Fleet(FleetSignal signal) implements StageOutput {}
+
+    record Incident(DrainIncident incident) implements StageOutput {}
 }

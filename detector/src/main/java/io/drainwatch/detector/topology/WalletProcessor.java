@@ -147,10 +147,9 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         alerts.apply(f, now).ifPresent(alert -> {
             context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
             if (f.rule().marksWalletDrained()) {
-                context.forward(new Record<>(
-                        f.custodyGroup(),
-                        new StageOutput.Fleet(FleetSignal.drained(f, alert.getAlertId())),
-                        timestamp));
+                alerts.get(AlertBook.key(f.rule(), f.chainId(), f.subject()))
+                        .ifPresent(open -> context.forward(new Record<>(
+                                f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drained(f, open)), timestamp)));
             }
         });
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.Severity;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,7 +242,8 @@ class FleetAndSweepRulesTest {
                     DEST,
                     100.0,
                     start + i * 1000L,
-                    false);
+                    false,
+                    Severity.HIGH);
             FleetStateMachine.Transition change = m.drain(state, s, rules, start + i * 1000L);
             if (change.incident().filter(AlertStatus.FIRING::equals).isPresent()) {
                 openedAt = i + 1;
@@ -278,7 +280,8 @@ class FleetAndSweepRulesTest {
                 s.destination(),
                 s.usd(),
                 s.blockTime(),
-                true);
+                true,
+                s.severity());
     }
 
     /** Incident members in a map, changed as each transition says. */
@@ -311,6 +314,89 @@ class FleetAndSweepRulesTest {
         }
     }
 
+    @Test
+    void lowDrainsCountTowardsTheSurgeAndAreRaisedWithTheIncidentTheyOpen() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 4; i++) {
+            FleetStateMachine.Transition t = members.drain(state, low(i), rules, 0);
+            assertThat(t.incident()).isEmpty();
+            assertThat(t.held()).as("a low alert waits for a possible incident").isTrue();
+            assertThat(t.escalations()).isEmpty();
+            state = t.state();
+        }
+        FleetStateMachine.Transition fifth = members.drain(state, low(5), rules, 0);
+        assertThat(fifth.incident()).contains(AlertStatus.FIRING);
+        assertThat(fifth.held()).isFalse();
+        String incidentId = fifth.state().incident().incidentId();
+        assertThat(fifth.escalations())
+                .as("every low alert the incident opened on is raised to its severity")
+                .extracting(FleetStateMachine.Escalation::alertId)
+                .containsExactly(
+                        "balance-drain1", "balance-drain2", "balance-drain3", "balance-drain4", "balance-drain5");
+        assertThat(fifth.escalations()).allSatisfy(e -> {
+            assertThat(e.incidentId()).isEqualTo(incidentId);
+            assertThat(e.severity()).isEqualTo(Severity.CRITICAL);
+        });
+
+        FleetStateMachine.Transition sixth = members.drain(fifth.state(), low(6), rules, 1);
+        assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
+        assertThat(sixth.state().incident().latestWallets()).contains(String.format("0x%040x", 6));
+        assertThat(sixth.escalations())
+                .singleElement()
+                .satisfies(e -> assertThat(e.alertId()).isEqualTo("balance-drain6"));
+        assertThat(members.drain(sixth.state(), low(6), rules, 2).escalations())
+                .as("the same evidence again raises nothing twice")
+                .isEmpty();
+        assertThat(members.drain(sixth.state(), signal(7, "balance-drain", 5000.0), rules, 2)
+                        .escalations())
+                .as("a high alert pages by itself and keeps its severity")
+                .isEmpty();
+    }
+
+    @Test
+    void lowDrainsTooFewOrTooSpreadOutOpenNothingAndAreReleased() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 4; i++) {
+            state = members.drain(state, low(i), rules, 0).state();
+        }
+        DrainSignal late = new DrainSignal(
+                "retail",
+                1,
+                String.format("0x%040x", 99),
+                "balance-drain",
+                "balance-drain99",
+                "ev99",
+                DEST,
+                150.0,
+                4 * 12_000 + WINDOW + 1,
+                false,
+                Severity.LOW);
+        FleetStateMachine.Transition t = members.drain(state, late, rules, 0);
+        assertThat(t.incident()).as("the first four left the window").isEmpty();
+        assertThat(t.released())
+                .containsExactlyInAnyOrder("balance-drain1", "balance-drain2", "balance-drain3", "balance-drain4");
+        assertThat(t.state().recent()).containsOnlyKeys(late.wallet());
+    }
+
+    private static DrainSignal low(int wallet) {
+        return new DrainSignal(
+                "retail",
+                1,
+                String.format("0x%040x", wallet),
+                "balance-drain",
+                "balance-drain" + wallet,
+                "ev" + wallet,
+                String.format("0x%040x", 0xf000 + wallet),
+                150.0,
+                wallet * 12_000L,
+                false,
+                Severity.LOW);
+    }
+
     private static DrainSignal signal(int wallet, String rule, Double usd) {
         return new DrainSignal(
                 "retail",
@@ -322,6 +408,7 @@ class FleetAndSweepRulesTest {
                 DEST,
                 usd,
                 wallet * 12_000L,
-                false);
+                false,
+                Severity.HIGH);
     }
 }
