@@ -6,6 +6,7 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
  * alerts, waits out the signer's grace period for unsigned outflows, and hands payments to unknown
- * addresses to the per-destination stage and drains to the fleet stage.
+ * addresses to the per-destination stage, gas from outside addresses to the per-funder stage and
+ * drains to the fleet stage.
  */
 final class WalletProcessor implements Processor<String, WalletEvent, String, StageOutput> {
     static final String STATE = "wallet-state";
@@ -108,14 +110,17 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         String key = Addresses.key(t.chainId(), t.to());
         WalletState state = orEmpty(states.get(key));
+        RuleSettings rules = config.rules(group.get());
         store(
                 key,
                 t.chainId(),
                 group.get(),
                 state,
-                WalletRules.onInflow(t, group.get(), state, reference, config.rules(group.get()))
-                        .state(),
+                WalletRules.onInflow(t, group.get(), state, reference, rules).state(),
                 timestamp);
+        CommonFunderRule.funding(t, group.get(), reference, rules)
+                .ifPresent(f -> context.forward(
+                        new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
     }
 
     private void onBalance(BalanceSnapshot b, long timestamp) {

@@ -101,6 +101,24 @@ class MassSweepScenarioTest {
                     .as("pages naming the custodian's own traffic")
                     .isEmpty();
             assertThat(r.incidentIds()).as("one incident for one sweep").isEqualTo(1);
+            if (r.scenario().funded().size() >= 3) {
+                assertThat(r.sweptWhenFunderFired())
+                        .as("common-funder fires on the top-ups, before the first sweep")
+                        .isZero();
+                assertThat(run.alerts)
+                        .filteredOn(a -> a.getRule().equals("common-funder"))
+                        .allSatisfy(a -> {
+                            assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+                            assertThat(a.getSubject()).isEqualTo(SweepScenario.FUNDER);
+                        })
+                        .last()
+                        .satisfies(a -> assertThat(a.getWallets())
+                                .as("every funded wallet named")
+                                .containsExactlyInAnyOrderElementsOf(
+                                        r.scenario().funded()));
+            } else {
+                assertThat(run.alerts).noneSatisfy(a -> assertThat(a.getRule()).isEqualTo("common-funder"));
+            }
         }
     }
 }

@@ -3,11 +3,13 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.CounterpartyKind;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
+import io.drainwatch.schemas.LabelCategory;
 import io.drainwatch.schemas.Severity;
 import io.drainwatch.schemas.TokenPrice;
 import io.drainwatch.schemas.TransferEvent;
@@ -73,6 +75,14 @@ final class SweepRun implements AutoCloseable {
                         .setCustodyGroup("*")
                         .setKind(CounterpartyKind.OWN_HOT)
                         .build());
+        pipe(
+                topics.labels(),
+                "*:" + SweepScenario.EXCHANGE,
+                AddressLabel.newBuilder()
+                        .setAddress(SweepScenario.EXCHANGE)
+                        .setCategory(LabelCategory.EXCHANGE)
+                        .setSource("test list")
+                        .build());
         price("native", 3000, 18);
         price(SweepScenario.USDC, 1, 6);
     }
@@ -85,12 +95,14 @@ final class SweepRun implements AutoCloseable {
             int openedAtVictim,
             List<String> falsePages,
             List<String> unnamed,
-            int incidentIds) {
+            int incidentIds,
+            int sweptWhenFunderFired) {
 
         String line() {
             SweepScenario.Parameters p = scenario.parameters();
             return String.format(
-                    "seed=%d victims=%d funder=%s named=%d/%d incident-opened-at-victim=%s false-pages=%d incidents=%d",
+                    "seed=%d victims=%d funder=%s named=%d/%d incident-opened-at-victim=%s false-pages=%d incidents=%d"
+                            + " funded=%d common-funder-fired-after-sweeps=%s",
                     p.seed(),
                     victims,
                     p.funderFirst(),
@@ -98,7 +110,9 @@ final class SweepRun implements AutoCloseable {
                     victims,
                     openedAtVictim == 0 ? "never" : Integer.toString(openedAtVictim),
                     falsePages.size(),
-                    incidentIds);
+                    incidentIds,
+                    scenario.funded().size(),
+                    sweptWhenFunderFired < 0 ? "never" : Integer.toString(sweptWhenFunderFired));
         }
     }
 
@@ -115,13 +129,18 @@ final class SweepRun implements AutoCloseable {
         Set<String> victims = Set.copyOf(scenario.victims());
         Set<String> swept = new LinkedHashSet<>();
         int openedAt = 0;
+        int funderFired = -1;
         for (TransferEvent e : scenario.events()) {
             transfers.pipeInput(
                     "1:" + e.getFrom(), AvroSerde.of(TransferEvent.class).encode(e), e.getBlockTime());
             if (victims.contains(e.getFrom())) {
                 swept.add(e.getFrom());
             }
-            alerts.addAll(alertsOut.readValuesToList());
+            List<DrainAlert> written = alertsOut.readValuesToList();
+            alerts.addAll(written);
+            if (funderFired < 0 && written.stream().anyMatch(a -> a.getRule().equals("common-funder"))) {
+                funderFired = swept.size();
+            }
             List<DrainIncident> latest = incidentsOut.readValuesToList();
             incidents.addAll(latest);
             if (openedAt == 0 && latest.stream().anyMatch(i -> i.getStatus() == AlertStatus.FIRING)) {
@@ -159,7 +178,14 @@ final class SweepRun implements AutoCloseable {
         int incidentIds = (int)
                 incidents.stream().map(DrainIncident::getIncidentId).distinct().count();
         return new Result(
-                scenario, victims.size(), victims.size() - unnamed.size(), openedAt, falsePages, unnamed, incidentIds);
+                scenario,
+                victims.size(),
+                victims.size() - unnamed.size(),
+                openedAt,
+                falsePages,
+                unnamed,
+                incidentIds,
+                funderFired);
     }
 
     private void price(String asset, double usd, int decimals) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * wallets, every victim swept to its own fresh address in random order and at random times, optionally
  * gas top-ups from one attacker funder first, and the custodian's own traffic that looks like a sweep:
  * small wallets consolidated to its hot wallet, users withdrawing their whole balance to an address they
- * withdrew to before.
+ * withdrew to before, users withdrawing from an exchange to their wallets.
  *
  * @param events every transfer, in block-time order
  */
@@ -28,6 +28,7 @@ record SweepScenario(
         Parameters parameters,
         List<TransferEvent> events,
         List<String> victims,
+        List<String> funded,
         Set<String> lookAlikes,
         Set<String> fleet,
         String funder) {
@@ -98,6 +99,8 @@ record SweepScenario(
 
     static final String HOT = address(0x7000_0001);
     static final String FUNDER = address(0x7000_0002);
+    /** An exchange's hot wallet (labelled): users withdraw from it to their custodial wallets. */
+    static final String EXCHANGE = address(0x7000_0003);
 
     static SweepScenario generate(Instant start, Parameters p) {
         Random random = new Random(p.seed());
@@ -146,6 +149,7 @@ record SweepScenario(
 
         long attack = t0 + 2 * 3_600_000;
         long sweepStart = attack;
+        List<String> funded = new ArrayList<>();
         if (p.funderFirst()) {
             // One outside address pays gas to each token-only victim, a few seconds apart, before any sweep.
             long at = attack;
@@ -154,6 +158,7 @@ record SweepScenario(
                     at += (long) (1000 + random.nextDouble() * 8000);
                     BigInteger gas = ETH.divide(BigInteger.valueOf(500)); // 0.002 ETH
                     events.add(new Timed(at, coin(FUNDER, w.address(), gas, null, null, at, tx)));
+                    funded.add(w.address());
                 }
             }
             sweepStart = at + 60_000 + (long) (random.nextDouble() * 120_000);
@@ -191,11 +196,25 @@ record SweepScenario(
                     when, transfer(w, userAddresses.get(i), w.balance(), w.balance(), BigInteger.ZERO, when, tx)));
         }
 
+        // Users withdrawing from an exchange to their custodial wallets: many wallets paid native coin by
+        // one outside (but labelled) address, like gas top-ups.
+        List<String> bystanders = new ArrayList<>(fleet);
+        for (int i = 0; i < Math.min(10, p.bystanders()); i++) {
+            long when = sweepStart + (long) (random.nextDouble() * (end - sweepStart));
+            String to = bystanders.get(random.nextInt(p.bystanders()));
+            BigInteger deposit = BigDecimal.valueOf((5 + random.nextDouble() * 300) / ETH_USD)
+                    .movePointRight(18)
+                    .setScale(0, RoundingMode.DOWN)
+                    .toBigInteger();
+            events.add(new Timed(when, coin(EXCHANGE, to, deposit, null, null, when, tx)));
+        }
+
         events.sort(Comparator.comparingLong(Timed::time));
         Set<String> lookAlikes = new LinkedHashSet<>();
         consolidated.forEach(w -> lookAlikes.add(w.address()));
         withdrawing.forEach(w -> lookAlikes.add(w.address()));
-        return new SweepScenario(p, events.stream().map(Timed::event).toList(), victimOrder, lookAlikes, fleet, FUNDER);
+        return new SweepScenario(
+                p, events.stream().map(Timed::event).toList(), victimOrder, funded, lookAlikes, fleet, FUNDER);
     }
 
     private record Timed(long time, TransferEvent event) {}
