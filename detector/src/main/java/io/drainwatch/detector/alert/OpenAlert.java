@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An alert that has fired and not yet ended: its identity, the evidence gathered so far and the
@@ -109,22 +110,24 @@ public record OpenAlert(
     }
 
     /**
-     * The next version raised to {@code raisedTo} because its wallet joined incident {@code incidentId}
-     * (an alert that paged nothing by itself now pages with the incident).
+     * This alert as another stage writes it: with {@code version}, at {@code severity} (never lower
+     * than its own), and, when its wallet joined incident {@code incidentId}, saying so.
      */
-    public OpenAlert raised(Severity raisedTo, String incidentId) {
+    public OpenAlert written(int version, Severity severity, @Nullable String incidentId) {
         return new OpenAlert(
                 alertId,
                 rule,
-                raisedTo.compareTo(severity) > 0 ? raisedTo : severity,
+                severity.compareTo(this.severity) > 0 ? severity : this.severity,
                 chainId,
                 custodyGroup,
                 subject,
-                version + 1,
+                version,
                 evidence,
-                "Part of incident " + incidentId + ": " + summary,
-                description + " The wallet is one of those drained in incident " + incidentId
-                        + ": handle it with the incident.",
+                incidentId == null ? summary : "Part of incident " + incidentId + ": " + summary,
+                incidentId == null
+                        ? description
+                        : description + " The wallet is one of those drained in incident " + incidentId
+                                + ": handle it with the incident.",
                 thresholds,
                 lastChange);
     }

@@ -66,19 +66,15 @@ public final class FleetStateMachine {
 
     /**
      * The result of one step: the next state, the changes to the stored incident wallets (in order),
-     * when the incident changed its new status, the alerts to raise to the incident's severity, whether
-     * the signal's alert is held (its wallet counts towards a surge that may yet open an incident and
-     * raise it), and the held alerts that no longer can be (their wallets left the window).
+     * when the incident changed its new status, and the alerts to raise to the incident's severity.
      */
     public record Transition(
             FleetState state,
             List<MemberChange> members,
             Optional<AlertStatus> incident,
-            List<Escalation> escalations,
-            boolean held,
-            List<String> released) {
+            List<Escalation> escalations) {
         static Transition quiet(FleetState state) {
-            return new Transition(state, List.of(), Optional.empty(), List.of(), false, List.of());
+            return new Transition(state, List.of(), Optional.empty(), List.of());
         }
     }
 
@@ -126,17 +122,12 @@ public final class FleetStateMachine {
                     new FleetState(state.recent(), nextNormal, nextBucket, nextCount, next, state.atRiskUsd()),
                     List.of(new MemberChange.Put(member)),
                     Optional.of(AlertStatus.UPDATED),
-                    raised,
-                    false,
-                    List.of());
+                    raised);
         }
         Map<String, DrainedWallet> kept = new LinkedHashMap<>();
-        List<String> released = new ArrayList<>();
         state.recent().forEach((w, d) -> {
             if (d.lastTime() >= s.blockTime() - window) {
                 kept.put(w, d);
-            } else {
-                released.addAll(heldAlerts(d));
             }
         });
         DrainedWallet existing = kept.get(s.wallet());
@@ -152,13 +143,7 @@ public final class FleetStateMachine {
                 .count();
         double normalBefore = FleetSurgeRule.unlearn(nextNormal, learnedRecently);
         if (!FleetSurgeRule.surging(kept.size(), normalBefore, rules)) {
-            return new Transition(
-                    new FleetState(kept, nextNormal, nextBucket, nextCount, null, state.atRiskUsd()),
-                    List.of(),
-                    Optional.empty(),
-                    List.of(),
-                    belowPaging(s.severity()),
-                    released);
+            return Transition.quiet(new FleetState(kept, nextNormal, nextBucket, nextCount, null, state.atRiskUsd()));
         }
         long first =
                 kept.values().stream().mapToLong(DrainedWallet::firstTime).min().orElse(s.blockTime());
@@ -186,7 +171,7 @@ public final class FleetStateMachine {
                 opened = add(opened, added, replay);
                 added = added == null ? DrainedWallet.of(replay) : added.with(replay);
             }
-            for (String alertId : heldAlerts(w)) {
+            for (String alertId : belowPagingAlerts(w)) {
                 raised.add(new Escalation(w.wallet(), alertId, opened.incidentId(), INCIDENT_SEVERITY));
             }
             changes.add(new MemberChange.Put(w));
@@ -196,9 +181,7 @@ public final class FleetStateMachine {
                 new FleetState(Map.of(), normalBefore, nextBucket, 0, opened, state.atRiskUsd()),
                 changes,
                 Optional.of(AlertStatus.FIRING),
-                raised,
-                false,
-                released);
+                raised);
     }
 
     /** The estimated value held by one of the group's wallets changed by {@code deltaUsd}. */
@@ -216,8 +199,6 @@ public final class FleetStateMachine {
                 new FleetState(Map.of(), state.normal(), state.afterIncident(), 0, null, state.atRiskUsd()),
                 List.of(new MemberChange.Clear()),
                 Optional.of(AlertStatus.RESOLVED),
-                List.of(),
-                false,
                 List.of());
     }
 
@@ -266,7 +247,6 @@ public final class FleetStateMachine {
     private static Transition onRetraction(FleetState state, DrainSignal s, long now, Members members) {
         Map<String, DrainedWallet> nextRecent = new LinkedHashMap<>(state.recent());
         DrainedWallet r = nextRecent.get(s.wallet());
-        List<String> released = new ArrayList<>();
         if (r != null) {
             DrainedWallet rest = r.without(s);
             if (rest == null) {
@@ -274,28 +254,13 @@ public final class FleetStateMachine {
             } else {
                 nextRecent.put(s.wallet(), rest);
             }
-            released.addAll(heldAlerts(r));
-            if (rest != null) {
-                released.removeAll(heldAlerts(rest));
-            }
         }
         Incident incident = state.incident();
         DrainedWallet member = incident == null ? null : members.get(s.wallet());
         Hit hit = member == null ? null : member.hits().get(DrainedWallet.key(s));
         if (incident == null || member == null || hit == null) {
-            return new Transition(
-                    new FleetState(
-                            nextRecent,
-                            state.normal(),
-                            state.bucket(),
-                            state.bucketCount(),
-                            incident,
-                            state.atRiskUsd()),
-                    List.of(),
-                    Optional.empty(),
-                    List.of(),
-                    false,
-                    released);
+            return Transition.quiet(new FleetState(
+                    nextRecent, state.normal(), state.bucket(), state.bucketCount(), incident, state.atRiskUsd()));
         }
         DrainedWallet rest = member.without(s);
         double lostUsd = hit.usd() == null || (rest != null && rest.valued(hit.eventId())) ? 0 : hit.usd();
@@ -335,22 +300,18 @@ public final class FleetStateMachine {
                     new FleetState(nextRecent, state.normal(), state.afterIncident(), 0, null, state.atRiskUsd()),
                     List.of(change, new MemberChange.Clear()),
                     Optional.of(AlertStatus.RETRACTED),
-                    List.of(),
-                    false,
-                    released);
+                    List.of());
         }
         return new Transition(
                 new FleetState(
                         nextRecent, state.normal(), state.bucket(), state.bucketCount(), next, state.atRiskUsd()),
                 List.of(change),
                 Optional.of(AlertStatus.UPDATED),
-                List.of(),
-                false,
-                released);
+                List.of());
     }
 
-    /** The distinct alerts of {@code wallet} held for a possible incident: those below paging severity. */
-    private static List<String> heldAlerts(DrainedWallet wallet) {
+    /** The distinct alerts of {@code wallet} below paging severity, to raise when it joins an incident. */
+    private static List<String> belowPagingAlerts(DrainedWallet wallet) {
         return wallet.hits().values().stream()
                 .filter(Hit::belowPaging)
                 .map(Hit::alertId)

@@ -185,7 +185,8 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
         Optional<String> alertId = alerts.get(alertKey).map(OpenAlert::alertId);
         alerts.retract(alertKey, p.eventId(), now).ifPresent(alert -> {
             context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
-            FleetSignal signal = FleetSignal.retracted(RuleId.COORDINATED_SWEEP, p, alertId.orElse(alert.getAlertId()));
+            FleetSignal signal =
+                    FleetSignal.retracted(RuleId.COORDINATED_SWEEP, p, alertId.orElse(alert.getAlertId()), null);
             context.forward(new Record<>(p.custodyGroup(), new StageOutput.Fleet(signal), timestamp));
         });
     }

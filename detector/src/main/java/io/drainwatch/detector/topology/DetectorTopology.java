@@ -96,7 +96,7 @@ public final class DetectorTopology {
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
-        builder.addStateStore(store(FleetProcessor.HELD, OpenAlert.class));
+        builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
 
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
         KStream<String, WalletEvent> watched = builder.stream(
@@ -177,7 +177,7 @@ public final class DetectorTopology {
                         Named.as("fleet-rules"),
                         FleetProcessor.STATE,
                         FleetProcessor.MEMBERS,
-                        FleetProcessor.HELD)
+                        FleetProcessor.LOW_ALERTS)
                 .split(Named.as("fleet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("incidents"));

@@ -11,6 +11,7 @@ import io.drainwatch.detector.rules.FleetStateMachine;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
+import io.drainwatch.schemas.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stage 4, keyed by custody group: raises {@code fleet-surge} by opening the group's incident, keeps
@@ -34,8 +36,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class FleetProcessor implements Processor<String, FleetSignal, String, StageOutput> {
     static final String STATE = "fleet-state";
     static final String MEMBERS = "fleet-incident-wallets";
-    /** Alerts below paging severity whose wallets count towards a surge, by alert id, to raise if it opens. */
-    static final String HELD = "fleet-held-alerts";
+    /** The drain alerts this stage writes (those that page nothing by themselves), by alert id, until they end. */
+    static final String LOW_ALERTS = "fleet-low-alerts";
+
+    /**
+     * A drain alert this stage writes: its latest content, the version last written, and the severity
+     * and incident it was raised to when its wallet joined one.
+     */
+    record LowAlert(
+            OpenAlert alert,
+            int version,
+            @Nullable Severity raisedTo,
+            @Nullable String incidentId) {}
 
     private final DetectorConfig config;
     private final ExplorerLinks links;
@@ -43,7 +55,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
     private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, FleetState> states;
     private KeyValueStore<String, FleetState.DrainedWallet> members;
-    private KeyValueStore<String, OpenAlert> held;
+    private KeyValueStore<String, LowAlert> lowAlerts;
     private StoreReferenceData reference;
 
     FleetProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
@@ -57,7 +69,7 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
         this.context = context;
         this.states = context.getStateStore(STATE);
         this.members = context.getStateStore(MEMBERS);
-        this.held = context.getStateStore(HELD);
+        this.lowAlerts = context.getStateStore(LOW_ALERTS);
         this.reference = new StoreReferenceData(context);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -71,22 +83,28 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
         }
         long now = context.currentSystemTimeMs();
         FleetState state = orEmpty(states.get(group));
-        if (signal.drain() == null) {
+        if (signal.drain() == null && signal.lowAlert() == null) {
             states.put(group, FleetStateMachine.onValueChange(state, signal.valueDeltaUsd()));
             return;
         }
-        FleetStateMachine.Transition t = FleetStateMachine.onDrain(
-                state, group, signal.drain(), config.rules(group), now, wallet -> members.get(key(group, wallet)));
-        OpenAlert alert = signal.alert();
-        if (t.held() && alert != null) {
-            held.put(alert.alertId(), alert);
+        List<FleetStateMachine.Escalation> escalations = List.of();
+        if (signal.drain() != null) {
+            FleetStateMachine.Transition t = FleetStateMachine.onDrain(
+                    state, group, signal.drain(), config.rules(group), now, wallet -> members.get(key(group, wallet)));
+            apply(group, state, t, now, record.timestamp());
+            escalations = t.escalations();
         }
-        apply(group, state, t, now, record.timestamp());
-        for (FleetStateMachine.Escalation e : t.escalations()) {
-            OpenAlert raised = alert != null && alert.alertId().equals(e.alertId()) ? alert : held.get(e.alertId());
-            held.delete(e.alertId());
-            if (raised != null) {
-                escalate(raised, e, now, record.timestamp());
+        FleetSignal.LowAlert low = signal.lowAlert();
+        if (low != null) {
+            FleetStateMachine.Escalation raise = escalations.stream()
+                    .filter(e -> e.alertId().equals(low.alertId()))
+                    .findFirst()
+                    .orElse(null);
+            write(low.alertId(), low.status(), low.alert(), raise, now, record.timestamp());
+        }
+        for (FleetStateMachine.Escalation e : escalations) {
+            if (low == null || !e.alertId().equals(low.alertId())) {
+                write(e.alertId(), AlertStatus.UPDATED, null, e, now, record.timestamp());
             }
         }
     }
@@ -130,24 +148,47 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
                 case FleetStateMachine.MemberChange.Clear clear -> clearMembers(group);
             }
         }
-        t.released().forEach(held::delete);
         t.incident().ifPresent(status -> publish(group, before, t.state(), status, now, timestamp));
     }
 
-    /** Writes the next version of {@code alert} at the incident's severity, naming the incident. */
-    private void escalate(OpenAlert alert, FleetStateMachine.Escalation e, long now, long timestamp) {
-        OpenAlert raised = alert.raised(e.severity(), e.incidentId());
+    /**
+     * Writes the next record of a drain alert this stage writes: {@code content} when the signal
+     * carried it (else the stored one), at the severity and naming the incident it was raised to (now,
+     * by {@code raise}, or before), with a version above every one written.
+     */
+    private void write(
+            String alertId,
+            AlertStatus status,
+            @Nullable OpenAlert content,
+            FleetStateMachine.@Nullable Escalation raise,
+            long now,
+            long timestamp) {
+        LowAlert known = lowAlerts.get(alertId);
+        OpenAlert alert = content != null ? content : known == null ? null : known.alert();
+        if (alert == null) {
+            return; // ended before: nothing left to write
+        }
+        Severity severity = raise != null ? raise.severity() : known == null ? null : known.raisedTo();
+        String incidentId = raise != null ? raise.incidentId() : known == null ? null : known.incidentId();
+        int version = Math.max(alert.version(), known == null ? 0 : known.version() + 1);
+        OpenAlert written = alert.written(version, severity == null ? alert.severity() : severity, incidentId);
+        if (status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED) {
+            lowAlerts.delete(alertId);
+        } else {
+            lowAlerts.put(alertId, new LowAlert(alert, version, severity, incidentId));
+        }
         long confirmations = reference
-                .head(raised.chainId())
-                .map(h -> h - raised.latest().blockNumber())
+                .head(written.chainId())
+                .map(h -> h - written.latest().blockNumber())
                 .orElse(0L);
-        DrainAlert record = AlertRecords.toRecord(
-                raised, AlertStatus.UPDATED, now, Math.max(0, confirmations), links, e.incidentId());
-        metrics.alert(
-                raised.rule().id(),
-                raised.severity().name().toLowerCase(Locale.ROOT),
-                "updated",
-                Duration.ofMillis(now - raised.latest().blockTime()));
+        DrainAlert record = AlertRecords.toRecord(written, status, now, Math.max(0, confirmations), links, incidentId);
+        if (raise != null) {
+            metrics.alert(
+                    written.rule().id(),
+                    written.severity().name().toLowerCase(Locale.ROOT),
+                    status.name().toLowerCase(Locale.ROOT),
+                    Duration.ofMillis(now - written.latest().blockTime()));
+        }
         context.forward(new Record<>(record.getAlertId(), new StageOutput.Alert(record), timestamp));
     }
 

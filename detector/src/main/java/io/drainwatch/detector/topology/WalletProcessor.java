@@ -150,11 +150,16 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
 
     private void emit(Finding f, long now, long timestamp) {
         alerts.apply(f, now).ifPresent(alert -> {
-            context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            // A drain alert that pages nothing by itself is written by the fleet stage, which may raise it.
+            if (!FleetSignal.writtenByFleet(alert)) {
+                context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            }
             if (f.rule().marksWalletDrained()) {
                 alerts.get(AlertBook.key(f.rule(), f.chainId(), f.subject()))
                         .ifPresent(open -> context.forward(new Record<>(
-                                f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drained(f, open)), timestamp)));
+                                f.custodyGroup(),
+                                new StageOutput.Fleet(FleetSignal.drained(f, open, alert)),
+                                timestamp)));
             }
         });
     }
@@ -166,10 +171,19 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             String key = AlertBook.key(rule, t.chainId(), t.from());
             Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
             alerts.retract(key, t.eventId(), now).ifPresent(alert -> {
-                context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+                boolean byFleet = FleetSignal.writtenByFleet(alert);
+                if (!byFleet) {
+                    context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+                }
                 if (rule.marksWalletDrained()) {
-                    FleetSignal signal =
-                            FleetSignal.retracted(rule, Payment.of(t, group, null), alertId.orElse(alert.getAlertId()));
+                    FleetSignal.LowAlert low = byFleet
+                            ? new FleetSignal.LowAlert(
+                                    alert.getAlertId(),
+                                    alert.getStatus(),
+                                    alerts.get(key).orElse(null))
+                            : null;
+                    FleetSignal signal = FleetSignal.retracted(
+                            rule, Payment.of(t, group, null), alertId.orElse(alert.getAlertId()), low);
                     context.forward(new Record<>(group, new StageOutput.Fleet(signal), timestamp));
                 }
             });
@@ -194,7 +208,12 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                     .ifPresent(f -> emit(f, now, now));
         }
         for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-            context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+            if (FleetSignal.writtenByFleet(resolved)) {
+                context.forward(new Record<>(
+                        resolved.getCustodyGroup(), new StageOutput.Fleet(FleetSignal.ended(resolved)), now));
+            } else {
+                context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+            }
         }
     }
 

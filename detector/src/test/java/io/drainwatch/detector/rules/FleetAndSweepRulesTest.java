@@ -322,13 +322,11 @@ class FleetAndSweepRulesTest {
         for (int i = 1; i <= 4; i++) {
             FleetStateMachine.Transition t = members.drain(state, low(i), rules, 0);
             assertThat(t.incident()).isEmpty();
-            assertThat(t.held()).as("a low alert waits for a possible incident").isTrue();
             assertThat(t.escalations()).isEmpty();
             state = t.state();
         }
         FleetStateMachine.Transition fifth = members.drain(state, low(5), rules, 0);
         assertThat(fifth.incident()).contains(AlertStatus.FIRING);
-        assertThat(fifth.held()).isFalse();
         String incidentId = fifth.state().incident().incidentId();
         assertThat(fifth.escalations())
                 .as("every low alert the incident opened on is raised to its severity")
@@ -356,7 +354,7 @@ class FleetAndSweepRulesTest {
     }
 
     @Test
-    void lowDrainsTooFewOrTooSpreadOutOpenNothingAndAreReleased() {
+    void lowDrainsSpreadOutFurtherThanTheWindowOpenNothing() {
         RuleSettings rules = Fixtures.rules();
         Members members = new Members();
         FleetState state = FleetState.empty();
@@ -377,8 +375,6 @@ class FleetAndSweepRulesTest {
                 Severity.LOW);
         FleetStateMachine.Transition t = members.drain(state, late, rules, 0);
         assertThat(t.incident()).as("the first four left the window").isEmpty();
-        assertThat(t.released())
-                .containsExactlyInAnyOrder("balance-drain1", "balance-drain2", "balance-drain3", "balance-drain4");
         assertThat(t.state().recent()).containsOnlyKeys(late.wallet());
     }
 

@@ -584,6 +584,39 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void emptyingASmallWalletIsALowAlertThatAReplayDoesNotRepeatAndAReorganisationRetracts() {
+        start();
+        chain.nextBlock();
+        TransferEvent sweep = chain.usdc(
+                wallet(3),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(150)),
+                DOLLAR.multiply(BigInteger.valueOf(150)),
+                BigInteger.ZERO);
+        send(sweep);
+        DrainAlert fired = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("balance-drain"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(fired.getStatus()).isEqualTo(AlertStatus.FIRING);
+        assertThat(fired.getSeverity()).isEqualTo(Severity.LOW);
+        assertThat(fired.getUsdValue()).isEqualTo(150.0);
+        assertThat(incidents.isEmpty()).as("one small wallet is no incident").isTrue();
+
+        send(sweep);
+        assertThat(alerts.isEmpty()).as("replayed event adds nothing").isTrue();
+        send(Chain.removed(sweep));
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("balance-drain"))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.RETRACTED);
+                    assertThat(a.getVersion()).isGreaterThan(fired.getVersion());
+                });
+    }
+
+    @Test
     void largeOutflowToANewAddressIsALowSignal() {
         start(Map.of("rules.balance-drain.enabled", "false"));
         chain.nextBlock();

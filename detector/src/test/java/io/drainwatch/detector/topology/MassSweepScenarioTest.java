@@ -57,7 +57,7 @@ class MassSweepScenarioTest {
     }
 
     @Test
-    void smallVictimsAlertLowUntilTheIncidentOpensAndAreThenRaisedUnderTheSameAlertId() {
+    void smallVictimsAlertLowUntilTheIncidentOpensAndAreThenRaisedUnderTheSameAlertIdToTheirEnd() {
         try (SweepRun run = new SweepRun(stateDir, Map.of())) {
             SweepScenario scenario = SweepScenario.generate(
                     SweepRun.START, SweepScenario.Parameters.attack(11, 12).withoutFunder());
@@ -86,6 +86,38 @@ class MassSweepScenarioTest {
                     .as("one alert per victim, never a second one")
                     .doesNotHaveDuplicates()
                     .hasSize(12);
+            assertThat(low.size())
+                    .as("only victims before the incident opened alert low")
+                    .isLessThan(5);
+            assertThat(drains)
+                    .filteredOn(a -> a.getStatus() == AlertStatus.FIRING && a.getSeverity() != Severity.LOW)
+                    .filteredOn(a -> a.getIncidentId() != null)
+                    .as("later small victims fire at the incident's severity, naming it")
+                    .isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL));
+
+            run.advance(java.time.Duration.ofMinutes(31));
+            java.util.Map<String, java.util.List<DrainAlert>> byId = run.alerts.stream()
+                    .filter(a -> a.getRule().equals("balance-drain"))
+                    .collect(java.util.stream.Collectors.groupingBy(
+                            DrainAlert::getAlertId,
+                            java.util.LinkedHashMap::new,
+                            java.util.stream.Collectors.toList()));
+            byId.forEach((id, records) -> {
+                assertThat(records)
+                        .as("records of %s, in the order written", id)
+                        .extracting(DrainAlert::getVersion)
+                        .isSorted()
+                        .doesNotHaveDuplicates();
+                DrainAlert last = records.get(records.size() - 1);
+                assertThat(last.getStatus()).as("%s resolves when quiet", id).isEqualTo(AlertStatus.RESOLVED);
+                if (records.stream().anyMatch(a -> a.getIncidentId() != null)) {
+                    assertThat(last.getSeverity())
+                            .as("%s stays at the incident's severity to its end", id)
+                            .isEqualTo(Severity.CRITICAL);
+                    assertThat(last.getIncidentId()).isEqualTo(incidentId);
+                }
+            });
         }
     }
 

@@ -188,6 +188,13 @@ final class SweepRun implements AutoCloseable {
                 funderFired);
     }
 
+    /** Lets wall-clock time pass (quiet alerts resolve) and collects what was written meanwhile. */
+    void advance(java.time.Duration duration) {
+        driver.advanceWallClockTime(duration);
+        alerts.addAll(alertsOut.readValuesToList());
+        incidents.addAll(incidentsOut.readValuesToList());
+    }
+
     private void price(String asset, double usd, int decimals) {
         pipe(
                 topics.prices(),
