@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainwatch.detector.alert.AlertJson;
 import io.drainwatch.detector.cli.Drainwatch;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
@@ -19,15 +20,22 @@ import io.drainwatch.detector.testing.KafkaClusterExtension;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
+import io.drainwatch.schemas.TransferEvent;
+import io.drainwatch.schemas.serde.AvroSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,12 +44,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.avro.Conversions;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,13 +106,7 @@ class OutsideConsumersIT {
         Path framed = work.resolve("kcat.out");
         kcat(kcat, topics.alerts(), framed);
         kcat(kcat, topics.incidents(), framed);
-        Path printed = work.resolve("read_alerts.out");
-        ToolRun decoded =
-                run(List.of(python, SCRIPT.toString(), framed.toString()), work.resolve("read_alerts.err"), printed);
-        assertThat(decoded.exitCode())
-                .as("read_alerts.py exit code; its stderr:\n%s", decoded.stderr())
-                .isZero();
-        List<JsonNode> outside = parse(Files.readString(printed, StandardCharsets.UTF_8));
+        List<JsonNode> outside = readAlerts(python, framed);
 
         System.out.printf(
                 "outside consumers: %d alerts, %d incident versions written; read_alerts.py printed %d lines, first:%n%s%n",
@@ -123,6 +135,59 @@ class OutsideConsumersIT {
         assertThat(latestIncident.get("walletsDrained").asInt())
                 .isEqualTo(truth.swept().size());
         assertThat(latestIncident.get("incidentId").asText()).startsWith("inc-" + truth.attackedGroup() + "-");
+    }
+
+    @Test
+    void aRecordWrittenWithAnOlderReleasedSchemaIsFoundByItsFingerprintAndReadAsTheCurrentVersion() throws Exception {
+        String kcat = tool("DRAINWATCH_KCAT", "kcat (Debian package kcat)");
+        String python = tool("DRAINWATCH_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
+        String topic = "it.outside.transfers";
+        KAFKA.createTopic(topic, 1, 1);
+        Schema v1 = AvroSerde.history(TransferEvent.getClassSchema()).get(0);
+        assertThat(v1.getField("txFrom")).as("TransferEvent v1 predates txFrom").isNull();
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("chainId", 1L);
+        old.put("from", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+        old.put("to", "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359");
+        old.put("kind", new GenericData.EnumSymbol(v1.getField("kind").schema(), "ERC20"));
+        old.put("asset", "0xdac17f958d2ee523a2206206994597c13d831ec7");
+        // the largest uint256: exact amounts must survive the trip outside the JVM digit for digit
+        old.put(
+                "amount",
+                new BigDecimal("115792089237316195423570985008687907853269984665640564039457584007913129639935"));
+        old.put("decimals", 6);
+        old.put("eventId", "1:0xb1:0x6e:3");
+        old.put("txHash", "0x6e2b");
+        old.put("blockNumber", 19_000_000L);
+        old.put("blockHash", "0xb1");
+        old.put("blockTime", Instant.parse("2026-06-04T10:15:02.250Z"));
+        old.put("logIndex", 3);
+        old.put("removed", false);
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(v1Model(), v1).encode(old);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "1:" + old.get("from"), bytes))
+                    .get(10, TimeUnit.SECONDS);
+        }
+        Path framed = work.resolve("kcat.out");
+        kcat(kcat, topic, framed);
+
+        List<JsonNode> outside = readAlerts(python, framed);
+
+        TransferEvent current = AvroSerde.of(TransferEvent.class).decode(bytes);
+        assertThat(outside)
+                .as("the v1 record decoded outside the JVM, as the current TransferEvent")
+                .containsExactly(MAPPER.readTree(AlertJson.line("TransferEvent", current)));
+        assertThat(outside.get(0).get("amount").asText())
+                .isEqualTo(old.get("amount").toString());
+        assertThat(outside.get(0).get("blockTime").asText()).isEqualTo("2026-06-04T10:15:02.250Z");
+        assertThat(outside.get(0).get("txFrom").isNull())
+                .as("txFrom, added after v1")
+                .isTrue();
     }
 
     /** Plays the scenario through the real detector until the incident counts every swept wallet, then closes it. */
@@ -157,6 +222,25 @@ class OutsideConsumersIT {
                                     == swept.size());
             assertThat(watch.alerts()).extracting(DrainAlert::getAlertId).isNotEmpty();
         }
+    }
+
+    /** What docs/consumers/read_alerts.py prints for kcat's output in {@code framed}, which must all decode. */
+    private List<JsonNode> readAlerts(String python, Path framed) throws Exception {
+        Path printed = work.resolve("read_alerts.out");
+        ToolRun decoded =
+                run(List.of(python, SCRIPT.toString(), framed.toString()), work.resolve("read_alerts.err"), printed);
+        assertThat(decoded.exitCode())
+                .as("read_alerts.py exit code; its stderr:\n%s", decoded.stderr())
+                .isZero();
+        return parse(Files.readString(printed, StandardCharsets.UTF_8));
+    }
+
+    /** Writes Avro decimals and timestamps from BigDecimal and Instant, as the generated classes do. */
+    private static GenericData v1Model() {
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        return model;
     }
 
     /** Records with a value on {@code topic} that a read_committed consumer reads to the end. */
@@ -231,11 +315,7 @@ class OutsideConsumersIT {
         assertThat(run.exitCode())
                 .as("kcat exit code reading %s; its stderr:\n%s", topic, run.stderr())
                 .isZero();
-        Files.write(
-                output,
-                Files.readAllBytes(chunk),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.write(output, Files.readAllBytes(chunk), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private record ToolRun(int exitCode, String stderr) {}
@@ -245,7 +325,7 @@ class OutsideConsumersIT {
         Process process = new ProcessBuilder(command)
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
             if (!process.waitFor(TOOL_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
