@@ -14,7 +14,8 @@ Input is kcat's output in this framing, which is safe for binary values:
 
 Each line printed has the Avro field names, "type": "alert" or "incident" first, exact amounts as
 strings, times as ISO-8601 UTC strings and enums as their symbols: the same shape as
-`drainwatch alerts tail --format json`. Tombstones (a compacted incident removed) are skipped.
+`drainwatch alerts tail --format json`. Tombstones (a compacted incident removed) are skipped. Records
+of the other drainwatch topics decode too, with their schema's name as the type.
 
 Exit codes: 0 every record decoded; 1 some records could not be decoded (each is named on stderr
 and the others are still printed); 2 unusable input or schemas.
@@ -268,7 +269,7 @@ def main(argv=None):
             if value is None:
                 continue
             try:
-                line = json.dumps(decode(schemas, value), ensure_ascii=False)
+                line = json.dumps(decode(schemas, value), ensure_ascii=False, separators=(",", ":"))
             except (ValueError, avro.errors.AvroException, struct.error, EOFError) as e:
                 print(f"read_alerts.py: skipped {topic}-{partition}@{offset}: {e}", file=sys.stderr)
                 skipped += 1
