@@ -1,6 +1,5 @@
 package io.drainwatch.detector.cli;
 
-import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
