@@ -188,9 +188,10 @@ public final class RelayCommand implements Runnable {
         return settings.settings(Role.RELAY, options(), env);
     }
 
-    /** The validated relay configuration of {@code layered}. */
+    /** The validated relay configuration of {@code layered}; its metrics address is checked too. */
     RelayConfig config(Settings layered) {
         try {
+            layered.port("metrics.port");
             return RelayConfig.from(layered);
         } catch (ConfigException e) {
             throw options().named(e);

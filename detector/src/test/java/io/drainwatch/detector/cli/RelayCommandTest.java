@@ -81,6 +81,17 @@ class RelayCommandTest {
                 .contains("info, low, medium, high, critical");
     }
 
+    @Test
+    void aMetricsPortOutOfRangeNamesTheKeyTheOptionAndTheMeaningOfZeroAndMinusOne() {
+        Run run = run("relay", "--metrics-port", "70000");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err)
+                .contains(
+                        "metrics.port (--metrics-port): '70000' is not a port; accepted: 1-65535, 0 picks a free port,"
+                                + " -1 serves none");
+    }
+
     private record Run(int exitCode, String err) {}
 
     private static Run run(String... args) {
