@@ -20,6 +20,17 @@ public final class AlertRecords {
 
     public static DrainAlert toRecord(
             OpenAlert a, AlertStatus status, long now, long confirmations, ExplorerLinks links) {
+        return toRecord(a, status, now, confirmations, links, null);
+    }
+
+    /** The record of {@code a}, naming the incident it belongs to when {@code incidentId} is set. */
+    public static DrainAlert toRecord(
+            OpenAlert a,
+            AlertStatus status,
+            long now,
+            long confirmations,
+            ExplorerLinks links,
+            @Nullable String incidentId) {
         Evidence latest = a.latest();
         Evidence first = a.first();
         BigInteger amount = a.evidence().stream()
@@ -84,7 +95,7 @@ public final class AlertRecords {
                 .setDescription(a.description())
                 .setThresholds(a.thresholds())
                 .setLinks(urls)
-                .setIncidentId(null)
+                .setIncidentId(incidentId)
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package io.drainwatch.detector.alert;
 
+import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.Money;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainIncident;

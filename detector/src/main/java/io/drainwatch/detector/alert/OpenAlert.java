@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An alert that has fired and not yet ended: its identity, the evidence gathered so far and the
@@ -104,6 +105,29 @@ public record OpenAlert(
                 next,
                 summary,
                 description,
+                thresholds,
+                lastChange);
+    }
+
+    /**
+     * This alert as another stage writes it: with {@code version}, at {@code severity} (never lower
+     * than its own), and, when its wallet joined incident {@code incidentId}, saying so.
+     */
+    public OpenAlert written(int version, Severity severity, @Nullable String incidentId) {
+        return new OpenAlert(
+                alertId,
+                rule,
+                severity.compareTo(this.severity) > 0 ? severity : this.severity,
+                chainId,
+                custodyGroup,
+                subject,
+                version,
+                evidence,
+                incidentId == null ? summary : "Part of incident " + incidentId + ": " + summary,
+                incidentId == null
+                        ? description
+                        : description + " The wallet is one of those drained in incident " + incidentId
+                                + ": handle it with the incident.",
                 thresholds,
                 lastChange);
     }

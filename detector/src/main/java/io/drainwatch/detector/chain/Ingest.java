@@ -44,7 +44,7 @@ public final class Ingest {
         try {
             long reported = Hex.lng(rpc.call("eth_chainId").asText());
             if (reported != config.chainId()) {
-                throw new ConfigException("--chain-id", "is " + config.chainId() + " but the node reports " + reported);
+                throw new ConfigException("chain.id", "is " + config.chainId() + " but the node reports " + reported);
             }
         } catch (RpcException e) {
             // the node may be down at start: the loop waits for it; the id is checked by the operator's alerting

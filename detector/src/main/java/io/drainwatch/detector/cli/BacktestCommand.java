@@ -8,7 +8,7 @@ import io.drainwatch.detector.chain.RpcUrl;
 import io.drainwatch.detector.chain.TraceMode;
 import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.ConfigLayers;
-import io.drainwatch.detector.config.Settings;
+import io.drainwatch.detector.config.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,7 +199,7 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private static Duration duration(String option, String raw) {
-        return new Settings(Map.of(option, raw)).duration(option);
+        return Durations.positive(option, raw);
     }
 
     @Override

@@ -40,8 +40,9 @@ public final class CreateTopicsCommand implements Callable<Integer> {
 
     @Option(
             names = "--timeout",
-            defaultValue = "PT30S",
-            description = "How long to wait for the cluster (ISO-8601, default ${DEFAULT-VALUE}).")
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the cluster, e.g. 30s, 2m or PT30S (default ${DEFAULT-VALUE}).")
     Duration timeout = Duration.ofSeconds(30);
 
     @Override

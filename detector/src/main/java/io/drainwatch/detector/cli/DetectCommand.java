@@ -1,20 +1,18 @@
 package io.drainwatch.detector.cli;
 
-import io.drainwatch.detector.config.ConfigLayers;
+import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.config.Role;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.drainwatch.detector.topology.Detector;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code drainwatch detect}: runs the detector until stopped. */
 @Command(
@@ -24,25 +22,17 @@ import picocli.CommandLine.Option;
 public final class DetectCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    KafkaOptions kafka = new KafkaOptions();
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "Detector settings (properties); see defaults.properties for every key.")
-    @Nullable
-    Path config;
+    @Mixin
+    SettingsOptions settings = new SettingsOptions();
 
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "Set one setting, after the file and DRAINWATCH_* environment variables.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    MetricsOptions metricsOptions = new MetricsOptions();
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig detectorConfig =
-                DetectorConfig.from(layers(kafka, config, overrides, System.getenv()), kafka.bootstrapServers());
+        DetectorConfig detectorConfig = config(System.getenv());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The hook waits for the detector to close: the JVM halts as soon as every hook has returned.
@@ -81,24 +71,27 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     /**
-     * The detector's settings in their documented order: built-in defaults, the {@code --config} file,
-     * {@code DRAINWATCH_*} variables, Kafka client options, then {@code --set}.
+     * The detector's configuration from its settings in their documented order: built-in defaults, the
+     * {@code --config} file, {@code DRAINWATCH_*} variables, the options (Kafka client, topics, metrics),
+     * then {@code --set}.
      */
-    static Map<String, String> layers(
-            KafkaOptions kafka, @Nullable Path file, Map<String, String> overrides, Map<String, String> env) {
+    DetectorConfig config(Map<String, String> env) {
         Map<String, String> client = new LinkedHashMap<>();
         kafka.clientProperties().forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) {
-                client.put("kafka." + k, String.valueOf(v));
+                client.put(k, String.valueOf(v));
             }
         });
-        kafka.topicOverrides.forEach((role, name) -> client.put("topic." + role, name));
         kafka.topics(); // validates the roles
-        return ConfigLayers.merge(
-                ConfigLayers.defaults(),
-                file == null ? Map.of() : ConfigLayers.file(file),
-                ConfigLayers.environment(env),
-                client,
-                overrides);
+        OptionLayer options = new OptionLayer()
+                .entries("--kafka-config", "kafka.", client)
+                .entries("--topic", "topic.", kafka.topicOverrides)
+                .with(metricsOptions.layer());
+        try {
+            return DetectorConfig.from(
+                    settings.settings(Role.DETECT, options, env).asMap(), kafka.bootstrapServers());
+        } catch (ConfigException e) {
+            throw options.named(e);
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.drainwatch.detector.cli;
 
-import io.drainwatch.detector.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,10 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TopicsCommand.class,
-            WalletsCommand.class,
-            AllowlistCommand.class,
-            LabelsCommand.class,
-            PricesCommand.class,
+            ImportCommand.class,
             AlertsCommand.class,
             DetectCommand.class,
             IngestCommand.class,
@@ -36,6 +32,9 @@ public final class Drainwatch implements Runnable {
     /** The command line with every role registered; tests execute commands through it. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Drainwatch());
+        for (ReferenceTable table : ReferenceTable.values()) {
+            cli.addSubcommand(table.id(), ReferenceTableCommand.of(table));
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(new StartupFailureHandler());
         return cli;

@@ -53,8 +53,8 @@ final class ReferenceImport<T extends SpecificRecord> {
         this.serde = AvroSerde.of(type);
     }
 
-    int run(Path file, boolean delete, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
-        ImportMode mode = delete ? ImportMode.DELETE : ImportMode.UPSERT;
+    int run(Path file, ImportMode mode, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
+        boolean delete = mode == ImportMode.DELETE;
         ParsedFile<T> parsed;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             parsed = new ReferenceFileParser<>(format).parse(file.toString(), in, mode);

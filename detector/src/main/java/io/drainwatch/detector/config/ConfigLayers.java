@@ -1,52 +1,41 @@
 package io.drainwatch.detector.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the detector's settings from layers, each overriding the one before: built-in defaults,
- * a properties file, {@code DRAINWATCH_*} environment variables, then command-line {@code --set}
- * values. Environment names map mechanically onto keys: strip {@code DRAINWATCH_}, lowercase,
- * {@code __} becomes {@code -} and {@code _} becomes {@code .}
- * ({@code DRAINWATCH_RULES_BALANCE__DRAIN_MIN__USD} is {@code rules.balance-drain.min-usd};
- * {@code DRAINWATCH_KAFKA_STATE_DIR} is {@code kafka.state.dir}).
+ * Builds a role's settings from layers, each overriding the one before: the role's built-in defaults
+ * ({@link Role#defaults()}), a properties file ({@code --config}), {@code DRAINWATCH_*} environment
+ * variables, the role's command-line options, then {@code --set} values. A key the role does not read
+ * stops start-up, naming the key.
+ *
+ * <p>Environment names map mechanically onto keys: strip {@code DRAINWATCH_}, lowercase, {@code __}
+ * becomes {@code -} and {@code _} becomes {@code .} ({@code DRAINWATCH_RULES_BALANCE__DRAIN_MIN__USD}
+ * is {@code rules.balance-drain.min-usd}; {@code DRAINWATCH_KAFKA_STATE_DIR} is {@code kafka.state.dir};
+ * {@code DRAINWATCH_RPC_URLS} is {@code rpc.urls}). A deployment may hand every role the same
+ * environment: a variable whose key another role reads and this one does not is left to that role.
  */
 public final class ConfigLayers {
     private static final String ENV_PREFIX = "DRAINWATCH_";
-    /**
-     * Environment variables of the launcher, the CLI and the other roles, which are not detector
-     * settings (a deployment may hand every role the same environment).
-     */
-    private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of(
-            "DRAINWATCH_BOOTSTRAP_SERVERS",
-            "DRAINWATCH_JAVA_OPTS",
-            "DRAINWATCH_LOG_LEVEL",
-            "DRAINWATCH_ALERTMANAGER_URLS",
-            "DRAINWATCH_DASHBOARD_URL",
-            "DRAINWATCH_RUNBOOK_BASE_URL",
-            "DRAINWATCH_RPC_URLS",
-            "DRAINWATCH_WS_URL");
+    /** Variables of the launcher and of every command, which are not settings of any role. */
+    private static final Set<String> NOT_SETTINGS =
+            Set.of("DRAINWATCH_BOOTSTRAP_SERVERS", "DRAINWATCH_JAVA_OPTS", "DRAINWATCH_LOG_LEVEL");
 
     private ConfigLayers() {}
 
-    /** The built-in defaults. */
+    /** The detector's built-in defaults. */
     public static Map<String, String> defaults() {
-        Properties props = new Properties();
-        try (InputStream in = ConfigLayers.class.getResourceAsStream("/io/drainwatch/detector/defaults.properties")) {
-            props.load(in);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("built-in defaults missing from the jar", e);
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        props.forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
-        return map;
+        return Role.DETECT.defaults();
     }
 
     /** Settings from a properties file. */
@@ -62,12 +51,25 @@ public final class ConfigLayers {
         return map;
     }
 
-    /** Settings from {@code DRAINWATCH_*} variables of {@code env}. */
+    /** The detector's settings from {@code DRAINWATCH_*} variables of {@code env}. */
     public static Map<String, String> environment(Map<String, String> env) {
+        return environment(Role.DETECT, env);
+    }
+
+    /** The settings of {@code role} from {@code DRAINWATCH_*} variables of {@code env}. */
+    public static Map<String, String> environment(Role role, Map<String, String> env) {
+        SettingKeys own = role.keys();
+        List<SettingKeys> others =
+                EnumSet.complementOf(EnumSet.of(role)).stream().map(Role::keys).toList();
         Map<String, String> map = new LinkedHashMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && !NOT_SETTINGS.contains(name)) {
-                map.put(envToKey(name), value);
+            if (!name.startsWith(ENV_PREFIX) || NOT_SETTINGS.contains(name)) {
+                return;
+            }
+            String key = envToKey(name);
+            boolean anotherRoles = !own.accepts(key) && others.stream().anyMatch(k -> k.accepts(key));
+            if (!anotherRoles) {
+                map.put(key, value);
             }
         });
         return map;
@@ -89,5 +91,22 @@ public final class ConfigLayers {
             merged.putAll(layer);
         }
         return merged;
+    }
+
+    /**
+     * The settings of {@code role} in the documented order: defaults, {@code file}, the {@code DRAINWATCH_*}
+     * variables of {@code env}, {@code options} (the role's command-line options as keys), then
+     * {@code set} ({@code --set KEY=VALUE}). Stops on the first key the role does not read.
+     */
+    public static Settings settings(
+            Role role,
+            @Nullable Path file,
+            Map<String, String> env,
+            Map<String, String> options,
+            Map<String, String> set) {
+        Map<String, String> merged =
+                merge(role.defaults(), file == null ? Map.of() : file(file), environment(role, env), options, set);
+        role.keys().check(merged.keySet());
+        return new Settings(merged);
     }
 }

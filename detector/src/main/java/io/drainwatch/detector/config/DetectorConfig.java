@@ -39,7 +39,7 @@ public final class DetectorConfig {
     private final Map<String, RuleSettings> byGroup = new ConcurrentHashMap<>();
 
     private DetectorConfig(Settings settings, String bootstrapServers) {
-        new SettingKeys(ConfigLayers.defaults().keySet()).check(settings.asMap().keySet());
+        Role.DETECT.keys().check(settings.asMap().keySet());
         this.settings = settings;
         this.topics = Topics.from(settings.asMap());
         this.applicationId = settings.string("application.id");
@@ -61,16 +61,7 @@ public final class DetectorConfig {
         this.punctuateInterval = settings.duration("detector.punctuate-interval");
         this.shutdownTimeout = settings.duration("detector.shutdown-timeout");
         this.metricsHost = settings.string("metrics.host");
-        String port = settings.string("metrics.port");
-        try {
-            this.metricsPort = Integer.parseInt(port);
-            if (metricsPort < 0 || metricsPort > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException(
-                    "metrics.port", "'" + port + "' is not a port number 0-65535 (0 picks a free port)");
-        }
+        this.metricsPort = settings.port("metrics.port");
         // Validate every group override now, so a typo stops start-up instead of the first alert.
         SettingKeys.groups(settings.asMap()).forEach(this::rules);
     }

@@ -31,6 +31,10 @@ public record RuleSettings(
         Set<LabelCategory> denylistedCategories,
         boolean gasTopupSweep,
         Duration topupWindow,
+        boolean commonFunder,
+        int funderMinWallets,
+        double funderMaxUsd,
+        Duration funderWindow,
         boolean newDestination,
         double newDestinationMinUsd,
         int counterpartyHistory) {
@@ -79,6 +83,10 @@ public record RuleSettings(
                 k.categories("denylisted-counterparty.categories"),
                 k.bool("gas-topup-sweep.enabled"),
                 k.duration("gas-topup-sweep.window"),
+                k.bool("common-funder.enabled"),
+                k.count("common-funder.min-wallets"),
+                k.usd("common-funder.max-usd"),
+                k.duration("common-funder.window"),
                 k.bool("new-destination.enabled"),
                 k.usd("new-destination.min-usd"),
                 k.count("new-destination.history-size"));

@@ -9,33 +9,43 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The keys the detector reads. Settings are looked up by name, so a misspelt key would otherwise be
+ * The keys a role reads. Settings are looked up by name, so a misspelt key would otherwise be
  * ignored in silence and its default used: {@link #check} stops start-up on any key that is not one
  * of them.
  */
 final class SettingKeys {
     private static final String GROUP = "group.";
     private static final String GROUP_RULES = ".rules.";
+    private static final String RELAY_EXPLORER = "relay.explorer.";
     private static final Pattern EXPLORER = Pattern.compile("explorer\\.[0-9]+\\.(tx|address)");
-    private static final String FORMS = "settings are the keys of defaults.properties, kafka.<Kafka Streams key>,"
-            + " topic.<role>, explorer.<chainId>.tx|address and group.<custody group>.rules.<rule>.<setting>"
-            + " (in DRAINWATCH_* variables __ stands for - and _ for .)";
+    private static final Pattern CHAIN_ID = Pattern.compile("[0-9]+");
+    private static final String ENV = " (in DRAINWATCH_* variables __ stands for - and _ for .)";
 
+    private final Role role;
     private final Set<String> defaults;
 
-    SettingKeys(Set<String> defaults) {
+    SettingKeys(Role role, Set<String> defaults) {
+        this.role = role;
         this.defaults = Set.copyOf(defaults);
     }
 
-    /** Throws on the first key, in sorted order, that the detector does not read. */
+    /** Throws on the first key, in sorted order, that the role does not read. */
     void check(Collection<String> keys) {
         new TreeSet<>(keys).forEach(this::checkOne);
     }
 
+    /** Whether the role reads {@code key}. */
+    boolean accepts(String key) {
+        try {
+            checkOne(key);
+            return true;
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
     private void checkOne(String key) {
-        if (defaults.contains(key)
-                || key.startsWith("kafka.")
-                || EXPLORER.matcher(key).matches()) {
+        if (defaults.contains(key)) {
             return;
         }
         if (key.startsWith("topic.")) {
@@ -43,6 +53,17 @@ final class SettingKeys {
                 throw new ConfigException(
                         key, "unknown topic role; accepted: " + String.join(", ", new TreeSet<>(Topics.ROLES)));
             }
+            return;
+        }
+        switch (role) {
+            case DETECT -> checkDetect(key);
+            case RELAY -> checkRelay(key);
+            case INGEST -> throw new ConfigException(key, "not a drainwatch ingest setting; " + forms());
+        }
+    }
+
+    private void checkDetect(String key) {
+        if (key.startsWith("kafka.") || EXPLORER.matcher(key).matches()) {
             return;
         }
         Optional<String> group = group(key);
@@ -54,7 +75,32 @@ final class SettingKeys {
             }
             return;
         }
-        throw new ConfigException(key, "not a drainwatch setting; " + FORMS);
+        throw new ConfigException(key, "not a drainwatch setting; " + forms());
+    }
+
+    private void checkRelay(String key) {
+        if (key.startsWith(RELAY_EXPLORER)) {
+            if (!CHAIN_ID.matcher(key.substring(RELAY_EXPLORER.length())).matches()) {
+                throw new ConfigException(
+                        key,
+                        "the chain must be a numeric chain id, e.g. relay.explorer.1=https://etherscan.io"
+                                + " (--explorer 1=https://etherscan.io)");
+            }
+            return;
+        }
+        throw new ConfigException(key, "not a drainwatch relay setting; " + forms());
+    }
+
+    private String forms() {
+        return switch (role) {
+            case DETECT ->
+                "settings are the keys of defaults.properties, kafka.<Kafka Streams key>,"
+                        + " topic.<role>, explorer.<chainId>.tx|address and group.<custody group>.rules.<rule>.<setting>"
+                        + ENV;
+            case INGEST -> "settings are the keys of ingest-defaults.properties and topic.<role>" + ENV;
+            case RELAY ->
+                "settings are the keys of relay-defaults.properties, topic.<role> and relay.explorer.<chainId>" + ENV;
+        };
     }
 
     private Set<String> ruleKeys() {

@@ -1,7 +1,6 @@
 package io.drainwatch.detector.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -77,16 +76,73 @@ public final class Settings {
         return d;
     }
 
-    /** A duration written as ISO-8601 (PT10M) or as a number with a unit: 500ms, 30s, 10m, 2h, 1d. */
+    /** A positive duration in the one syntax of {@link Durations}: 500ms, 30s, 10m, 2h, 1d or ISO-8601. */
     public Duration duration(String key) {
+        return Durations.positive(key, string(key));
+    }
+
+    /** A whole number. */
+    public long wholeNumber(String key) {
         String v = string(key);
-        Duration d = parseDuration(v);
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new ConfigException(
-                    key,
-                    "'" + v + "' is not a positive duration; accepted: 500ms, 30s, 10m, 2h, 1d or ISO-8601 like PT10M");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + v + "' is not a whole number");
         }
-        return d;
+    }
+
+    /** A whole number that fits an {@code int}. */
+    public int integer(String key) {
+        long v = wholeNumber(key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new ConfigException(key, "'" + v + "' is out of range");
+        }
+        return (int) v;
+    }
+
+    /** A number. */
+    public double number(String key) {
+        String v = string(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, "'" + v + "' is not a number");
+    }
+
+    /**
+     * A port to serve on: 1-65535, 0 for a free port chosen at start, -1 for none (the endpoint is
+     * off).
+     */
+    public int port(String key) {
+        String v = string(key);
+        try {
+            int p = Integer.parseInt(v);
+            if (p >= -1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(
+                key, "'" + v + "' is not a port; accepted: 1-65535, 0 picks a free port, -1 serves none");
+    }
+
+    /** A value that may be absent or empty. */
+    public Optional<String> optional(String key) {
+        return find(key).filter(v -> !v.isEmpty());
+    }
+
+    /** Comma-separated values, blanks dropped; empty when the key is absent or empty. */
+    public List<String> list(String key) {
+        return Arrays.stream(find(key).orElse("").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** One or more comma-separated values, each of which must be in {@code accepted}. */
@@ -112,27 +168,5 @@ public final class Settings {
                 .filter(e -> e.getKey().startsWith(prefix))
                 .collect(Collectors.toMap(
                         e -> e.getKey().substring(prefix.length()), Map.Entry::getValue, (a, b) -> b, TreeMap::new));
-    }
-
-    static Duration parseDuration(String raw) {
-        String v = raw.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> null;
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            return null;
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * one, then the incident as it grows (at most a line a second, plus every change of status), and
  * alerts that belong to no open incident, such as a payment to a sanctioned address.
  */
-final class IncidentPrinter implements AlertWatch.Listener {
+public final class IncidentPrinter implements AlertWatch.Listener {
     private static final Duration MIN_GAP = Duration.ofSeconds(1);
 
     private final PrintWriter out;
@@ -25,7 +25,7 @@ final class IncidentPrinter implements AlertWatch.Listener {
     private final Map<String, Boolean> openInGroup = new HashMap<>();
     private int folded;
 
-    IncidentPrinter(PrintWriter out) {
+    public IncidentPrinter(PrintWriter out) {
         this.out = out;
     }
 
@@ -61,7 +61,7 @@ final class IncidentPrinter implements AlertWatch.Listener {
     }
 
     /** Prints the newest state of each incident that was not printed yet, and how many alerts were folded into incidents. */
-    synchronized void finish() {
+    public synchronized void finish() {
         for (DrainIncident i : latest.values()) {
             DrainIncident previous = printed.get(i.getIncidentId());
             if (previous == null || previous.getVersion() != i.getVersion()) {

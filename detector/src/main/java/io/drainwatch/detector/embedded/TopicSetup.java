@@ -15,7 +15,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -152,7 +154,25 @@ public final class TopicSetup {
         return names;
     }
 
-    /** A created topic is only usable once the brokers' metadata shows a leader for each partition. */
+    /**
+     * A created topic is only usable once each partition's leader serves it: the metadata names a
+     * leader before that broker has opened the partition, and a write in between is refused with
+     * NOT_LEADER_OR_FOLLOWER. So wait until the leader answers a read of the partition's end offset.
+     */
+    private boolean leadersServe(Map<String, TopicDescription> descriptions) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        descriptions
+                .values()
+                .forEach(d -> d.partitions()
+                        .forEach(p -> ends.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        try {
+            admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
     private void awaitLeaders(List<String> names) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -162,7 +182,7 @@ public final class TopicSetup {
                 boolean ready = descriptions.values().stream()
                         .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
+                if (ready && leadersServe(descriptions)) {
                     return;
                 }
             } catch (ExecutionException e) {

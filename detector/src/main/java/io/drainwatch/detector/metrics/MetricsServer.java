@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /metrics} (Prometheus text format), {@code /health} (the process is alive) and
@@ -23,12 +25,16 @@ import org.jspecify.annotations.Nullable;
  * {@code role} ({@code detect}, {@code ingest}, {@code relay}) and the JVM and process meters are bound.
  */
 public final class MetricsServer implements AutoCloseable {
+    /** The port that serves nothing: the role keeps its meters but no endpoint is bound. */
+    public static final int OFF = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
     private final PrometheusMeterRegistry registry;
-    private final HttpServer server;
+    private final @Nullable HttpServer server;
     private volatile BooleanSupplier ready = () -> true;
     private volatile @Nullable ProcessMetrics processMetrics;
 
-    private MetricsServer(PrometheusMeterRegistry registry, HttpServer server) {
+    private MetricsServer(PrometheusMeterRegistry registry, @Nullable HttpServer server) {
         this.registry = registry;
         this.server = server;
     }
@@ -37,8 +43,9 @@ public final class MetricsServer implements AutoCloseable {
     public static final Set<String> ROLES = Set.of("detect", "ingest", "relay");
 
     /**
-     * Starts serving on {@code host:port} (port 0 picks a free port) for {@code role}: every meter is
-     * tagged {@code role=<role>}, and JVM and process meters are bound.
+     * Starts serving on {@code host:port} for {@code role}: every meter is tagged {@code role=<role>}, and
+     * JVM and process meters are bound. Port 0 picks a free port; {@link #OFF} (-1) binds none, the
+     * meters are still kept. The address served, or that none is, is logged.
      */
     public static MetricsServer start(String host, int port, String role) {
         if (!ROLES.contains(role)) {
@@ -46,8 +53,13 @@ public final class MetricsServer implements AutoCloseable {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("role", role);
-        MetricsServer server = serve(registry, host, port);
+        MetricsServer server = port == OFF ? new MetricsServer(registry, null) : serve(registry, host, port);
         server.processMetrics = ProcessMetrics.bindTo(registry);
+        if (port == OFF) {
+            LOG.info("event=metrics_off role={}", role);
+        } else {
+            LOG.info("event=metrics_serving role={} host={} port={}", role, host, server.port());
+        }
         return server;
     }
 
@@ -57,6 +69,9 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static MetricsServer serve(PrometheusMeterRegistry registry, String host, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535 or -1 (off), was " + port);
+        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             MetricsServer metrics = new MetricsServer(registry, server);
@@ -86,9 +101,15 @@ public final class MetricsServer implements AutoCloseable {
         return registry;
     }
 
-    /** The port actually bound. */
+    /** The port actually bound, or {@link #OFF} when none is. */
     public int port() {
-        return server.getAddress().getPort();
+        HttpServer http = server;
+        return http == null ? OFF : http.getAddress().getPort();
+    }
+
+    /** Whether an endpoint is served. */
+    public boolean serving() {
+        return server != null;
     }
 
     /** Sets the check behind {@code /ready}. */
@@ -107,7 +128,10 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        HttpServer http = server;
+        if (http != null) {
+            http.stop(0);
+        }
         ProcessMetrics process = processMetrics;
         if (process != null) {
             process.close();

@@ -9,8 +9,10 @@ import java.util.Optional;
 
 /**
  * {@code balance-drain}: an outflow leaves at most a small fraction of the wallet's balance of an
- * asset, in one block or cumulatively within the window, and the value moved is at least the
- * minimum. Outflows to the custodian's own or allowlisted addresses, to addresses this wallet paid
+ * asset, in one block or cumulatively within the window. (What is left of the wallet's whole value is
+ * a weighted mean of what is left of each asset, so it is never under the fraction unless some asset
+ * is.) Any value counts: at or above the minimum value the finding is high, below it (or unpriced) it is
+ * low, pages nothing by itself and counts towards {@code fleet-surge}. Outflows to the custodian's own or allowlisted addresses, to addresses this wallet paid
  * before, and transactions the custodian signed are legitimate: they never fire and their value is
  * never counted as drained.
  */
@@ -59,31 +61,34 @@ public final class BalanceDrainRule {
             return new Outcome(Optional.empty(), counted);
         }
         Optional<Price> price = ref.price(out.chainId(), out.asset());
-        if (price.isEmpty()) {
-            return new Outcome(Optional.empty(), counted); // without a price the minimum value cannot be shown
-        }
-        double moved = price.get().value(next.outflow());
-        if (moved < rules.drainMinUsd()) {
-            return new Outcome(Optional.empty(), counted);
-        }
-        double thisTransfer = price.get().value(out.amount());
+        Double moved = price.map(p -> p.value(next.outflow())).orElse(null);
+        // Any emptied wallet is a drain; below the value threshold it is low and pages only through the incident.
+        boolean large = moved != null && moved >= rules.drainMinUsd();
+        Double thisTransfer = price.map(p -> p.value(out.amount())).orElse(null);
+        String value = moved == null ? "an unpriced amount" : Money.usd(moved);
         String pct = String.format(java.util.Locale.ROOT, "%.2f%%", remaining.doubleValue() * 100);
         Finding finding = new Finding(
                 RuleId.BALANCE_DRAIN,
-                Severity.HIGH,
+                large ? Severity.HIGH : Severity.LOW,
                 out.chainId(),
                 group,
                 out.from(),
                 Evidence.of(out, thisTransfer),
-                "Wallet " + Money.shortAddress(out.from()) + " drained: " + Money.usd(moved) + " of " + assetName(out)
+                "Wallet " + Money.shortAddress(out.from()) + " drained: " + value + " of " + assetName(out)
                         + " sent to " + Money.shortAddress(out.to()) + ", " + pct + " left",
-                "Watched wallet " + out.from() + " (group " + group + ") sent " + Money.usd(moved) + " of "
+                "Watched wallet " + out.from() + " (group " + group + ") sent " + value + " of "
                         + assetName(out)
                         + " to " + out.to() + ", an address it never paid before and that is not allowlisted, leaving "
                         + pct
                         + " of its balance"
                         + (inWindow ? " within " + rules.drainWindow().toMinutes() + " minutes" : " in one block")
-                        + ". The custodian's signer did not authorise the transaction. Treat the wallet's key as compromised: "
+                        + ". The custodian's signer did not authorise the transaction. "
+                        + (large
+                                ? ""
+                                : "Below the " + Money.usd(rules.drainMinUsd())
+                                        + " threshold this pages only when several of the group's wallets are emptied"
+                                        + " (fleet-surge). ")
+                        + "Treat the wallet's key as compromised: "
                         + "stop deposits to it, move what remains in the group's other wallets if more are being swept, and trace "
                         + out.to() + ".",
                 Map.of(

@@ -10,6 +10,7 @@ public enum RuleId {
     FLEET_SURGE("fleet-surge", Severity.CRITICAL),
     DENYLISTED_COUNTERPARTY("denylisted-counterparty", Severity.CRITICAL),
     GAS_TOPUP_SWEEP("gas-topup-sweep", Severity.HIGH),
+    COMMON_FUNDER("common-funder", Severity.CRITICAL),
     NEW_DESTINATION("new-destination", Severity.LOW);
 
     private final String id;
@@ -30,9 +31,14 @@ public enum RuleId {
         return severity;
     }
 
-    /** Whether a finding of this rule means the wallet has been drained (counts towards a fleet surge). */
+    /**
+     * Whether a finding of this rule means the wallet has been drained (counts towards a fleet surge):
+     * a balance drain of any value, or a finding of another per-wallet or per-destination rule that is
+     * high or critical by default. Gas paid to a wallet ({@code common-funder}) drains nothing yet.
+     */
     public boolean marksWalletDrained() {
-        return severity.compareTo(Severity.HIGH) >= 0 && this != FLEET_SURGE;
+        return this == BALANCE_DRAIN
+                || (severity.compareTo(Severity.HIGH) >= 0 && this != FLEET_SURGE && this != COMMON_FUNDER);
     }
 
     public static RuleId fromId(String id) {

@@ -51,10 +51,12 @@ public final class WalletRules {
 
         WalletState next = drain.state().withEvent(out.eventId());
         // Only legitimate payments make an address "previously used": an attacker's first sweep must not
-        // whitelist its own destination for the next one.
+        // whitelist its own destination for the next one, nor may an emptying of any value.
         boolean legitimate = signed
                 || (!rules.unauthorizedOutflow()
-                        && findings.stream().noneMatch(f -> f.severity().compareTo(Severity.MEDIUM) >= 0));
+                        && findings.stream()
+                                .noneMatch(f -> f.severity().compareTo(Severity.MEDIUM) >= 0
+                                        || f.rule().marksWalletDrained()));
         if (legitimate && !known) {
             next = next.withCounterparty(out.to(), rules.counterpartyHistory());
         }

@@ -1,8 +1,6 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.DrainSignal;
 import io.drainwatch.detector.alert.ExplorerLinks;
-import io.drainwatch.detector.alert.FleetSignal;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
@@ -162,20 +160,9 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
                         f.thresholds());
                 alerts.apply(cited, now).ifPresent(alert -> {
                     context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), record.timestamp()));
-                    DrainSignal signal = new DrainSignal(
-                            implicated.custodyGroup(),
-                            implicated.chainId(),
-                            implicated.wallet(),
-                            RuleId.COORDINATED_SWEEP.id(),
-                            alert.getAlertId(),
-                            implicated.eventId(),
-                            implicated.destination(),
-                            implicated.usd(),
-                            implicated.blockTime(),
-                            false);
                     context.forward(new Record<>(
                             implicated.custodyGroup(),
-                            new StageOutput.Fleet(FleetSignal.drain(signal)),
+                            new StageOutput.Fleet(FleetSignal.swept(RuleId.COORDINATED_SWEEP, implicated, alert)),
                             record.timestamp()));
                 });
             }
@@ -198,19 +185,9 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
         Optional<String> alertId = alerts.get(alertKey).map(OpenAlert::alertId);
         alerts.retract(alertKey, p.eventId(), now).ifPresent(alert -> {
             context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
-            DrainSignal signal = new DrainSignal(
-                    p.custodyGroup(),
-                    p.chainId(),
-                    p.wallet(),
-                    RuleId.COORDINATED_SWEEP.id(),
-                    alertId.orElse(alert.getAlertId()),
-                    p.eventId(),
-                    p.destination(),
-                    null,
-                    p.blockTime(),
-                    true);
-            context.forward(
-                    new Record<>(p.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+            FleetSignal signal =
+                    FleetSignal.retracted(RuleId.COORDINATED_SWEEP, p, alertId.orElse(alert.getAlertId()), null);
+            context.forward(new Record<>(p.custodyGroup(), new StageOutput.Fleet(signal), timestamp));
         });
     }
 }

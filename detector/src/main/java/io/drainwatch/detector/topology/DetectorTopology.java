@@ -1,12 +1,13 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.alert.ExplorerLinks;
-import io.drainwatch.detector.alert.FleetSignal;
-import io.drainwatch.detector.alert.FleetState;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.CommonFunderRule;
+import io.drainwatch.detector.rules.FleetState;
+import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.AddressLabel;
@@ -40,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The detector's Kafka Streams wiring: filter, per wallet, per destination, fleet. Every processor,
+ * The detector's Kafka Streams wiring: filter, per wallet, per destination and per funder, fleet. Every processor,
  * store and internal topic is named, so the topology can evolve without orphaning state.
  */
 public final class DetectorTopology {
@@ -91,8 +92,11 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
+        builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
+        builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
 
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
         KStream<String, WalletEvent> watched = builder.stream(
@@ -125,6 +129,7 @@ public final class DetectorTopology {
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
+                .branch((k, v) -> v instanceof StageOutput.Fund, Branched.as("fundings"))
                 .defaultBranch(Branched.as("fleet"));
         alertsTo(fromWallets.get("wallet-alerts"), topics, "wallet");
 
@@ -145,8 +150,22 @@ public final class DetectorTopology {
                 .defaultBranch(Branched.as("fleet"));
         alertsTo(fromDestinations.get("destination-alerts"), topics, "destination");
 
+        // 3b. Per funder: gas paid to watched wallets, re-keyed by who paid it.
+        KStream<String, StageOutput> fromFunders = fromWallets
+                .get("wallet-fundings")
+                .mapValues(v -> ((StageOutput.Fund) v).funding(), Named.as("wallet-funding-values"))
+                .repartition(Repartitioned.<String, Funding>as("funder-fundings")
+                        .withKeySerde(STRING)
+                        .withValueSerde(JsonSerde.of(Funding.class)))
+                .process(
+                        () -> new FunderProcessor(config, links, metrics),
+                        Named.as("funder-rules"),
+                        FunderProcessor.STATE,
+                        FunderProcessor.ALERTS);
+        alertsTo(fromFunders, topics, "funder");
+
         // 4. Fleet.
-        fromWallets
+        Map<String, KStream<String, StageOutput>> fromFleet = fromWallets
                 .get("wallet-fleet")
                 .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
                 .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
@@ -154,10 +173,18 @@ public final class DetectorTopology {
                         .withKeySerde(STRING)
                         .withValueSerde(JsonSerde.of(FleetSignal.class)))
                 .process(
-                        () -> new FleetProcessor(config, metrics),
+                        () -> new FleetProcessor(config, links, metrics),
                         Named.as("fleet-rules"),
                         FleetProcessor.STATE,
-                        FleetProcessor.MEMBERS)
+                        FleetProcessor.MEMBERS,
+                        FleetProcessor.LOW_ALERTS)
+                .split(Named.as("fleet-"))
+                .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
+                .defaultBranch(Branched.as("incidents"));
+        alertsTo(fromFleet.get("fleet-alerts"), topics, "fleet");
+        fromFleet
+                .get("fleet-incidents")
+                .mapValues(v -> ((StageOutput.Incident) v).incident(), Named.as("fleet-incident-values"))
                 .to(
                         topics.incidents(),
                         Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));

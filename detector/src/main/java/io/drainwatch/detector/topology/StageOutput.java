@@ -1,8 +1,9 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.FleetSignal;
+import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.DrainIncident;
 
 /** What a rule stage emits; the topology splits it by kind into the alerts topic and the next stages. */
 sealed interface StageOutput {
@@ -10,5 +11,9 @@ sealed interface StageOutput {
 
     record Pay(Payment payment) implements StageOutput {}
 
+    record Fund(Funding funding) implements StageOutput {}
+
     record Fleet(FleetSignal signal) implements StageOutput {}
+
+    record Incident(DrainIncident incident) implements StageOutput {}
 }

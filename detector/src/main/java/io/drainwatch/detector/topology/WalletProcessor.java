@@ -1,13 +1,12 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.alert.DrainSignal;
 import io.drainwatch.detector.alert.ExplorerLinks;
-import io.drainwatch.detector.alert.FleetSignal;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
@@ -31,7 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
  * alerts, waits out the signer's grace period for unsigned outflows, and hands payments to unknown
- * addresses to the per-destination stage and drains to the fleet stage.
+ * addresses to the per-destination stage, gas from outside addresses to the per-funder stage and
+ * drains to the fleet stage.
  */
 final class WalletProcessor implements Processor<String, WalletEvent, String, StageOutput> {
     static final String STATE = "wallet-state";
@@ -110,14 +110,17 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         String key = Addresses.key(t.chainId(), t.to());
         WalletState state = orEmpty(states.get(key));
+        RuleSettings rules = config.rules(group.get());
         store(
                 key,
                 t.chainId(),
                 group.get(),
                 state,
-                WalletRules.onInflow(t, group.get(), state, reference, config.rules(group.get()))
-                        .state(),
+                WalletRules.onInflow(t, group.get(), state, reference, rules).state(),
                 timestamp);
+        CommonFunderRule.funding(t, group.get(), reference, rules)
+                .ifPresent(f -> context.forward(
+                        new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
     }
 
     private void onBalance(BalanceSnapshot b, long timestamp) {
@@ -147,21 +150,16 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
 
     private void emit(Finding f, long now, long timestamp) {
         alerts.apply(f, now).ifPresent(alert -> {
-            context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            // A drain alert that pages nothing by itself is written by the fleet stage, which may raise it.
+            if (!FleetSignal.writtenByFleet(alert)) {
+                context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+            }
             if (f.rule().marksWalletDrained()) {
-                DrainSignal signal = new DrainSignal(
-                        f.custodyGroup(),
-                        f.chainId(),
-                        f.subject(),
-                        f.rule().id(),
-                        alert.getAlertId(),
-                        f.evidence().eventId(),
-                        f.evidence().destination(),
-                        f.evidence().usd(),
-                        f.evidence().blockTime(),
-                        false);
-                context.forward(
-                        new Record<>(f.custodyGroup(), new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+                alerts.get(AlertBook.key(f.rule(), f.chainId(), f.subject()))
+                        .ifPresent(open -> context.forward(new Record<>(
+                                f.custodyGroup(),
+                                new StageOutput.Fleet(FleetSignal.drained(f, open, alert)),
+                                timestamp)));
             }
         });
     }
@@ -173,20 +171,20 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             String key = AlertBook.key(rule, t.chainId(), t.from());
             Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
             alerts.retract(key, t.eventId(), now).ifPresent(alert -> {
-                context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+                boolean byFleet = FleetSignal.writtenByFleet(alert);
+                if (!byFleet) {
+                    context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
+                }
                 if (rule.marksWalletDrained()) {
-                    DrainSignal signal = new DrainSignal(
-                            group,
-                            t.chainId(),
-                            t.from(),
-                            rule.id(),
-                            alertId.orElse(alert.getAlertId()),
-                            t.eventId(),
-                            t.to(),
-                            null,
-                            t.blockTime(),
-                            true);
-                    context.forward(new Record<>(group, new StageOutput.Fleet(FleetSignal.drain(signal)), timestamp));
+                    FleetSignal.LowAlert low = byFleet
+                            ? new FleetSignal.LowAlert(
+                                    alert.getAlertId(),
+                                    alert.getStatus(),
+                                    alerts.get(key).orElse(null))
+                            : null;
+                    FleetSignal signal = FleetSignal.retracted(
+                            rule, Payment.of(t, group, null), alertId.orElse(alert.getAlertId()), low);
+                    context.forward(new Record<>(group, new StageOutput.Fleet(signal), timestamp));
                 }
             });
         }
@@ -210,7 +208,12 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                     .ifPresent(f -> emit(f, now, now));
         }
         for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-            context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+            if (FleetSignal.writtenByFleet(resolved)) {
+                context.forward(new Record<>(
+                        resolved.getCustodyGroup(), new StageOutput.Fleet(FleetSignal.ended(resolved)), now));
+            } else {
+                context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+            }
         }
     }
 

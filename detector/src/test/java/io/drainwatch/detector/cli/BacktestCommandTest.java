@@ -43,7 +43,8 @@ class BacktestCommandTest {
         int code = run("--last", "a while");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err).startsWith("drainwatch: configuration error: --last: 'a while' is not a positive duration");
+        assertThat(err)
+                .startsWith("drainwatch: configuration error: --last: 'a while' is not a duration; accepted: 500ms");
     }
 
     @Test

@@ -77,4 +77,60 @@ class IngestCommandTest {
         assertThat(config.topics().transfers()).isEqualTo("base.transfers");
         assertThat(config.progressTopic()).isEqualTo("drainwatch.ingest-progress");
     }
+
+    @Test
+    void settingsComeFromTheFileTheEnvironmentTheOptionsAndSetInThatOrder() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("ingest", ".properties");
+        try {
+            java.nio.file.Files.writeString(
+                    file, "chain.id=8453\ningest.reorg-window=64\ningest.batch-blocks=10\nrpc.timeout=PT3S\n");
+            IngestCommand command = new IngestCommand();
+            new CommandLine(command)
+                    .parseArgs(
+                            "--config",
+                            file.toString(),
+                            "--batch-blocks",
+                            "30",
+                            "--poll-interval",
+                            "500ms",
+                            "--set",
+                            "ingest.batch-blocks=40");
+            IngestConfig config = command.config(java.util.Map.of(
+                    "DRAINWATCH_RPC_URLS", "https://b.example/KEY",
+                    "DRAINWATCH_INGEST_REORG__WINDOW", "96"));
+            assertThat(config.chainId()).as("file").isEqualTo(8453);
+            assertThat(config.rpc().timeout()).as("file, ISO-8601").hasSeconds(3);
+            assertThat(config.reorgWindow()).as("environment over file").isEqualTo(96);
+            assertThat(config.batchBlocks()).as("--set over option over file").isEqualTo(40);
+            assertThat(config.pollInterval()).as("option").hasMillis(500);
+            assertThat(config.rpcUrls()).extracting(RpcUrl::redacted).containsExactly("https://b.example/***");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
+    void aBadDurationNamesTheKeyTheOptionAndTheAcceptedForms() {
+        String[] result =
+                run("ingest", "--rpc-url", "https://node.example/", "--chain-id", "1", "--poll-interval", "1");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1])
+                .contains("ingest.poll-interval (--poll-interval): '1' is not a duration; accepted: 500ms, 30s");
+    }
+
+    @Test
+    void anUnknownSettingStopsStartNamingIt() {
+        String[] result = run("ingest", "--chain-id", "1", "--set", "ingest.reorg.window=64");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1]).contains("ingest.reorg.window: not a drainwatch ingest setting");
+    }
+
+    @Test
+    void metricsPortMinusOneIsAValueNotAnOption() {
+        IngestCommand command = new IngestCommand();
+        new CommandLine(command).parseArgs("--metrics-port", "-1", "--metrics-host", "127.0.0.1");
+        assertThat(command.metricsOptions.layer().values())
+                .containsExactlyInAnyOrderEntriesOf(
+                        java.util.Map.of("metrics.port", "-1", "metrics.host", "127.0.0.1"));
+    }
 }

@@ -126,6 +126,33 @@ class ReferenceImportIT {
     }
 
     @Test
+    void theImportCommandLoadsAndDeletesLikeTheTableCommands() throws Exception {
+        KAFKA.createTopic("it.import.labels", 1, 1);
+        Path file = Files.writeString(
+                dir.resolve("labels.csv"),
+                "address,category,source,chain_id\n" + WALLET_B + ",attacker,ops,1\n0x12,mixer,ops,1\n");
+        Path retire = Files.writeString(dir.resolve("unlabel.csv"), "address,chain_id\n" + WALLET_B + ",1\n");
+        String[] kafka = {"-b", KAFKA.bootstrapServers(), "--topic", "labels=it.import.labels"};
+
+        Run load = drainwatch(concat(new String[] {"import", "labels", file.toString()}, kafka));
+        Run delete =
+                drainwatch(concat(new String[] {"import", "labels", retire.toString(), "--mode", "delete"}, kafka));
+
+        assertThat(load.exit()).as("a rejected row").isEqualTo(1);
+        assertThat(load.out()).contains("loaded 1, rejected 1");
+        assertThat(load.err()).startsWith(file + ":3: address: ");
+        assertThat(delete.exit()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted 1, rejected 0");
+        List<ConsumerRecord<String, byte[]>> records = readRecords("it.import.labels", 2);
+        assertThat(records).extracting(ConsumerRecord::key).containsExactly("1:" + WALLET_B, "1:" + WALLET_B);
+        assertThat(AvroSerde.of(io.drainwatch.schemas.AddressLabel.class)
+                        .decode(records.get(0).value())
+                        .getCategory())
+                .hasToString("ATTACKER");
+        assertThat(records.get(1).value()).isNull();
+    }
+
+    @Test
     void aHeaderWithoutARequiredColumnWritesNothingAndExitsTwo() throws Exception {
         Path file = Files.writeString(dir.resolve("prices.csv"), "chain_id,asset,usd_price\n1,native,3500\n");
 

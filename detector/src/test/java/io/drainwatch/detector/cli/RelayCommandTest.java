@@ -45,6 +45,53 @@ class RelayCommandTest {
         assertThat(run.err).contains("--explorer mainnet").contains("numeric chain id");
     }
 
+    @Test
+    void optionsEnvironmentAndFileBuildOneConfiguration() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("relay", ".properties");
+        try {
+            java.nio.file.Files.writeString(
+                    file,
+                    "relay.repost-interval=PT2M\nrelay.min-alert-severity=high\nrelay.explorer.10=https://x.example\n");
+            RelayCommand command = new RelayCommand();
+            new CommandLine(command).parseArgs("--config", file.toString(), "--max-backoff", "1500ms");
+            io.drainwatch.detector.relay.RelayConfig config = command.config(
+                    command.settings(java.util.Map.of("DRAINWATCH_ALERTMANAGER_URLS", "http://am:9093")));
+            assertThat(config.alertmanagers()).hasToString("[http://am:9093]");
+            assertThat(config.repostInterval()).hasMinutes(2);
+            assertThat(config.minAlertSeverity()).isEqualTo(io.drainwatch.schemas.Severity.HIGH);
+            assertThat(config.maxBackoff()).hasMillis(1500);
+            assertThat(config.explorers()).containsOnlyKeys(10L);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        RelayCommand defaults = new RelayCommand();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.config(defaults.settings(java.util.Map.of())).explorers())
+                .as("explorers when none is set")
+                .containsOnlyKeys(1L, 11155111L);
+    }
+
+    @Test
+    void aSeverityOutsideTheListNamesTheAcceptedOnes() {
+        Run run = run("relay", "--min-alert-severity", "urgent");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err)
+                .contains("relay.min-alert-severity (--min-alert-severity): 'urgent' is not accepted")
+                .contains("info, low, medium, high, critical");
+    }
+
+    @Test
+    void aMetricsPortOutOfRangeNamesTheKeyTheOptionAndTheMeaningOfZeroAndMinusOne() {
+        Run run = run("relay", "--metrics-port", "70000");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err)
+                .contains(
+                        "metrics.port (--metrics-port): '70000' is not a port; accepted: 1-65535, 0 picks a free port,"
+                                + " -1 serves none");
+    }
+
     private record Run(int exitCode, String err) {}
 
     private static Run run(String... args) {

@@ -60,7 +60,7 @@ class DemoIT {
         Topics topics = Topics.defaults();
         new TopicSetup(KAFKA.admin(), Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
         Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        Map<String, String> settings = new java.util.HashMap<>(DemoCommand.detectorSettings(stateDir, 0));
+        Map<String, String> settings = new java.util.HashMap<>(DemoSettings.detectorSettings(stateDir, 0));
         // The restarted detector is a new group member: the broker only hands it the partitions once the
         // stopped one's session has expired, so keep that short (the broker's minimum).
         settings.put("kafka.session.timeout.ms", "6000");
@@ -115,7 +115,7 @@ class DemoIT {
                                         .orElse(0)
                                 == truth.swept().size());
                 // Give the detector its grace period on the last blocks, so a late false alert would show.
-                Instant settled = blockTimes.get(end - 1).plus(DemoCommand.SETTLE);
+                Instant settled = blockTimes.get(end - 1).plus(DemoSettings.SETTLE);
                 await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
             }
 

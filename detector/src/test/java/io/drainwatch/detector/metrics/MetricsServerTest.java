@@ -46,6 +46,21 @@ class MetricsServerTest {
     }
 
     @Test
+    void portZeroPicksAFreePortAndMinusOneServesNoneButKeepsTheMeters() throws Exception {
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "ingest")) {
+            assertThat(server.serving()).isTrue();
+            assertThat(server.port()).isPositive();
+            assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+        }
+        try (MetricsServer off = MetricsServer.start("127.0.0.1", MetricsServer.OFF, "ingest")) {
+            assertThat(off.serving()).isFalse();
+            assertThat(off.port()).isEqualTo(-1);
+            off.registry().counter("drainwatch_test_total").increment();
+            assertThat(off.registry().scrape()).contains("drainwatch_test_total{role=\"ingest\"} 1.0");
+        }
+    }
+
+    @Test
     void unknownRoleIsRefused() {
         assertThatThrownBy(() -> MetricsServer.start("127.0.0.1", 0, "wallet-0xabc"))
                 .hasMessageContaining("detect, ingest, relay");

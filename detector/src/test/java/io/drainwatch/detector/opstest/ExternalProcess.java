@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class ExternalProcess implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private boolean withoutDrainwatchVariables;
     private final String name;
     private final List<String> command;
     private final Path log;
@@ -67,6 +68,9 @@ public final class ExternalProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ExternalProcess p = new ExternalProcess(
                 name, command, workDir.resolve(name + ".log"), port, "/health", Duration.ofSeconds(90));
+        // Every setting is given as an argument; variables of the test tools (DRAINWATCH_ANVIL, ...) are not
+        // settings, and a role stops on a DRAINWATCH_* variable it does not know.
+        p.withoutDrainwatchVariables = true;
         p.startProcess();
         return p;
     }
@@ -124,8 +128,11 @@ public final class ExternalProcess implements AutoCloseable {
 
     private void startProcess() {
         try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (withoutDrainwatchVariables) {
+                builder.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));
+            }
+            process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {

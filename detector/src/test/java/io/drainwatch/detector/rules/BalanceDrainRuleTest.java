@@ -35,19 +35,53 @@ class BalanceDrainRuleTest {
     }
 
     @Test
-    void drainWorthLessThanTheMinimumDoesNotFire() {
+    void drainWorthLessThanTheMinimumIsLowAndAtTheMinimumHigh() {
         Transfer t = eth(WALLET, STRANGER, eth(0.3), eth(0.3), BigInteger.ZERO, 0); // $900
         assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())
                         .finding())
-                .isEmpty();
+                .hasValueSatisfying(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.LOW);
+                    assertThat(f.description()).contains("pages only when several of the group's wallets");
+                });
         assertThat(BalanceDrainRule.evaluate(
                                 t,
                                 "retail",
                                 WalletState.empty(),
                                 ref,
-                                Fixtures.rules("rules.balance-drain.min-usd", "500"))
+                                Fixtures.rules("rules.balance-drain.min-usd", "900"))
                         .finding())
-                .isPresent();
+                .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
+    }
+
+    @Test
+    void emptyingATwentyDollarWalletIsALowDrain() {
+        Transfer t = Fixtures.token(WALLET, STRANGER, usdc(20), usdc(20), BigInteger.ZERO, 0);
+        assertThat(BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .hasValueSatisfying(f -> {
+                    assertThat(f.rule()).isEqualTo(RuleId.BALANCE_DRAIN);
+                    assertThat(f.severity()).isEqualTo(Severity.LOW);
+                    assertThat(f.evidence().usd()).isEqualTo(20.0);
+                });
+    }
+
+    @Test
+    void smallWalletsEmptiedToOwnAllowlistedOrPaidBeforeAddressesAreNoDrain() {
+        Transfer toHot = Fixtures.token(WALLET, HOT, usdc(150), usdc(150), BigInteger.ZERO, 0);
+        assertThat(BalanceDrainRule.evaluate(toHot, "retail", WalletState.empty(), ref, Fixtures.rules())
+                        .finding())
+                .as("consolidation to the custodian's hot wallet")
+                .isEmpty();
+        WalletState paid = WalletState.empty().withCounterparty(STRANGER, 16);
+        Transfer toPaid = Fixtures.token(WALLET, STRANGER, usdc(150), usdc(150), BigInteger.ZERO, 0);
+        assertThat(BalanceDrainRule.evaluate(toPaid, "retail", paid, ref, Fixtures.rules())
+                        .finding())
+                .as("a full withdrawal to an address the wallet paid before")
+                .isEmpty();
+    }
+
+    private static BigInteger usdc(double amount) {
+        return java.math.BigDecimal.valueOf(amount).movePointRight(6).toBigInteger();
     }
 
     @Test
@@ -154,7 +188,7 @@ class BalanceDrainRuleTest {
     }
 
     @Test
-    void unknownBalanceOrUnpricedAssetCannotBeJudged() {
+    void unknownBalanceCannotBeJudgedAndAnUnpricedEmptiedAssetIsALowDrain() {
         Transfer noBalance = eth(WALLET, STRANGER, eth(10), null, null, 0);
         assertThat(BalanceDrainRule.evaluate(noBalance, "retail", WalletState.empty(), ref, Fixtures.rules())
                         .finding())
@@ -177,7 +211,11 @@ class BalanceDrainRuleTest {
                 null);
         assertThat(BalanceDrainRule.evaluate(unpriced, "retail", WalletState.empty(), ref, Fixtures.rules())
                         .finding())
-                .isEmpty();
+                .as("an emptied wallet is a drain whatever its value, even unpriced; low without a value")
+                .hasValueSatisfying(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.LOW);
+                    assertThat(f.summary()).contains("an unpriced amount");
+                });
     }
 
     @Test

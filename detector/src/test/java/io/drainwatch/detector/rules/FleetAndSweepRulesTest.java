@@ -2,10 +2,9 @@ package io.drainwatch.detector.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drainwatch.detector.alert.DrainSignal;
-import io.drainwatch.detector.alert.FleetState;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.Severity;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,13 +143,13 @@ class FleetAndSweepRulesTest {
         Members members = new Members();
         FleetState state = FleetState.empty();
         for (int i = 1; i <= 4; i++) {
-            FleetState.Change change = state.onDrain("retail", signal(i, "balance-drain", 1000.0), rules, 0, members);
+            FleetStateMachine.Transition change = members.drain(state, signal(i, "balance-drain", 1000.0), rules, 0);
             assertThat(change.incident()).isEmpty();
             state = change.state();
-            state = state.onDrain("retail", signal(i, "unauthorized-outflow", 1000.0), rules, 0, members)
+            state = members.drain(state, signal(i, "unauthorized-outflow", 1000.0), rules, 0)
                     .state();
         }
-        FleetState.Change fifth = state.onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        FleetStateMachine.Transition fifth = members.drain(state, signal(5, "balance-drain", 1000.0), rules, 0);
         assertThat(fifth.incident()).contains(AlertStatus.FIRING);
         assertThat(members.map).hasSize(5);
         var record = io.drainwatch.detector.alert.IncidentRecords.toRecord(
@@ -164,27 +163,22 @@ class FleetAndSweepRulesTest {
                 .satisfies(d -> assertThat(d.getWallets()).isEqualTo(5));
         assertThat(record.getRules()).containsEntry("balance-drain", 5).containsEntry("unauthorized-outflow", 4);
 
-        FleetState.Change again =
-                fifth.state().onDrain("retail", signal(5, "balance-drain", 1000.0), rules, 0, members);
+        FleetStateMachine.Transition again = members.drain(fifth.state(), signal(5, "balance-drain", 1000.0), rules, 0);
         assertThat(again.incident())
                 .as("the same evidence again changes nothing")
                 .isEmpty();
-        FleetState.Change sixth =
-                fifth.state().onDrain("retail", signal(6, "balance-drain", 1000.0), rules, 1, members);
+        FleetStateMachine.Transition sixth = members.drain(fifth.state(), signal(6, "balance-drain", 1000.0), rules, 1);
         assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
         assertThat(sixth.state().incident().walletsDrained()).isEqualTo(6);
 
-        FleetState.Change retracted =
-                sixth.state().onDrain("retail", retract(signal(6, "balance-drain", 1000.0)), rules, 2, members);
+        FleetStateMachine.Transition retracted =
+                members.drain(sixth.state(), retract(signal(6, "balance-drain", 1000.0)), rules, 2);
         assertThat(retracted.state().incident().walletsDrained()).isEqualTo(5);
         assertThat(retracted.state().incident().valueLostUsd()).isEqualTo(5000.0);
 
-        assertThat(retracted.state().onTick(29 * 60_000, 30 * 60_000, members).incident())
+        assertThat(members.tick(retracted.state(), 29 * 60_000, 30 * 60_000).incident())
                 .isEmpty();
-        assertThat(retracted
-                        .state()
-                        .onTick(30 * 60_000 + 2, 30 * 60_000, members)
-                        .incident())
+        assertThat(members.tick(retracted.state(), 30 * 60_000 + 2, 30 * 60_000).incident())
                 .contains(AlertStatus.RESOLVED);
         assertThat(members.map).as("members forgotten with the incident").isEmpty();
     }
@@ -197,7 +191,7 @@ class FleetAndSweepRulesTest {
         FleetState state = new FleetState(java.util.Map.of(), 1.0, 1, 0, null, 0);
         Wave attack = wave(state, 1000, 30, WINDOW, rules, members);
         assertThat(attack.openedAt()).isEqualTo(10);
-        FleetState.Change resolved = attack.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members);
+        FleetStateMachine.Transition resolved = members.tick(attack.state(), Long.MAX_VALUE / 2, 30 * 60_000);
         assertThat(resolved.incident()).contains(AlertStatus.RESOLVED);
 
         Wave second = wave(resolved.state(), 2000, 30, 2 * WINDOW, rules, members);
@@ -208,7 +202,7 @@ class FleetAndSweepRulesTest {
         Wave fresh = wave(FleetState.empty(), 1000, 20, WINDOW, rules, members);
         assertThat(fresh.openedAt()).isEqualTo(5);
         FleetState quiet =
-                fresh.state().onTick(Long.MAX_VALUE / 2, 30 * 60_000, members).state();
+                members.tick(fresh.state(), Long.MAX_VALUE / 2, 30 * 60_000).state();
         assertThat(wave(quiet, 2000, 5, 2 * WINDOW, rules, members).openedAt()).isEqualTo(5);
     }
 
@@ -248,8 +242,9 @@ class FleetAndSweepRulesTest {
                     DEST,
                     100.0,
                     start + i * 1000L,
-                    false);
-            FleetState.Change change = state.onDrain("retail", s, rules, start + i * 1000L, m);
+                    false,
+                    Severity.HIGH);
+            FleetStateMachine.Transition change = m.drain(state, s, rules, start + i * 1000L);
             if (change.incident().filter(AlertStatus.FIRING::equals).isPresent()) {
                 openedAt = i + 1;
             }
@@ -264,7 +259,7 @@ class FleetAndSweepRulesTest {
         Members members = new Members();
         FleetState state = FleetState.empty();
         for (int i = 1; i <= 5000; i++) {
-            state = state.onDrain("retail", signal(i, "balance-drain", 10.0), rules, i, members)
+            state = members.drain(state, signal(i, "balance-drain", 10.0), rules, i)
                     .state();
         }
         assertThat(state.incident().walletsDrained()).isEqualTo(5000);
@@ -285,11 +280,12 @@ class FleetAndSweepRulesTest {
                 s.destination(),
                 s.usd(),
                 s.blockTime(),
-                true);
+                true,
+                s.severity());
     }
 
-    /** Incident members in a map. */
-    static final class Members implements io.drainwatch.detector.alert.IncidentMembers {
+    /** Incident members in a map, changed as each transition says. */
+    static final class Members implements FleetStateMachine.Members {
         final java.util.Map<String, FleetState.DrainedWallet> map = new java.util.HashMap<>();
 
         @Override
@@ -297,20 +293,104 @@ class FleetAndSweepRulesTest {
             return map.get(wallet);
         }
 
-        @Override
-        public void put(FleetState.DrainedWallet wallet) {
-            map.put(wallet.wallet(), wallet);
+        FleetStateMachine.Transition drain(FleetState state, DrainSignal s, RuleSettings rules, long now) {
+            return apply(FleetStateMachine.onDrain(state, "retail", s, rules, now, this));
         }
 
-        @Override
-        public void delete(String wallet) {
-            map.remove(wallet);
+        FleetStateMachine.Transition tick(FleetState state, long now, long quiet) {
+            return apply(FleetStateMachine.onTick(state, now, quiet));
         }
 
-        @Override
-        public void clear() {
-            map.clear();
+        private FleetStateMachine.Transition apply(FleetStateMachine.Transition t) {
+            for (FleetStateMachine.MemberChange change : t.members()) {
+                switch (change) {
+                    case FleetStateMachine.MemberChange.Put put ->
+                        map.put(put.wallet().wallet(), put.wallet());
+                    case FleetStateMachine.MemberChange.Delete delete -> map.remove(delete.wallet());
+                    case FleetStateMachine.MemberChange.Clear clear -> map.clear();
+                }
+            }
+            return t;
         }
+    }
+
+    @Test
+    void lowDrainsCountTowardsTheSurgeAndAreRaisedWithTheIncidentTheyOpen() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 4; i++) {
+            FleetStateMachine.Transition t = members.drain(state, low(i), rules, 0);
+            assertThat(t.incident()).isEmpty();
+            assertThat(t.escalations()).isEmpty();
+            state = t.state();
+        }
+        FleetStateMachine.Transition fifth = members.drain(state, low(5), rules, 0);
+        assertThat(fifth.incident()).contains(AlertStatus.FIRING);
+        String incidentId = fifth.state().incident().incidentId();
+        assertThat(fifth.escalations())
+                .as("every low alert the incident opened on is raised to its severity")
+                .extracting(FleetStateMachine.Escalation::alertId)
+                .containsExactly(
+                        "balance-drain1", "balance-drain2", "balance-drain3", "balance-drain4", "balance-drain5");
+        assertThat(fifth.escalations()).allSatisfy(e -> {
+            assertThat(e.incidentId()).isEqualTo(incidentId);
+            assertThat(e.severity()).isEqualTo(Severity.CRITICAL);
+        });
+
+        FleetStateMachine.Transition sixth = members.drain(fifth.state(), low(6), rules, 1);
+        assertThat(sixth.incident()).contains(AlertStatus.UPDATED);
+        assertThat(sixth.state().incident().latestWallets()).contains(String.format("0x%040x", 6));
+        assertThat(sixth.escalations())
+                .singleElement()
+                .satisfies(e -> assertThat(e.alertId()).isEqualTo("balance-drain6"));
+        assertThat(members.drain(sixth.state(), low(6), rules, 2).escalations())
+                .as("the same evidence again raises nothing twice")
+                .isEmpty();
+        assertThat(members.drain(sixth.state(), signal(7, "balance-drain", 5000.0), rules, 2)
+                        .escalations())
+                .as("a high alert pages by itself and keeps its severity")
+                .isEmpty();
+    }
+
+    @Test
+    void lowDrainsSpreadOutFurtherThanTheWindowOpenNothing() {
+        RuleSettings rules = Fixtures.rules();
+        Members members = new Members();
+        FleetState state = FleetState.empty();
+        for (int i = 1; i <= 4; i++) {
+            state = members.drain(state, low(i), rules, 0).state();
+        }
+        DrainSignal late = new DrainSignal(
+                "retail",
+                1,
+                String.format("0x%040x", 99),
+                "balance-drain",
+                "balance-drain99",
+                "ev99",
+                DEST,
+                150.0,
+                4 * 12_000 + WINDOW + 1,
+                false,
+                Severity.LOW);
+        FleetStateMachine.Transition t = members.drain(state, late, rules, 0);
+        assertThat(t.incident()).as("the first four left the window").isEmpty();
+        assertThat(t.state().recent()).containsOnlyKeys(late.wallet());
+    }
+
+    private static DrainSignal low(int wallet) {
+        return new DrainSignal(
+                "retail",
+                1,
+                String.format("0x%040x", wallet),
+                "balance-drain",
+                "balance-drain" + wallet,
+                "ev" + wallet,
+                String.format("0x%040x", 0xf000 + wallet),
+                150.0,
+                wallet * 12_000L,
+                false,
+                Severity.LOW);
     }
 
     private static DrainSignal signal(int wallet, String rule, Double usd) {
@@ -324,6 +404,7 @@ class FleetAndSweepRulesTest {
                 DEST,
                 usd,
                 wallet * 12_000L,
-                false);
+                false,
+                Severity.HIGH);
     }
 }

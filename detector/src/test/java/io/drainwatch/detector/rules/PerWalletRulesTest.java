@@ -197,4 +197,20 @@ class PerWalletRulesTest {
         assertThat(again.findings()).isEmpty();
         assertThat(again.payment()).isEmpty();
     }
+
+    @Test
+    void lowDrainOfASmallWalletDoesNotMakeItsDestinationPaidBefore() {
+        Transfer sweep = Fixtures.token(
+                WALLET, STRANGER, BigInteger.valueOf(150_000_000), BigInteger.valueOf(150_000_000), BigInteger.ZERO, 0);
+        WalletRules.Outcome one = WalletRules.onOutflow(sweep, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(one.findings()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(RuleId.BALANCE_DRAIN);
+            assertThat(f.severity()).isEqualTo(io.drainwatch.schemas.Severity.LOW);
+            assertThat(f.rule().marksWalletDrained()).isTrue();
+        });
+        assertThat(one.state().paidBefore(STRANGER))
+                .as("an emptying is no legitimate payment, whatever its value")
+                .isFalse();
+        assertThat(one.payment()).as("handed to the destination stage").isPresent();
+    }
 }

@@ -1,6 +1,7 @@
 package io.drainwatch.detector.testing;
 
 import io.drainwatch.detector.embedded.EmbeddedKafka;
+import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,21 +28,36 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
- * One real embedded Kafka cluster per test class. Register it as a static field:
+ * One real Kafka cluster per test class. Register it as a static field:
  *
  * <pre>{@code @RegisterExtension static final KafkaClusterExtension KAFKA = KafkaClusterExtension.singleNode();}</pre>
  *
  * Before the first test it proves the cluster can take a write, serve a read and form a consumer
  * group, so a broken cluster fails there with a clear message and not as a timeout inside a test.
+ *
+ * <p>The cluster is the in-JVM one ({@link EmbeddedKafka}) unless the system property {@value
+ * #CLUSTER_PROPERTY} is {@value #TESTCONTAINERS}, which {@code ./mvnw -Ptestcontainers verify} sets:
+ * then a single-node class runs against one {@code apache/kafka} container of the same Kafka
+ * version (Docker needed). Classes that need several nodes or stop and start them ({@link
+ * #nodes(int)}, {@link #cluster()}) need the in-JVM cluster and fail under that profile saying so.
  */
 public final class KafkaClusterExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, TestExecutionExceptionHandler {
+    /** System property that chooses the cluster: {@value #IN_JVM} (the default) or {@value #TESTCONTAINERS}. */
+    public static final String CLUSTER_PROPERTY = "drainwatch.test.kafka";
+
+    public static final String IN_JVM = "in-jvm";
+    public static final String TESTCONTAINERS = "testcontainers";
+
+    /** Compiled only under {@code -Ptestcontainers}, so that the default build needs no Testcontainers jar. */
+    private static final String CONTAINER_CLASS = "io.drainwatch.detector.testing.ContainerKafka";
+
     private static final Duration READY = Duration.ofSeconds(30);
     /** How long a test waits for the cluster to answer before it fails, naming the broker. */
     private static final Duration REACHABLE = Duration.ofSeconds(10);
 
     private final EmbeddedKafka.Options options;
-    private @Nullable EmbeddedKafka cluster;
+    private @Nullable TestKafka kafka;
     private @Nullable Admin admin;
     private long startMillis;
 
@@ -62,13 +78,13 @@ public final class KafkaClusterExtension
     @Override
     public void beforeAll(ExtensionContext context) {
         long began = System.nanoTime();
-        cluster = EmbeddedKafka.start(options);
+        kafka = start(options, context.getRequiredTestClass().getSimpleName());
         startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         checkRoundTrip();
         System.out.printf(
-                "embedded Kafka nodes=%d startMs=%d readyMs=%d%n",
-                options.nodes(), startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+                "Kafka cluster=\"%s\" startMs=%d readyMs=%d%n",
+                kafka.describe(), startMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
 
     /** Each test starts on a cluster that answers, or fails at once naming the broker it cannot reach. */
@@ -78,7 +94,9 @@ public final class KafkaClusterExtension
             admin().describeCluster().nodes().get(REACHABLE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "embedded Kafka at " + bootstrapServers() + " did not answer within " + REACHABLE + ": " + e, e);
+                    "Kafka (" + running().describe() + ") at " + bootstrapServers() + " did not answer within "
+                            + REACHABLE + ": " + e,
+                    e);
         }
     }
 
@@ -88,8 +106,8 @@ public final class KafkaClusterExtension
      */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        if (cluster != null) {
-            failure.addSuppressed(new ClusterState(ClusterState.describe(cluster.bootstrapServers(), admin())));
+        if (kafka != null && admin != null) {
+            failure.addSuppressed(new ClusterState(ClusterState.describe(kafka.bootstrapServers(), admin)));
         }
         throw failure;
     }
@@ -100,23 +118,28 @@ public final class KafkaClusterExtension
             admin.close(Duration.ofSeconds(5));
             admin = null;
         }
-        if (cluster != null) {
-            cluster.close();
-            cluster = null;
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
         }
     }
 
-    /** The running cluster. */
+    /**
+     * The running in-JVM cluster, whose nodes a test can stop and start. Under {@code -Ptestcontainers}
+     * there is none: the test fails saying it needs the in-JVM cluster.
+     */
     public EmbeddedKafka cluster() {
-        if (cluster == null) {
-            throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+        if (running() instanceof InJvmKafka inJvm) {
+            return inJvm.cluster();
         }
-        return cluster;
+        throw new IllegalStateException("this test stops and starts Kafka nodes, which needs the in-JVM cluster; it"
+                + " runs against " + running().describe() + " (" + CLUSTER_PROPERTY + "=" + TESTCONTAINERS
+                + "). Run it without -Ptestcontainers (bin/test).");
     }
 
     /** Bootstrap servers of the running nodes. */
     public String bootstrapServers() {
-        return cluster().bootstrapServers();
+        return running().bootstrapServers();
     }
 
     /** Milliseconds the cluster took to start (nodes up, brokers registered). */
@@ -176,13 +199,79 @@ public final class KafkaClusterExtension
         return props;
     }
 
+    private TestKafka running() {
+        if (kafka == null) {
+            throw new IllegalStateException("the Kafka cluster runs only between beforeAll and afterAll");
+        }
+        return kafka;
+    }
+
+    /** The one place that chooses the cluster. */
+    private static TestKafka start(EmbeddedKafka.Options options, String testClass) {
+        String choice = System.getProperty(CLUSTER_PROPERTY, IN_JVM);
+        switch (choice) {
+            case IN_JVM -> {
+                return new InJvmKafka(EmbeddedKafka.start(options), options.nodes());
+            }
+            case TESTCONTAINERS -> {
+                if (options.nodes() != 1) {
+                    throw new IllegalStateException(testClass + " needs " + options.nodes()
+                            + " Kafka nodes, which only the in-JVM cluster has: -Ptestcontainers runs one"
+                            + " apache/kafka container. Run it without -Ptestcontainers (bin/test).");
+                }
+                return startContainer();
+            }
+            default ->
+                throw new IllegalStateException(
+                        CLUSTER_PROPERTY + "=" + choice + ": accepted values are " + IN_JVM + " and " + TESTCONTAINERS);
+        }
+    }
+
+    private static TestKafka startContainer() {
+        Class<?> type;
+        try {
+            type = Class.forName(CONTAINER_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(CLUSTER_PROPERTY + "=" + TESTCONTAINERS + " needs the test classes of the"
+                    + " testcontainers profile: run ./mvnw -Ptestcontainers verify");
+        }
+        try {
+            return (TestKafka) type.getMethod("start").invoke(null);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("cannot start the Kafka container: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot start the Kafka container through " + CONTAINER_CLASS, e);
+        }
+    }
+
+    /** The in-JVM cluster: the default, and the CI path. */
+    private record InJvmKafka(EmbeddedKafka cluster, int nodes) implements TestKafka {
+        @Override
+        public String bootstrapServers() {
+            return cluster.bootstrapServers();
+        }
+
+        @Override
+        public String describe() {
+            return nodes + " in-JVM node" + (nodes == 1 ? "" : "s");
+        }
+
+        @Override
+        public void close() {
+            cluster.close();
+        }
+    }
+
     private void checkRoundTrip() {
         String topic = "fixture.ready." + UUID.randomUUID();
         createTopic(topic, 1, options.nodes());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
             producer.send(new ProducerRecord<>(topic, "ready", "ready")).get(READY.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("embedded Kafka cannot take a write", e);
+            throw new IllegalStateException("Kafka (" + running().describe() + ") cannot take a write", e);
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps("fixture-ready"))) {
             consumer.subscribe(List.of(topic));
@@ -195,7 +284,8 @@ public final class KafkaClusterExtension
                     }
                 }
             }
-            throw new IllegalStateException("embedded Kafka: the consumer group read nothing within " + READY);
+            throw new IllegalStateException(
+                    "Kafka (" + running().describe() + "): the consumer group read nothing within " + READY);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.drainwatch.detector.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -53,6 +58,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
             TimeUnit.MILLISECONDS.sleep(100);
             leaks = before.leaksSince();
         }
+        System.out.println(Footprint.now().line(context.getRequiredTestClass().getSimpleName()));
         if (leaks.isEmpty()) {
             return;
         }
@@ -82,6 +88,26 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     private static boolean isKafkaClass(String className) {
         return className.startsWith("org.apache.kafka.") || className.startsWith("kafka.");
+    }
+
+    /** What the test JVM holds after a class: a trend over the suite shows what is not released. */
+    private record Footprint(int threads, long openFiles, long heapUsedMb) {
+        static Footprint now() {
+            long files;
+            try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                files = fds.count();
+            } catch (IOException | UncheckedIOException e) {
+                files = -1;
+            }
+            Runtime runtime = Runtime.getRuntime();
+            return new Footprint(
+                    Thread.activeCount(), files, (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024));
+        }
+
+        String line(String testClass) {
+            return "leak-check class=" + testClass + " threads=" + threads + " open_files=" + openFiles
+                    + " heap_used_mb=" + heapUsedMb;
+        }
     }
 
     /** The child processes and live threads at one moment. */

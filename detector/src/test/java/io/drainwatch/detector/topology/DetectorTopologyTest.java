@@ -489,6 +489,64 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void gasFromOneOutsideAddressToThreeWalletsIsOneCriticalCommonFunderAlertBeforeAnySweep() {
+        start();
+        List<TransferEvent> topups = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            chain.nextBlock();
+            TransferEvent topup = chain.eth(FUNDER, wallet(i), ETH.divide(BigInteger.valueOf(500)), null, null);
+            topups.add(topup);
+            send(topup);
+            List<DrainAlert> raised = alerts.readValuesToList();
+            if (i < 3) {
+                assertThat(raised).as("%d wallets funded", i).isEmpty();
+            } else if (i == 3) {
+                assertThat(raised)
+                        .as("the third wallet fires, citing every top-up")
+                        .hasSize(3)
+                        .allSatisfy(a -> {
+                            assertThat(a.getRule()).isEqualTo("common-funder");
+                            assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+                            assertThat(a.getSubject()).isEqualTo(FUNDER);
+                        });
+                assertThat(raised.get(0).getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(raised.get(0).getAlertId())
+                        .isEqualTo("common-funder:1:" + FUNDER + ":"
+                                + topups.get(0).getBlockNumber());
+                assertThat(raised.get(2).getWallets()).containsExactly(wallet(1), wallet(2), wallet(3));
+            } else {
+                assertThat(raised).singleElement().satisfies(a -> {
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.UPDATED);
+                    assertThat(a.getWallets()).containsExactly(wallet(1), wallet(2), wallet(3), wallet(4));
+                });
+            }
+        }
+        send(topups.get(3));
+        assertThat(alerts.isEmpty()).as("a replayed top-up adds nothing").isTrue();
+        send(Chain.removed(topups.get(3)));
+        assertThat(alerts.readValuesToList()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo(AlertStatus.UPDATED);
+            assertThat(a.getWallets()).containsExactly(wallet(1), wallet(2), wallet(3));
+        });
+        assertThat(incidents.isEmpty()).as("gas drains nothing: no incident").isTrue();
+    }
+
+    @Test
+    void commonFunderThresholdIsSetPerCustodyGroup() {
+        start(Map.of("group.retail.rules.common-funder.min-wallets", "4"));
+        for (int i = 1; i <= 3; i++) {
+            chain.nextBlock();
+            send(chain.eth(FUNDER, wallet(i), ETH.divide(BigInteger.valueOf(500)), null, null));
+        }
+        assertThat(alerts.isEmpty()).isTrue();
+        chain.nextBlock();
+        send(chain.eth(FUNDER, wallet(4), ETH.divide(BigInteger.valueOf(500)), null, null));
+        assertThat(alerts.readValuesToList())
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(a.getRule()).isEqualTo("common-funder"));
+    }
+
+    @Test
     void unsignedOutflowIsCriticalAfterTheGracePeriodAndASignedOneIsNot() {
         start(Map.of("rules.unauthorized-outflow.enabled", "true", "rules.unauthorized-outflow.grace", "3s"));
         chain.nextBlock();
@@ -523,6 +581,39 @@ class DetectorTopologyTest {
         DrainAlert retracted = alerts.readValuesToList().get(0);
         assertThat(retracted.getAlertId()).isEqualTo(fired.getAlertId());
         assertThat(retracted.getStatus()).isEqualTo(AlertStatus.RETRACTED);
+    }
+
+    @Test
+    void emptyingASmallWalletIsALowAlertThatAReplayDoesNotRepeatAndAReorganisationRetracts() {
+        start();
+        chain.nextBlock();
+        TransferEvent sweep = chain.usdc(
+                wallet(3),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(150)),
+                DOLLAR.multiply(BigInteger.valueOf(150)),
+                BigInteger.ZERO);
+        send(sweep);
+        DrainAlert fired = alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("balance-drain"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(fired.getStatus()).isEqualTo(AlertStatus.FIRING);
+        assertThat(fired.getSeverity()).isEqualTo(Severity.LOW);
+        assertThat(fired.getUsdValue()).isEqualTo(150.0);
+        assertThat(incidents.isEmpty()).as("one small wallet is no incident").isTrue();
+
+        send(sweep);
+        assertThat(alerts.isEmpty()).as("replayed event adds nothing").isTrue();
+        send(Chain.removed(sweep));
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("balance-drain"))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
+                    assertThat(a.getStatus()).isEqualTo(AlertStatus.RETRACTED);
+                    assertThat(a.getVersion()).isGreaterThan(fired.getVersion());
+                });
     }
 
     @Test

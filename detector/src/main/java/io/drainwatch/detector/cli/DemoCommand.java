@@ -1,8 +1,19 @@
-package io.drainwatch.detector.demo;
+package io.drainwatch.detector.cli;
 
 import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.detector.config.ConfigLayers;
 import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.config.Settings;
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.demo.AlertWatch;
+import io.drainwatch.detector.demo.DemoReport;
+import io.drainwatch.detector.demo.DemoSettings;
+import io.drainwatch.detector.demo.Display;
+import io.drainwatch.detector.demo.GroundTruth;
+import io.drainwatch.detector.demo.IncidentPrinter;
+import io.drainwatch.detector.demo.Scenario;
+import io.drainwatch.detector.demo.ScenarioFeed;
+import io.drainwatch.detector.demo.ScenarioParameters;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.metrics.MetricsServer;
@@ -16,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +40,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,11 +57,6 @@ import picocli.CommandLine.Option;
             "Prints the incident as it grows and a summary. Exit code 0 when every swept wallet was caught with no false alert."
         })
 public final class DemoCommand implements Callable<Integer> {
-    /** How long after the last block the detector gets to finish (grace of the signed-transaction check, punctuation). */
-    static final Duration SETTLE = Duration.ofSeconds(4);
-
-    static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,11 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seed of the scenario; the same seed plays the same attack (default ${DEFAULT-VALUE}).")
     long seed = 20240622L;
 
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "9400",
-            description = "Port of /metrics, 0 for any free port (default ${DEFAULT-VALUE}).")
-    int metricsPort = 9400;
+    @Mixin
+    MetricsOptions metricsOptions = new MetricsOptions();
 
     @Option(
             names = "--kafka-port",
@@ -142,8 +145,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new TopicSetup(admin, Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
             }
             out.printf(
-                    "kafka    %s (embedded KRaft broker)%nmetrics  http://127.0.0.1:%d/metrics%n",
-                    bootstrap, metrics.port());
+                    "kafka    %s (embedded KRaft broker)%nmetrics  %s%n",
+                    bootstrap, metrics.serving() ? "http://127.0.0.1:" + metrics.port() + "/metrics" : "off");
             out.printf(
                     "scenario %,d watched wallets in %s; %d will be swept to %d fresh addresses; a block every %s%n%n",
                     parameters.wallets(),
@@ -157,7 +160,8 @@ public final class DemoCommand implements Callable<Integer> {
                     AlertWatch watch = AlertWatch.start(client, topics, printer)) {
                 feed.writeReference(scenario);
                 detector.set(Detector.start(
-                        DetectorConfig.withOverrides(detectorSettings(stateDir, metrics.port()), bootstrap),
+                        DetectorConfig.withOverrides(
+                                DemoSettings.detectorSettings(stateDir, metrics.port()), bootstrap),
                         metrics.registry()));
                 metrics.readiness(() -> detector.get().state().isRunningOrRebalancing());
                 if (!detector.get().awaitRunning(Duration.ofSeconds(60))) {
@@ -168,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<Integer, Instant> blockTimes = new ConcurrentHashMap<>();
                 feed.play(scenario, 0, scenario.blocks().size(), (block, time) -> blockTimes.put(block.index(), time));
                 Instant lastBlock = blockTimes.get(scenario.blocks().size() - 1);
-                settle(watch, truth, lastBlock);
+                DemoSettings.settle(watch, truth, lastBlock);
                 Optional<Instant> firstSweep = Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1)));
                 DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), firstSweep);
                 printer.finish();
@@ -202,13 +206,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The demo's /metrics: 0.0.0.0:9400 unless the metrics options say otherwise (0 any free port, -1 none). */
     private MetricsServer startMetrics() {
+        Settings settings = new Settings(ConfigLayers.merge(
+                Map.of("metrics.host", "0.0.0.0", "metrics.port", "9400"),
+                metricsOptions.layer().values()));
+        int port = settings.port("metrics.port");
         try {
-            return MetricsServer.start("0.0.0.0", metricsPort, "detect");
+            return MetricsServer.start(settings.string("metrics.host"), port, "detect");
         } catch (UncheckedIOException e) {
             throw new ConfigException(
                     "--metrics-port",
-                    "cannot serve /metrics on port " + metricsPort + " ("
+                    "cannot serve /metrics on port " + port + " ("
                             + e.getCause().getMessage() + "): pick another port, or 0 for any free one");
         }
     }
@@ -227,67 +236,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The detector settings of the demo: its own application id and state, the signer check on, fast resolution. */
-    static Map<String, String> detectorSettings(Path stateDir, int metricsPort) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("application.id", "drainwatch-demo");
-        settings.put("kafka.state.dir", stateDir.toString());
-        settings.put("metrics.port", Integer.toString(metricsPort));
-        // The demo's custodian publishes every transaction it signs, so an unsigned outflow is theft.
-        settings.put("rules.unauthorized-outflow.enabled", "true");
-        settings.put("incidents.resolve-after", "15s");
-        settings.put("alerts.resolve-after", "15s");
-        return settings;
-    }
-
-    /** Waits until the detector has had its say on every block: every swept wallet and the sanctioned outflow seen, or a limit. */
-    private static void settle(AlertWatch watch, GroundTruth truth, Instant lastBlock) throws InterruptedException {
-        Instant earliest = lastBlock.plus(SETTLE);
-        Instant limit = lastBlock.plus(SETTLE_LIMIT);
-        while (Instant.now().isBefore(limit)) {
-            DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty());
-            // The fleet stage comes after the per-wallet one: wait for the incident to count what was alerted.
-            int alerted = report.walletsSwept() - report.missed().size();
-            boolean incidentCaughtUp = watch.incidents().stream()
-                    .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
-                    .reduce((a, b) -> b)
-                    .map(i -> i.getWalletsDrained() >= alerted)
-                    .orElse(true);
-            if (Instant.now().isAfter(earliest)
-                    && report.missed().isEmpty()
-                    && report.sanctionedAlert().isPresent()
-                    && incidentCaughtUp) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-    }
-
     private static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the demo's state directory " + dir, e);
-        }
-    }
-
-    /** Parses {@code 250ms}, {@code 2s} or ISO-8601 durations. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-            try {
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                if (v.endsWith("s") && !v.startsWith("p")) {
-                    return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-                }
-                return Duration.parse(value.strip());
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a duration: use 250ms, 2s or ISO-8601 like PT0.5S");
-            }
         }
     }
 }

@@ -1,8 +1,7 @@
-package io.drainwatch.detector.demo;
+package io.drainwatch.detector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drainwatch.detector.cli.Drainwatch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -31,7 +30,7 @@ class DemoCommandTest {
 
     @Test
     void theBlockIntervalReadsMillisecondsSecondsAndIso8601() {
-        DemoCommand.DurationConverter converter = new DemoCommand.DurationConverter();
+        DurationConverter converter = new DurationConverter();
         assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(converter.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(converter.convert("PT2S")).isEqualTo(Duration.ofSeconds(2));

@@ -1,0 +1,75 @@
+package io.drainwatch.detector.cli;
+
+import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.refdata.AllowlistFile;
+import io.drainwatch.detector.refdata.LabelFile;
+import io.drainwatch.detector.refdata.PriceFile;
+import io.drainwatch.detector.refdata.WalletFile;
+import io.drainwatch.schemas.AddressLabel;
+import io.drainwatch.schemas.AllowedCounterparty;
+import io.drainwatch.schemas.TokenPrice;
+import io.drainwatch.schemas.WatchedWallet;
+import java.time.Instant;
+import java.util.Locale;
+
+/** The operator's reference tables: each one's file format, record type, topic and help text. */
+enum ReferenceTable {
+    WALLETS(
+            "Watched wallets (compacted topic drainwatch.wallets, key chainId:address).",
+            "Load a watched-wallets file: columns chain_id,address,custody_group; optional owner_ref,tags (separated by ;)."),
+    ALLOWLIST(
+            "Allowed counterparties (compacted topic drainwatch.allowlist, key chainId:address/custodyGroup).",
+            "Load an allowlist file: columns chain_id,address,custody_group,kind,note; custody_group * means every group;"
+                    + " kind is own-hot, own-cold, exchange, user-withdrawal or other."),
+    LABELS(
+            "Address labels (compacted topic drainwatch.labels, key chainId:address, or *:address for every chain).",
+            "Load an address-labels file: columns address,category,source; optional chain_id (empty: every chain), note;"
+                    + " category is sanctioned, attacker, drainer, mixer, bridge, exchange, own or other."),
+    PRICES(
+            "Token prices in USD (compacted topic drainwatch.prices, key chainId:asset).",
+            "Load a token-prices file: columns chain_id,asset,usd_price,decimals; optional symbol; asset is native or the"
+                    + " token address; prices are stamped with the import time.");
+
+    private final String table;
+    private final String columns;
+
+    ReferenceTable(String table, String columns) {
+        this.table = table;
+        this.columns = columns;
+    }
+
+    /** The name on the command line: {@code wallets}, {@code allowlist}, {@code labels}, {@code prices}. */
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What the table holds. */
+    String table() {
+        return table;
+    }
+
+    /** The columns of its file. */
+    String columns() {
+        return columns;
+    }
+
+    /** The topic of the table among {@code topics}. */
+    String topic(Topics topics) {
+        return switch (this) {
+            case WALLETS -> topics.wallets();
+            case ALLOWLIST -> topics.allowlist();
+            case LABELS -> topics.labels();
+            case PRICES -> topics.prices();
+        };
+    }
+
+    /** The import of this table's files; prices are stamped with {@code now}. */
+    ReferenceImport<?> importer(Instant now) {
+        return switch (this) {
+            case WALLETS -> new ReferenceImport<>(new WalletFile(), WatchedWallet.class);
+            case ALLOWLIST -> new ReferenceImport<>(new AllowlistFile(), AllowedCounterparty.class);
+            case LABELS -> new ReferenceImport<>(new LabelFile(), AddressLabel.class);
+            case PRICES -> new ReferenceImport<>(new PriceFile(now), TokenPrice.class);
+        };
+    }
+}

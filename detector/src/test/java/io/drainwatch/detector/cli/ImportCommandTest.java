@@ -1,0 +1,64 @@
+package io.drainwatch.detector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code drainwatch import TABLE FILE} and its older names answer the same, before any Kafka is reached. */
+class ImportCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run drainwatch(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Drainwatch.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void anUnusableFileExitsTwoUnderBothNamesOfEveryTable() throws Exception {
+        Path missing = dir.resolve("missing.csv");
+        Path badHeader = Files.writeString(dir.resolve("bad.csv"), "nothing,useful\n1,2\n");
+        for (String table : new String[] {"wallets", "allowlist", "labels", "prices"}) {
+            for (String[] args :
+                    new String[][] {{"import", table, missing.toString()}, {table, "import", missing.toString()}}) {
+                Run run = drainwatch(args);
+                assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
+                assertThat(run.err()).isEqualTo("drainwatch: " + missing + ": no such file\n");
+            }
+            Run viaImport = drainwatch("import", table, badHeader.toString(), "--mode", "delete");
+            Run viaAlias = drainwatch(table, "import", "--delete", badHeader.toString());
+            assertThat(viaImport.exit()).as(table).isEqualTo(2);
+            assertThat(viaImport.err()).startsWith("drainwatch: ").contains(badHeader.toString());
+            assertThat(viaAlias).isEqualTo(viaImport);
+        }
+    }
+
+    @Test
+    void anUnknownTableIsRefusedNamingTheTables() {
+        Run run = drainwatch("import", "pirates", "x.csv");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("TABLE").contains("WALLETS, ALLOWLIST, LABELS, PRICES");
+    }
+
+    @Test
+    void theOlderNamesKeepTheirHelp() {
+        Run run = drainwatch("labels", "import", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out())
+                .contains("columns address,category,source")
+                .contains("drainwatch import labels FILE")
+                .contains("--delete", "--mode", "--bootstrap-servers");
+    }
+}
