@@ -37,7 +37,9 @@ public record RuleSettings(
         Duration funderWindow,
         boolean newDestination,
         double newDestinationMinUsd,
-        int counterpartyHistory) {
+        int counterpartyHistory,
+        boolean unknownApproval,
+        boolean delegation) {
 
     private static final Set<String> CATEGORIES = EnumSet.allOf(LabelCategory.class).stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -89,7 +91,9 @@ public record RuleSettings(
                 k.duration("common-funder.window"),
                 k.bool("new-destination.enabled"),
                 k.usd("new-destination.min-usd"),
-                k.count("new-destination.history-size"));
+                k.count("new-destination.history-size"),
+                k.bool("unknown-approval.enabled"),
+                k.bool("delegation.enabled"));
         if (r.sweepFreshMinWallets > r.sweepMinWallets) {
             throw new ConfigException(
                     k.name("coordinated-sweep.fresh-min-wallets"),

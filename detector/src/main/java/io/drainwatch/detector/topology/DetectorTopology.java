@@ -8,6 +8,7 @@ import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.Funding;
+import io.drainwatch.detector.rules.Grants;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.AddressLabel;
@@ -90,6 +91,7 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.STATE, WalletState.class));
         builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
+        builder.addStateStore(store(WalletProcessor.GRANTS, Grants.class));
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
@@ -114,18 +116,36 @@ public final class DetectorTopology {
                         .withKeySerde(STRING)
                         .withValueSerde(new WalletEvent.WalletEventSerde()));
 
+        // Approvals and delegations of watched wallets, repartitioned on their own like the balances.
+        KStream<String, WalletEvent> grants = builder.stream(
+                        topics.approvals(), Consumed.with(BYTES, BYTES).withName("approvals-source"))
+                .process(() -> GrantFilterProcessor.approvals(metrics), Named.as("filter-approvals"))
+                .merge(
+                        builder.stream(
+                                        topics.delegations(),
+                                        Consumed.with(BYTES, BYTES).withName("delegations-source"))
+                                .process(
+                                        () -> GrantFilterProcessor.delegations(metrics),
+                                        Named.as("filter-delegations")),
+                        Named.as("merge-grants"))
+                .repartition(Repartitioned.<String, WalletEvent>as("wallet-grant-events")
+                        .withKeySerde(STRING)
+                        .withValueSerde(new WalletEvent.WalletEventSerde()));
+
         // 2. Per wallet.
         Map<String, KStream<String, StageOutput>> fromWallets = watched.repartition(
                         Repartitioned.<String, WalletEvent>as("wallet-events")
                                 .withKeySerde(STRING)
                                 .withValueSerde(new WalletEvent.WalletEventSerde()))
                 .merge(balances, Named.as("merge-wallet-events"))
+                .merge(grants, Named.as("merge-wallet-grant-events"))
                 .process(
                         () -> new WalletProcessor(config, links, metrics),
                         Named.as("wallet-rules"),
                         WalletProcessor.STATE,
                         WalletProcessor.ALERTS,
-                        WalletProcessor.PENDING)
+                        WalletProcessor.PENDING,
+                        WalletProcessor.GRANTS)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))

@@ -32,6 +32,10 @@ final class Chain {
         return block;
     }
 
+    long block() {
+        return block;
+    }
+
     long time() {
         return time;
     }
