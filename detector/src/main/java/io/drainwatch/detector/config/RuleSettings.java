@@ -39,7 +39,10 @@ public record RuleSettings(
         double newDestinationMinUsd,
         int counterpartyHistory,
         boolean unknownApproval,
-        boolean delegation) {
+        boolean delegation,
+        boolean fundsExit,
+        Duration taintTtl,
+        Set<LabelCategory> exitCategories) {
 
     private static final Set<String> CATEGORIES = EnumSet.allOf(LabelCategory.class).stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -93,7 +96,10 @@ public record RuleSettings(
                 k.usd("new-destination.min-usd"),
                 k.count("new-destination.history-size"),
                 k.bool("unknown-approval.enabled"),
-                k.bool("delegation.enabled"));
+                k.bool("delegation.enabled"),
+                k.bool("funds-exit.enabled"),
+                k.duration("funds-exit.taint-ttl"),
+                k.categories("funds-exit.exit-categories"));
         if (r.sweepFreshMinWallets > r.sweepMinWallets) {
             throw new ConfigException(
                     k.name("coordinated-sweep.fresh-min-wallets"),

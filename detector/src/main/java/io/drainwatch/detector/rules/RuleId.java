@@ -13,7 +13,8 @@ public enum RuleId {
     COMMON_FUNDER("common-funder", Severity.CRITICAL),
     NEW_DESTINATION("new-destination", Severity.LOW),
     UNKNOWN_APPROVAL("unknown-approval", Severity.MEDIUM),
-    DELEGATION("delegation", Severity.CRITICAL);
+    DELEGATION("delegation", Severity.CRITICAL),
+    FUNDS_EXIT("funds-exit", Severity.HIGH);
 
     private final String id;
     private final Severity severity;
@@ -44,6 +45,17 @@ public enum RuleId {
         return switch (this) {
             case BALANCE_DRAIN, UNAUTHORIZED_OUTFLOW, COORDINATED_SWEEP, DENYLISTED_COUNTERPARTY, GAS_TOPUP_SWEEP ->
                 true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether the destination of this rule's alert received drained funds, so that its onward payments are
+     * followed ({@code funds-exit}).
+     */
+    public boolean taintsDestination() {
+        return switch (this) {
+            case BALANCE_DRAIN, UNAUTHORIZED_OUTFLOW, COORDINATED_SWEEP, GAS_TOPUP_SWEEP -> true;
             default -> false;
         };
     }

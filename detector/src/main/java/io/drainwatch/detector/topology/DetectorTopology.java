@@ -23,6 +23,7 @@ import io.drainwatch.schemas.serde.AvroSerde;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -77,11 +78,33 @@ public final class DetectorTopology {
         Topics topics = config.topics();
         ExplorerLinks links = links(config);
 
+        // The pre-filter holds only the watched-wallets store: it reaches the taint set through it.
+        AtomicReference<WatchedWalletsStore> watchedStore = new AtomicReference<>();
+        AtomicReference<TaintedAddressesStore> taintedStore = new AtomicReference<>();
+        Runnable link = () -> {
+            WatchedWalletsStore w = watchedStore.get();
+            TaintedAddressesStore t = taintedStore.get();
+            if (w != null && t != null) {
+                w.linkTainted(t);
+            }
+        };
         builder.addGlobalStore(
-                WatchedWalletsStore.builder(onWatchedStore),
+                WatchedWalletsStore.builder(store -> {
+                    watchedStore.set(store);
+                    link.run();
+                    onWatchedStore.accept(store);
+                }),
                 topics.wallets(),
                 Consumed.with(BYTES, BYTES).withName("wallets-source"),
                 WatchedWalletsUpdater::new);
+        builder.addGlobalStore(
+                TaintedAddressesStore.builder(config, store -> {
+                    taintedStore.set(store);
+                    link.run();
+                }),
+                topics.alerts(),
+                Consumed.with(BYTES, BYTES).withName("tainted-addresses-source"),
+                TaintedAddressesUpdater::new);
         referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, AddressLabel.class, false);
         referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, AllowedCounterparty.class, false);
         referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, TokenPrice.class, false);
@@ -96,14 +119,28 @@ public final class DetectorTopology {
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
         builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
 
-        // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
-        KStream<String, WalletEvent> watched = builder.stream(
+        // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet, and payments by
+        // addresses that received drained funds, keyed by that address (the topic's own key).
+        Map<String, KStream<String, WalletEvent>> filtered = builder.stream(
                         topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
-                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"));
+                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"))
+                .split(Named.as("filtered-"))
+                .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
+                .defaultBranch(Branched.as("wallet-events"));
+        KStream<String, WalletEvent> watched = filtered.get("filtered-wallet-events");
+
+        // 3c. Funds exit: tainted addresses paying a mixer, bridge or exchange.
+        KStream<String, StageOutput> exits = filtered.get("filtered-hops")
+                .process(
+                        () -> new FundsExitProcessor(config, links, metrics),
+                        Named.as("funds-exit-rules"),
+                        FundsExitProcessor.ALERTS);
+        alertsTo(exits, topics, "funds-exit");
         // Balances are repartitioned on their own: sharing a task with the transfers would make every
         // transfer wait on the (mostly empty) balances partition.
         KStream<String, WalletEvent> balances = builder.stream(

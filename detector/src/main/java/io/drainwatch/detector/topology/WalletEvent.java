@@ -28,6 +28,9 @@ sealed interface WalletEvent {
     /** The wallet's code was delegated (EIP-7702), or its delegation cleared. */
     record Delegation(DelegationEvent delegation) implements WalletEvent {}
 
+    /** Value left an address that received drained funds (keyed by that address, for funds-exit). */
+    record Hop(TransferEvent transfer) implements WalletEvent {}
+
     /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
     final class WalletEventSerde implements Serde<WalletEvent> {
         private static final byte OUT = 'O';
@@ -35,6 +38,7 @@ sealed interface WalletEvent {
         private static final byte BALANCE = 'B';
         private static final byte APPROVAL = 'A';
         private static final byte DELEGATION = 'D';
+        private static final byte HOP = 'H';
         private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
         private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
         private final AvroSerde<ApprovalEvent> approvals = AvroSerde.of(ApprovalEvent.class);
@@ -65,6 +69,10 @@ sealed interface WalletEvent {
                         tag = APPROVAL;
                         body = approvals.encode(a.approval());
                     }
+                    case Hop h -> {
+                        tag = HOP;
+                        body = transfers.encode(h.transfer());
+                    }
                     case Delegation d -> {
                         tag = DELEGATION;
                         body = delegations.encode(d.delegation());
@@ -90,6 +98,7 @@ sealed interface WalletEvent {
                     case BALANCE -> new Balance(balances.decode(body));
                     case APPROVAL -> new Approval(approvals.decode(body));
                     case DELEGATION -> new Delegation(delegations.decode(body));
+                    case HOP -> new Hop(transfers.decode(body));
                     default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
                 };
             };

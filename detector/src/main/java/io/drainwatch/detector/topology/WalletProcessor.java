@@ -95,6 +95,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
             case WalletEvent.Approval a -> onApproval(Transfers.of(a.approval()), now, record.timestamp());
             case WalletEvent.Delegation d -> onDelegation(Transfers.of(d.delegation()), now, record.timestamp());
+            case WalletEvent.Hop h -> {} // handled by the funds-exit stage, never repartitioned by wallet
             case null -> {}
         }
     }

@@ -9,12 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.CounterpartyKind;
 import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.LabelCategory;
 import io.drainwatch.schemas.Severity;
 import io.drainwatch.schemas.SignedTransaction;
 import io.drainwatch.schemas.TokenPrice;
@@ -41,10 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Attacks through grants of control (approvals, EIP-7702 delegations) and their benign look-alikes, driven
- * through the production topology.
+ * The attack shapes of the later rules of the catalogue (approvals, EIP-7702 delegations, drained funds reaching
+ * an exchange, ...) and their benign look-alikes, driven through the production topology.
  */
-class GrantAttackTopologyTest {
+class CatalogueAttackTopologyTest {
     static final Instant START = Instant.parse("2026-06-11T03:00:00Z");
     static final String WALLET = address(0x101);
     static final String OTHER = address(0x102);
@@ -54,6 +56,8 @@ class GrantAttackTopologyTest {
     static final String ROUTER = address(0x70);
     static final String SMART_ACCOUNT = address(0x71);
     static final String SWEEPER = address(0x5e);
+    static final String EXCHANGE = address(0xe0);
+    static final String BYSTANDER = address(0xb5);
 
     @TempDir
     Path stateDir;
@@ -107,6 +111,14 @@ class GrantAttackTopologyTest {
                             .setKind(CounterpartyKind.OTHER)
                             .build());
         }
+        pipe(
+                topics.labels(),
+                "*:" + EXCHANGE,
+                AddressLabel.newBuilder()
+                        .setAddress(EXCHANGE)
+                        .setCategory(LabelCategory.EXCHANGE)
+                        .setSource("test list")
+                        .build());
         pipe(
                 topics.prices(),
                 "1:" + USDC,
@@ -345,5 +357,61 @@ class GrantAttackTopologyTest {
         chain.nextBlock();
         send(GrantEvents.delegation(chain, WALLET, SWEEPER, ATTACKER_EOA));
         assertThat(of("delegation")).isEmpty();
+    }
+
+    private TransferEvent drain(String wallet, String to) {
+        chain.nextBlock();
+        BigInteger all = DOLLAR.multiply(BigInteger.valueOf(20_000));
+        TransferEvent drain = sentBy(chain.usdc(wallet, to, all, all, BigInteger.ZERO), wallet);
+        send(drain);
+        return drain;
+    }
+
+    @Test
+    void drainedFundsReachingAnExchangeRaiseFundsExitNamingThePath() {
+        start();
+        TransferEvent drain = drain(WALLET, ATTACKER_RECEIVER);
+        assertThat(of("balance-drain")).isNotEmpty();
+
+        chain.nextBlock();
+        BigInteger amount = DOLLAR.multiply(BigInteger.valueOf(19_900));
+        TransferEvent exit = sentBy(chain.usdc(ATTACKER_RECEIVER, EXCHANGE, amount, null, null), ATTACKER_RECEIVER);
+        send(exit);
+        assertThat(of("funds-exit")).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+            assertThat(a.getSeverity()).isEqualTo(Severity.HIGH);
+            assertThat(a.getSubject()).isEqualTo(ATTACKER_RECEIVER);
+            assertThat(a.getWallets()).containsExactly(WALLET);
+            assertThat(a.getDestination()).isEqualTo(EXCHANGE);
+            assertThat(a.getCustodyGroup()).isEqualTo("retail");
+            assertThat(a.getAlertId()).isEqualTo("funds-exit:1:" + ATTACKER_RECEIVER + ":" + exit.getBlockNumber());
+            assertThat(a.getDescription())
+                    .contains(WALLET + " (group retail) → " + ATTACKER_RECEIVER + " in " + drain.getTxHash())
+                    .contains("→ " + EXCHANGE + ", labelled exchange, in " + exit.getTxHash())
+                    .contains("freeze");
+        });
+    }
+
+    @Test
+    void paymentsOfTaintedAddressesToUnlabelledAddressesAndOfCleanAddressesToExchangesRaiseNoFundsExit() {
+        start();
+        drain(WALLET, ATTACKER_RECEIVER);
+        chain.nextBlock();
+        BigInteger amount = DOLLAR.multiply(BigInteger.valueOf(100));
+        send(sentBy(chain.usdc(ATTACKER_RECEIVER, BYSTANDER, amount, null, null), ATTACKER_RECEIVER));
+        send(sentBy(chain.usdc(BYSTANDER, EXCHANGE, amount, null, null), BYSTANDER));
+        assertThat(of("funds-exit")).isEmpty();
+    }
+
+    @Test
+    void aTaintExpiresAfterItsTimeToLive() {
+        start("rules.funds-exit.taint-ttl", "1h");
+        drain(WALLET, ATTACKER_RECEIVER);
+        for (int i = 0; i < 301; i++) {
+            chain.nextBlock(); // 12 s each: an hour later
+        }
+        BigInteger amount = DOLLAR.multiply(BigInteger.valueOf(19_900));
+        send(sentBy(chain.usdc(ATTACKER_RECEIVER, EXCHANGE, amount, null, null), ATTACKER_RECEIVER));
+        assertThat(of("funds-exit")).isEmpty();
     }
 }
