@@ -42,7 +42,13 @@ public record RuleSettings(
         boolean delegation,
         boolean fundsExit,
         Duration taintTtl,
-        Set<LabelCategory> exitCategories) {
+        Set<LabelCategory> exitCategories,
+        boolean velocity,
+        Duration velocityWindow,
+        double velocityMinUsd,
+        double velocityBaselineMultiplier,
+        double velocityBaselineAlpha,
+        double velocityHighFraction) {
 
     private static final Set<String> CATEGORIES = EnumSet.allOf(LabelCategory.class).stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -99,7 +105,13 @@ public record RuleSettings(
                 k.bool("delegation.enabled"),
                 k.bool("funds-exit.enabled"),
                 k.duration("funds-exit.taint-ttl"),
-                k.categories("funds-exit.exit-categories"));
+                k.categories("funds-exit.exit-categories"),
+                k.bool("velocity.enabled"),
+                k.duration("velocity.window"),
+                k.usd("velocity.min-usd"),
+                k.usd("velocity.baseline-multiplier"),
+                k.fraction("velocity.baseline-alpha"),
+                k.fraction("velocity.high-fraction"));
         if (r.sweepFreshMinWallets > r.sweepMinWallets) {
             throw new ConfigException(
                     k.name("coordinated-sweep.fresh-min-wallets"),

@@ -14,7 +14,8 @@ public enum RuleId {
     NEW_DESTINATION("new-destination", Severity.LOW),
     UNKNOWN_APPROVAL("unknown-approval", Severity.MEDIUM),
     DELEGATION("delegation", Severity.CRITICAL),
-    FUNDS_EXIT("funds-exit", Severity.HIGH);
+    FUNDS_EXIT("funds-exit", Severity.HIGH),
+    VELOCITY("velocity", Severity.MEDIUM);
 
     private final String id;
     private final Severity severity;

@@ -5,6 +5,7 @@ import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.Funding;
@@ -115,6 +116,7 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
         builder.addStateStore(store(WalletProcessor.GRANTS, Grants.class));
+        builder.addStateStore(store(WalletProcessor.ACTIVITY, Activity.class));
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
@@ -182,7 +184,8 @@ public final class DetectorTopology {
                         WalletProcessor.STATE,
                         WalletProcessor.ALERTS,
                         WalletProcessor.PENDING,
-                        WalletProcessor.GRANTS)
+                        WalletProcessor.GRANTS,
+                        WalletProcessor.ACTIVITY)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))

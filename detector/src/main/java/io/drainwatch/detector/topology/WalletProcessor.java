@@ -6,6 +6,7 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.Approval;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Delegation;
@@ -17,6 +18,7 @@ import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.rules.Transfer;
 import io.drainwatch.detector.rules.UnauthorizedOutflowRule;
 import io.drainwatch.detector.rules.UnknownApprovalRule;
+import io.drainwatch.detector.rules.VelocityRule;
 import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.BalanceSnapshot;
@@ -44,6 +46,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     static final String ALERTS = "wallet-alerts";
     static final String PENDING = "wallet-pending-signatures";
     static final String GRANTS = "wallet-grants";
+    static final String ACTIVITY = "wallet-activity";
 
     /**
      * An outflow, or an approval, waiting for the signer's record until {@code deadline} (wall clock).
@@ -66,6 +69,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     private KeyValueStore<String, WalletState> states;
     private KeyValueStore<String, Pending> pending;
     private KeyValueStore<String, Grants> grants;
+    private KeyValueStore<String, Activity> activity;
     private StoreReferenceData reference;
     private AlertBook alerts;
 
@@ -81,6 +85,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
+        this.activity = context.getStateStore(ACTIVITY);
         this.reference = new StoreReferenceData(context);
         this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -112,10 +117,14 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         RuleSettings rules = config.rules(group.get());
         WalletState state = orEmpty(states.get(key));
+        boolean replayed = state.seen(t.eventId());
         WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
         // The value change goes first, so an incident opened by this outflow already counts it as lost.
         store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
         outcome.findings().forEach(f -> emit(f, now, timestamp));
+        if (!replayed) {
+            onActivity(t, group.get(), key, state, outcome, rules, now, timestamp);
+        }
         Grants granted = grants.get(key);
         if (granted != null) {
             DelegationRule.onOutflow(t, group.get(), granted, reference).ifPresent(f -> emit(f, now, timestamp));
@@ -137,6 +146,9 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             return;
         }
         String key = Addresses.key(t.chainId(), t.to());
+        if (!t.removed()) {
+            activity.put(key, orEmpty(activity.get(key)).seenAt(t.blockTime()));
+        }
         WalletState state = orEmpty(states.get(key));
         RuleSettings rules = config.rules(group.get());
         store(
@@ -149,6 +161,24 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         CommonFunderRule.funding(t, group.get(), reference, rules)
                 .ifPresent(f -> context.forward(
                         new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
+    }
+
+    /** The rules over the wallet's recent activity: velocity. */
+    private void onActivity(
+            Transfer t,
+            String group,
+            String key,
+            WalletState before,
+            WalletRules.Outcome outcome,
+            RuleSettings rules,
+            long now,
+            long timestamp) {
+        Activity act = orEmpty(activity.get(key)).seenAt(t.blockTime());
+        boolean emptied = outcome.findings().stream().anyMatch(f -> f.rule() == RuleId.BALANCE_DRAIN);
+        VelocityRule.Outcome velocity = VelocityRule.evaluate(
+                t, group, before, outcome.state().valueUsd(t.chainId(), reference), act, reference, rules, emptied);
+        activity.put(key, velocity.activity());
+        velocity.finding().ifPresent(f -> emit(f, now, timestamp));
     }
 
     private void onApproval(Approval a, long now, long timestamp) {
@@ -266,6 +296,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     /** A reorganisation removed {@code t}: take it out of every alert it supports and of the later stages. */
     private void retract(Transfer t, String group, long now, long timestamp) {
         pending.delete(t.eventId());
+        String walletKey = Addresses.key(t.chainId(), t.from());
+        Activity act = activity.get(walletKey);
+        if (act != null) {
+            activity.put(walletKey, act.without(t.eventId()));
+        }
         for (RuleId rule : RuleId.values()) {
             String key = AlertBook.key(rule, t.chainId(), t.from());
             Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
@@ -333,6 +368,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                     grants.put(key, granted.withApprovalSeverity(a.eventId(), f.severity()));
                     emit(f, now, now);
                 });
+    }
+
+    private static Activity orEmpty(@Nullable Activity recent) {
+        return recent == null ? Activity.empty() : recent;
     }
 
     private static Grants orEmpty(@Nullable Grants granted) {

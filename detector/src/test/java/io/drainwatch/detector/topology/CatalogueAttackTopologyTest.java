@@ -414,4 +414,53 @@ class CatalogueAttackTopologyTest {
         send(sentBy(chain.usdc(ATTACKER_RECEIVER, EXCHANGE, amount, null, null), ATTACKER_RECEIVER));
         assertThat(of("funds-exit")).isEmpty();
     }
+
+    @Test
+    void aWalletDrainedInSmallStepsToOneUnknownAddressIsAlertedBeforeItIsEmpty() {
+        start();
+        BigInteger left = DOLLAR.multiply(BigInteger.valueOf(10_000));
+        List<DrainAlert> raised = new java.util.ArrayList<>();
+        BigInteger leftWhenHigh = null;
+        for (int step = 0; step < 6; step++) {
+            chain.nextBlock();
+            BigInteger amount = left.multiply(BigInteger.valueOf(15)).divide(BigInteger.valueOf(100));
+            BigInteger after = left.subtract(amount);
+            send(sentBy(chain.usdc(WALLET, ATTACKER_RECEIVER, amount, left, after), WALLET));
+            left = after;
+            List<DrainAlert> now = alerts.readValuesToList();
+            raised.addAll(now);
+            if (leftWhenHigh == null
+                    && now.stream().anyMatch(a -> a.getRule().equals("velocity") && a.getSeverity() == Severity.HIGH)) {
+                leftWhenHigh = left;
+            }
+        }
+        List<DrainAlert> velocity =
+                raised.stream().filter(a -> a.getRule().equals("velocity")).toList();
+        assertThat(velocity.get(0).getStatus()).isEqualTo(AlertStatus.FIRING);
+        assertThat(velocity.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(velocity)
+                .extracting(DrainAlert::getAlertId)
+                .containsOnly(velocity.get(0).getAlertId());
+        assertThat(leftWhenHigh)
+                .as(
+                        "high while at least 40%% of the wallet is left: %s",
+                        velocity.stream()
+                                .map(a -> a.getSeverity() + " " + a.getSummary())
+                                .toList())
+                .isGreaterThan(DOLLAR.multiply(BigInteger.valueOf(4_000)));
+        assertThat(raised).noneMatch(a -> a.getRule().equals("balance-drain"));
+    }
+
+    @Test
+    void regularPaymentsToTheCustodiansOwnHotWalletAreNoVelocity() {
+        start();
+        BigInteger left = DOLLAR.multiply(BigInteger.valueOf(100_000));
+        for (int step = 0; step < 6; step++) {
+            chain.nextBlock();
+            BigInteger amount = left.multiply(BigInteger.valueOf(15)).divide(BigInteger.valueOf(100));
+            send(sentBy(chain.usdc(WALLET, ROUTER, amount, left, left.subtract(amount)), WALLET));
+            left = left.subtract(amount);
+        }
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
 }
