@@ -11,9 +11,9 @@ import java.util.Optional;
 /**
  * {@code velocity}: the value a watched wallet sent to addresses that are not legitimate (not own, allowlisted,
  * paid before the window or signed for) within a sliding window of block time is above both a floor and a multiple of the
- * wallet's learned hourly baseline (an EWMA of that value over completed hours). Medium; high when that value is
- * at least a configurable share of what the wallet held (sent / (sent + what is left)): a wallet drained in
- * 10-15% steps to one unknown address is alerted before it is empty. An outflow that empties the wallet is
+ * wallet's learned hourly baseline (an EWMA of that value over completed hours). Medium; high when that value,
+ * sent in more than one payment, is at least a configurable share of what the wallet held (sent / (sent + what is
+ * left)): a wallet drained in 10-15% steps to one unknown address is alerted before it is empty. An outflow that empties the wallet is
  * {@code balance-drain}'s, not this rule's.
  */
 public final class VelocityRule {
@@ -64,10 +64,12 @@ public final class VelocityRule {
         double sent = window.stream().mapToDouble(Activity.Spend::usd).sum();
         double limit = Math.max(rules.velocityMinUsd(), rules.velocityBaselineMultiplier() * activity.baseline());
         double share = sent / (sent + Math.max(0, valueAfterUsd));
-        boolean large = share >= rules.velocityHighFraction();
-        if (sent < limit && !large) {
+        if (sent < limit) {
             return new Outcome(next, Optional.empty());
         }
+        // One payment of most of a wallet to a new address is what a user withdrawing looks like; several in the
+        // window are a drip.
+        boolean large = share >= rules.velocityHighFraction() && window.size() >= 2;
         String pct = String.format(Locale.ROOT, "%.0f%%", share * 100);
         String minutes = rules.velocityWindow().toMinutes() + " min";
         return new Outcome(

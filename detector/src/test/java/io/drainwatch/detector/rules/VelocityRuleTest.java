@@ -59,6 +59,15 @@ class VelocityRuleTest {
     }
 
     @Test
+    void oneWithdrawalOfMostOfTheWalletIsMediumAndSmallWalletsStayUnderTheFloor() {
+        assertThat(drip(STRANGER, 0.7, 1, Fixtures.rules(), Activity.empty()).get(0))
+                .as("one payment of 70% is what a user withdrawing looks like")
+                .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
+        RuleSettings small = Fixtures.rules("rules.velocity.min-usd", "20000");
+        assertThat(drip(STRANGER, 0.15, 6, small, Activity.empty())).allMatch(Optional::isEmpty);
+    }
+
+    @Test
     void paymentsToTheCustodiansOwnAddressesNeverCount() {
         assertThat(drip(HOT, 0.15, 6, Fixtures.rules(), Activity.empty())).allMatch(Optional::isEmpty);
     }
