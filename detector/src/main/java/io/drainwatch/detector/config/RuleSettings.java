@@ -48,7 +48,14 @@ public record RuleSettings(
         double velocityMinUsd,
         double velocityBaselineMultiplier,
         double velocityBaselineAlpha,
-        double velocityHighFraction) {
+        double velocityHighFraction,
+        boolean dormantWake,
+        Duration dormantIdle,
+        boolean combinedSignals,
+        Duration combinedWindow,
+        int combinedMediumScore,
+        int combinedHighScore,
+        int combinedCriticalScore) {
 
     private static final Set<String> CATEGORIES = EnumSet.allOf(LabelCategory.class).stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -111,11 +118,23 @@ public record RuleSettings(
                 k.usd("velocity.min-usd"),
                 k.usd("velocity.baseline-multiplier"),
                 k.fraction("velocity.baseline-alpha"),
-                k.fraction("velocity.high-fraction"));
+                k.fraction("velocity.high-fraction"),
+                k.bool("dormant-wake.enabled"),
+                k.duration("dormant-wake.idle"),
+                k.bool("combined-signals.enabled"),
+                k.duration("combined-signals.window"),
+                k.count("combined-signals.medium-score"),
+                k.count("combined-signals.high-score"),
+                k.count("combined-signals.critical-score"));
         if (r.sweepFreshMinWallets > r.sweepMinWallets) {
             throw new ConfigException(
                     k.name("coordinated-sweep.fresh-min-wallets"),
                     "must not exceed coordinated-sweep.min-wallets (" + r.sweepMinWallets + ")");
+        }
+        if (r.combinedMediumScore > r.combinedHighScore || r.combinedHighScore > r.combinedCriticalScore) {
+            throw new ConfigException(
+                    k.name("combined-signals.high-score"),
+                    "combined-signals scores must not decrease: medium-score <= high-score <= critical-score");
         }
         return r;
     }

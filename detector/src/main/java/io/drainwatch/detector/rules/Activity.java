@@ -33,8 +33,8 @@ public record Activity(
     /** One outflow to an address that is not legitimate, for the velocity window. */
     public record Spend(String eventId, long time, double usd, String to) {}
 
-    /** One low or medium finding on the wallet. */
-    public record Signal(String rule, String eventId, long time) {}
+    /** One low or medium finding on the wallet, with its weight for combined-signals. */
+    public record Signal(String rule, String eventId, long time, int weight) {}
 
     Activity withWindow(List<Spend> next) {
         List<Spend> bounded = next.size() > MAX_WINDOW ? next.subList(next.size() - MAX_WINDOW, next.size()) : next;

@@ -15,7 +15,9 @@ public enum RuleId {
     UNKNOWN_APPROVAL("unknown-approval", Severity.MEDIUM),
     DELEGATION("delegation", Severity.CRITICAL),
     FUNDS_EXIT("funds-exit", Severity.HIGH),
-    VELOCITY("velocity", Severity.MEDIUM);
+    VELOCITY("velocity", Severity.MEDIUM),
+    DORMANT_WAKE("dormant-wake", Severity.LOW),
+    COMBINED_SIGNALS("combined-signals", Severity.MEDIUM);
 
     private final String id;
     private final Severity severity;

@@ -8,9 +8,11 @@ import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.Approval;
+import io.drainwatch.detector.rules.CombinedSignalsRule;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Delegation;
 import io.drainwatch.detector.rules.DelegationRule;
+import io.drainwatch.detector.rules.DormantWakeRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Grants;
 import io.drainwatch.detector.rules.Payment;
@@ -121,15 +123,16 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
         // The value change goes first, so an incident opened by this outflow already counts it as lost.
         store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
-        outcome.findings().forEach(f -> emit(f, now, timestamp));
-        if (!replayed) {
-            onActivity(t, group.get(), key, state, outcome, rules, now, timestamp);
-        }
+        List<Finding> findings = new ArrayList<>(outcome.findings());
         Grants granted = grants.get(key);
         if (granted != null) {
-            DelegationRule.onOutflow(t, group.get(), granted, reference).ifPresent(f -> emit(f, now, timestamp));
-            UnknownApprovalRule.onOutflow(t, group.get(), granted, reference).ifPresent(f -> emit(f, now, timestamp));
+            DelegationRule.onOutflow(t, group.get(), granted, reference).ifPresent(findings::add);
+            UnknownApprovalRule.onOutflow(t, group.get(), granted, reference).ifPresent(findings::add);
         }
+        if (!replayed) {
+            findings.addAll(onActivity(t, group.get(), key, state, outcome, rules));
+        }
+        findings.forEach(f -> emit(f, now, timestamp));
         outcome.payment()
                 .ifPresent(p -> context.forward(
                         new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
@@ -163,22 +166,36 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                         new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
     }
 
-    /** The rules over the wallet's recent activity: velocity. */
-    private void onActivity(
-            Transfer t,
-            String group,
-            String key,
-            WalletState before,
-            WalletRules.Outcome outcome,
-            RuleSettings rules,
-            long now,
-            long timestamp) {
+    /**
+     * The rules over the wallet's recent activity (velocity, dormant-wake), then combined-signals over every
+     * finding of this outflow ({@code outcome}'s and those of the grant rules): the findings they add.
+     */
+    private List<Finding> onActivity(
+            Transfer t, String group, String key, WalletState before, WalletRules.Outcome outcome, RuleSettings rules) {
+        List<Finding> added = new ArrayList<>();
         Activity act = orEmpty(activity.get(key)).seenAt(t.blockTime());
         boolean emptied = outcome.findings().stream().anyMatch(f -> f.rule() == RuleId.BALANCE_DRAIN);
         VelocityRule.Outcome velocity = VelocityRule.evaluate(
                 t, group, before, outcome.state().valueUsd(t.chainId(), reference), act, reference, rules, emptied);
-        activity.put(key, velocity.activity());
-        velocity.finding().ifPresent(f -> emit(f, now, timestamp));
+        velocity.finding().ifPresent(added::add);
+        DormantWakeRule.Outcome dormant = DormantWakeRule.evaluate(t, group, velocity.activity(), reference, rules);
+        dormant.finding().ifPresent(added::add);
+        act = dormant.activity();
+        // Findings already listed by the caller (the wallet rules', the grant rules') and those added here.
+        List<Finding> all = new ArrayList<>(outcome.findings());
+        all.addAll(added);
+        CombinedSignalsRule.Outcome combined = CombinedSignalsRule.evaluate(all, act, rules);
+        combined.finding().ifPresent(added::add);
+        activity.put(key, combined.activity());
+        return added;
+    }
+
+    /** Combined-signals over the findings of a grant (an approval): the finding it adds, if any. */
+    private Optional<Finding> combine(String key, long blockTime, List<Finding> findings, RuleSettings rules) {
+        CombinedSignalsRule.Outcome combined = CombinedSignalsRule.evaluate(
+                findings, orEmpty(activity.get(key)).seenAt(blockTime), rules);
+        activity.put(key, combined.activity());
+        return combined.finding();
     }
 
     private void onApproval(Approval a, long now, long timestamp) {
@@ -194,12 +211,21 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             String alert = AlertBook.key(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner());
             retractEvidence(alert, a.eventId() + UnknownApprovalRule.UNSIGNED, now, timestamp);
             retractEvidence(alert, a.eventId(), now, timestamp);
+            retractEvidence(
+                    AlertBook.key(RuleId.COMBINED_SIGNALS, a.chainId(), a.owner()), a.eventId(), now, timestamp);
+            Activity act = activity.get(key);
+            if (act != null) {
+                activity.put(key, act.without(a.eventId()));
+            }
             return;
         }
         RuleSettings rules = config.rules(group.get());
         UnknownApprovalRule.Outcome outcome = UnknownApprovalRule.onApproval(a, group.get(), before, reference, rules);
         grants.put(key, outcome.grants());
-        outcome.finding().ifPresent(f -> emit(f, now, timestamp));
+        outcome.finding().ifPresent(f -> {
+            emit(f, now, timestamp);
+            combine(key, a.blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
+        });
         if (outcome.resolve()) {
             resolve(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner(), now, timestamp);
         }

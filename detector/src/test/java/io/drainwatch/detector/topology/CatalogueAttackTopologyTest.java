@@ -463,4 +463,46 @@ class CatalogueAttackTopologyTest {
         }
         assertThat(alerts.readValuesToList()).isEmpty();
     }
+
+    @Test
+    void aDormantWalletWakingToPayANewAddressCombinesItsLowSignalsIntoAHighAlertNamingThem() {
+        start();
+        chain.nextBlock();
+        BigInteger balance = DOLLAR.multiply(BigInteger.valueOf(30_000));
+        send(chain.usdc(BYSTANDER, WALLET, balance, null, null));
+        chain.idle(Duration.ofDays(120));
+        chain.nextBlock();
+        BigInteger amount = DOLLAR.multiply(BigInteger.valueOf(12_000));
+        send(sentBy(chain.usdc(WALLET, ATTACKER_RECEIVER, amount, balance, balance.subtract(amount)), WALLET));
+
+        List<DrainAlert> raised = alerts.readValuesToList();
+        assertThat(raised)
+                .extracting(DrainAlert::getRule)
+                .contains("dormant-wake", "new-destination", "velocity", "combined-signals");
+        DrainAlert combined = raised.stream()
+                .filter(a -> a.getRule().equals("combined-signals"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(combined.getSeverity()).isEqualTo(Severity.HIGH);
+        assertThat(combined.getSummary())
+                .contains("new-destination")
+                .contains("velocity")
+                .contains("dormant-wake");
+        assertThat(combined.getDescription()).contains("score 4");
+    }
+
+    @Test
+    void aDormantWalletWakingAloneIsOnlyALowSignal() {
+        start();
+        chain.nextBlock();
+        BigInteger balance = DOLLAR.multiply(BigInteger.valueOf(300));
+        send(chain.usdc(BYSTANDER, WALLET, balance, null, null));
+        chain.idle(Duration.ofDays(120));
+        chain.nextBlock();
+        BigInteger amount = DOLLAR.multiply(BigInteger.valueOf(50));
+        send(sentBy(chain.usdc(WALLET, ATTACKER_RECEIVER, amount, balance, balance.subtract(amount)), WALLET));
+        assertThat(alerts.readValuesToList())
+                .extracting(DrainAlert::getRule, DrainAlert::getSeverity)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("dormant-wake", Severity.LOW));
+    }
 }
