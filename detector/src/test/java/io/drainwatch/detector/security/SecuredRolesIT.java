@@ -1,0 +1,213 @@
+package io.drainwatch.detector.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drainwatch.detector.alert.SampleAlerts;
+import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.demo.AlertWatch;
+import io.drainwatch.detector.demo.GroundTruth;
+import io.drainwatch.detector.demo.Scenario;
+import io.drainwatch.detector.demo.ScenarioFeed;
+import io.drainwatch.detector.demo.ScenarioParameters;
+import io.drainwatch.detector.embedded.TopicSetup;
+import io.drainwatch.detector.opstest.ExternalProcess;
+import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.serde.AvroSerde;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every role as a real process from the packaged jar against a broker that authenticates (SASL_SSL,
+ * SCRAM-SHA-512) and authorizes (no access without an ACL): with exactly the ACLs of docs/security.md
+ * each role does its job; with none it exits non-zero within a minute, its output naming the refused
+ * authorization, instead of hanging.
+ */
+class SecuredRolesIT {
+    private static final Duration FAILS_WITHIN = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path shared;
+
+    static SecuredKafka kafka;
+    static final Topics TOPICS = Topics.defaults();
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = SecuredKafka.start(Files.createDirectories(shared.resolve("tls")));
+        new TopicSetup(kafka.admin(), Duration.ofSeconds(30)).createAll(TOPICS, 2, (short) 1);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void detectWithItsAclsTurnsADrainIntoAlerts() throws Exception {
+        String applicationId = "secured-detect";
+        kafka.grant(RoleAcls.detect("detect", TOPICS, applicationId));
+        Scenario scenario = Scenario.generate(ScenarioParameters.defaults()
+                .withWallets(400)
+                .withSwept(20)
+                .withDestinations(2)
+                .withBlockInterval(Duration.ofMillis(150)));
+        GroundTruth truth = scenario.truth();
+        int metricsPort = ExternalProcess.freePort();
+        try (ScenarioFeed feed = new ScenarioFeed(kafka.adminProperties(), TOPICS, Clock.systemUTC());
+                AlertWatch watch = AlertWatch.start(kafka.adminProperties(), TOPICS, new AlertWatch.Listener() {});
+                RoleProcess detect = detect("detect", applicationId, metricsPort)) {
+            feed.writeReference(scenario);
+            detect.showingOutput(() -> {
+                detect.awaitHealthy(metricsPort);
+                detect.awaitReady(metricsPort);
+                feed.play(scenario, 0, scenario.blocks().size(), (block, time) -> {});
+                await("an alert on a swept wallet")
+                        .atMost(Duration.ofSeconds(90))
+                        .failFast("detect exited", () -> !detect.alive())
+                        .until(() -> watch.alerts().stream()
+                                .flatMap(a -> a.getWallets().stream())
+                                .anyMatch(truth.sweptAddresses()::contains));
+                assertThat(watch.alerts()).extracting(DrainAlert::getAlertId).isNotEmpty();
+                assertThat(detect.output()).as("detect output").doesNotContain("AuthorizationException");
+            });
+        } finally {
+            kafka.revokeAll("detect");
+        }
+    }
+
+    @Test
+    void detectWithoutAclsExitsNamingTheRefusedAuthorization() {
+        int metricsPort = ExternalProcess.freePort();
+        try (RoleProcess detect = detect("detect-denied", "denied-detect", metricsPort)) {
+            OptionalInt exit = detect.awaitExit(FAILS_WITHIN);
+            System.out.printf("detect without ACLs: exit=%s, authorization lines:%n%s%n", exit, authLines(detect));
+            assertThat(exit)
+                    .as("detect without ACLs exits; output:\n%s", detect.output())
+                    .isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(detect.output()).containsPattern("(Topic|Group|TransactionalId)AuthorizationException");
+        }
+    }
+
+    @Test
+    void relayWithItsAclsPostsAnAlert() throws Exception {
+        kafka.grant(RoleAcls.relay("relay", TOPICS, "secured-relay"));
+        DrainAlert alert = SampleAlerts.alert();
+        alert.setAlertId("secured-relay-" + System.nanoTime());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(kafka.adminProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            TOPICS.alerts(),
+                            alert.getAlertId(),
+                            AvroSerde.of(DrainAlert.class).encode(alert)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        int metricsPort = ExternalProcess.freePort();
+        try (AlertmanagerStandIn alertmanager = new AlertmanagerStandIn();
+                RoleProcess relay = relay("relay", "secured-relay", alertmanager.url(), metricsPort)) {
+            relay.awaitHealthy(metricsPort);
+            await("the alert posted to Alertmanager")
+                    .atMost(Duration.ofSeconds(60))
+                    .failFast("relay exited", () -> !relay.alive())
+                    .until(() -> alertmanager.bodies().stream().anyMatch(b -> b.contains(alert.getAlertId())));
+            assertThat(relay.output()).as("relay output").doesNotContain("AuthorizationException");
+        } finally {
+            kafka.revokeAll("relay");
+        }
+    }
+
+    @Test
+    void relayWithoutAclsExitsNamingTheRefusedAuthorization() {
+        int metricsPort = ExternalProcess.freePort();
+        try (AlertmanagerStandIn alertmanager = new AlertmanagerStandIn();
+                RoleProcess relay = relay("relay-denied", "denied-relay", alertmanager.url(), metricsPort)) {
+            OptionalInt exit = relay.awaitExit(FAILS_WITHIN);
+            System.out.printf("relay without ACLs: exit=%s, authorization lines:%n%s%n", exit, authLines(relay));
+            assertThat(exit)
+                    .as("relay without ACLs exits; output:\n%s", relay.output())
+                    .isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(relay.output()).containsPattern("(Topic|Group)AuthorizationException");
+        }
+    }
+
+    private RoleProcess detect(String name, String applicationId, int metricsPort) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "detect",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile("detect", work.resolve(name + ".properties")).toString(),
+                "--set",
+                "application.id=" + applicationId,
+                "--set",
+                "metrics.host=127.0.0.1",
+                "--set",
+                "metrics.port=" + metricsPort,
+                "--set",
+                "kafka.state.dir=" + work.resolve(name + "-state"),
+                "--set",
+                "kafka.num.stream.threads=1",
+                "--set",
+                "rules.unauthorized-outflow.enabled=true");
+    }
+
+    private RoleProcess relay(String name, String groupId, String alertmanagerUrl, int metricsPort) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "relay",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile("relay", work.resolve(name + ".properties")).toString(),
+                "--group-id",
+                groupId,
+                "--alertmanager-url",
+                alertmanagerUrl,
+                "--metrics-host",
+                "127.0.0.1",
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--repost-interval",
+                "5s",
+                "--max-backoff",
+                "2s");
+    }
+
+    /** The lines of a role's output that name an authorization failure, for the test's record. */
+    static String authLines(RoleProcess process) {
+        List<String> lines = new ArrayList<>();
+        for (String line : process.output().split("\n")) {
+            if (line.contains("Authorization") && lines.size() < 5) {
+                lines.add(line.length() > 400 ? line.substring(0, 400) + "..." : line);
+            }
+        }
+        return String.join("\n", lines);
+    }
+}
