@@ -13,6 +13,7 @@ final class AlertmanagerStandIn implements AutoCloseable {
     private final HttpServer server;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> queries = new CopyOnWriteArrayList<>();
 
     AlertmanagerStandIn() {
         try {
@@ -24,6 +25,8 @@ final class AlertmanagerStandIn implements AutoCloseable {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             authorizations.add(authorization == null ? "" : authorization);
+            String query = exchange.getRequestURI().getRawQuery();
+            queries.add(query == null ? "" : query);
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -34,14 +37,22 @@ final class AlertmanagerStandIn implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** {@code http://user:password@127.0.0.1:port}: credentials in the user info, as a proxy would take them. */
-    String url(String user, String password) {
+    /**
+     * {@code http://user:password@127.0.0.1:port/?token=TOKEN}: credentials in the user info and a
+     * token in the query, as the proxies in front of Alertmanager take them.
+     */
+    String url(String user, String password, String token) {
         return "http://" + user + ":" + password + "@127.0.0.1:"
-                + server.getAddress().getPort();
+                + server.getAddress().getPort() + "/?token=" + token;
     }
 
     List<String> bodies() {
         return List.copyOf(bodies);
+    }
+
+    /** The raw query of each post. */
+    List<String> queries() {
+        return List.copyOf(queries);
     }
 
     List<String> authorizations() {

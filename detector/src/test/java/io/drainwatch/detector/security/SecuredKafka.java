@@ -38,9 +38,12 @@ final class SecuredKafka implements AutoCloseable {
     private final Admin admin;
     private final Map<String, String> passwords;
 
-    private SecuredKafka(EmbeddedKafka kafka, Map<String, String> passwords) {
+    private final String trustStorePassword;
+
+    private SecuredKafka(EmbeddedKafka kafka, Map<String, String> passwords, String trustStorePassword) {
         this.kafka = kafka;
         this.passwords = passwords;
+        this.trustStorePassword = trustStorePassword;
         this.admin = Admin.create(adminProperties());
     }
 
@@ -57,7 +60,7 @@ final class SecuredKafka implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.defaults()
                 .withSecurity(new EmbeddedKafka.Security(
                         tls.keyStore(), tls.trustStore(), tls.password(), passwords, List.of(ADMIN))));
-        return new SecuredKafka(kafka, passwords);
+        return new SecuredKafka(kafka, passwords, tls.password());
     }
 
     String bootstrapServers() {
@@ -66,6 +69,10 @@ final class SecuredKafka implements AutoCloseable {
 
     String password(String user) {
         return passwords.get(user);
+    }
+
+    String trustStorePassword() {
+        return trustStorePassword;
     }
 
     /** Client properties (bootstrap included) authenticating as {@code user}. */
