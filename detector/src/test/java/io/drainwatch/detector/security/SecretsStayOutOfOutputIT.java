@@ -20,12 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -106,7 +102,7 @@ class SecretsStayOutOfOutputIT {
                     await("a block head written by ingest")
                             .atMost(Duration.ofSeconds(90))
                             .failFast("ingest exited", () -> !ingest.alive())
-                            .until(() -> committedRecords(TOPICS.heads()) > 0);
+                            .until(() -> kafka.committedRecords(TOPICS.heads()) > 0);
                 });
                 metrics = RoleProcess.scrape(metricsPort);
                 ingest.close();
@@ -244,20 +240,5 @@ class SecretsStayOutOfOutputIT {
 
     private static String lineWith(String text, String secret) {
         return text.lines().filter(l -> l.contains(secret)).findFirst().orElse("");
-    }
-
-    /** Records on {@code topic} that a read_committed reader sees. */
-    private static long committedRecords(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka.adminProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
-        }
     }
 }

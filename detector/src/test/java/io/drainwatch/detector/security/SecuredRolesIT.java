@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drainwatch.detector.alert.SampleAlerts;
+import io.drainwatch.detector.chain.AnvilNode;
+import io.drainwatch.detector.chain.ChainWriter;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.demo.AlertWatch;
 import io.drainwatch.detector.demo.GroundTruth;
@@ -25,10 +27,12 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +154,184 @@ class SecuredRolesIT {
             assertThat(exit.getAsInt()).isNotZero();
             assertThat(relay.output()).containsPattern("(Topic|Group)AuthorizationException");
         }
+    }
+
+    @Test
+    void ingestWithItsAclsWritesBlocksAndWithoutThemExits() throws Exception {
+        String progress = "drainwatch.ingest-progress";
+        try (AnvilNode anvil = AnvilNode.start("--block-time", "1")) {
+            int deniedPort = ExternalProcess.freePort();
+            try (RoleProcess denied = ingest("ingest-denied", anvil, deniedPort)) {
+                OptionalInt exit = denied.awaitExit(FAILS_WITHIN);
+                System.out.printf("ingest without ACLs: exit=%s, authorization lines:%n%s%n", exit, authLines(denied));
+                assertThat(exit)
+                        .as("ingest without ACLs exits; output:\n%s", denied.output())
+                        .isPresent();
+                assertThat(exit.getAsInt()).isNotZero();
+                assertThat(denied.output()).containsPattern("(Topic|TransactionalId)AuthorizationException");
+            }
+            kafka.grant(RoleAcls.ingest("ingest", TOPICS, progress, ChainWriter.transactionalId(AnvilNode.CHAIN_ID)));
+            int metricsPort = ExternalProcess.freePort();
+            try (RoleProcess ingest = ingest("ingest", anvil, metricsPort)) {
+                ingest.showingOutput(() -> {
+                    ingest.awaitHealthy(metricsPort);
+                    await("a block head written by ingest")
+                            .atMost(Duration.ofSeconds(90))
+                            .failFast("ingest exited", () -> !ingest.alive())
+                            .until(() -> kafka.committedRecords(TOPICS.heads()) > 0);
+                    assertThat(ingest.output()).doesNotContain("AuthorizationException");
+                });
+            }
+        } finally {
+            kafka.revokeAll("ingest");
+        }
+    }
+
+    @Test
+    void importWithItsAclWritesWalletsAndWithoutItExits() throws Exception {
+        Path file = work.resolve("wallets.csv");
+        Files.writeString(
+                file, "chain_id,address,custody_group\n1,0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed,retail\n");
+        try (RoleProcess denied = importWallets("import-denied", file)) {
+            OptionalInt exit = denied.awaitExit(FAILS_WITHIN);
+            System.out.printf("wallets import without ACLs: exit=%s, output:%n%s%n", exit, denied.tail(5));
+            assertThat(exit)
+                    .as("import without ACLs exits; output:\n%s", denied.output())
+                    .isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(denied.output()).contains("drainwatch.wallets").containsPattern("[Aa]uthoriz");
+        }
+        kafka.grant(RoleAcls.importer("import", TOPICS.wallets()));
+        try (RoleProcess allowed = importWallets("import", file)) {
+            OptionalInt exit = allowed.awaitExit(FAILS_WITHIN);
+            assertThat(exit).as("import exits; output:\n%s", allowed.output()).hasValue(0);
+            assertThat(allowed.output()).contains("loaded 1, rejected 0");
+        } finally {
+            kafka.revokeAll("import");
+        }
+    }
+
+    @Test
+    void alertsTailWithItsAclsPrintsAnAlertAndWithoutThemExits() throws Exception {
+        DrainAlert alert = SampleAlerts.alert();
+        alert.setAlertId("secured-tail-" + System.nanoTime());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(kafka.adminProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            TOPICS.alerts(),
+                            alert.getAlertId(),
+                            AvroSerde.of(DrainAlert.class).encode(alert)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        try (RoleProcess denied = tail("tail-denied")) {
+            OptionalInt exit = denied.awaitExit(FAILS_WITHIN);
+            System.out.printf("alerts tail without ACLs: exit=%s, output:%n%s%n", exit, denied.tail(5));
+            assertThat(exit)
+                    .as("tail without ACLs exits; output:\n%s", denied.output())
+                    .isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(denied.output()).containsPattern("[Aa]uthoriz");
+        }
+        kafka.grant(RoleAcls.tail("tail", TOPICS));
+        try (RoleProcess allowed = tail("tail")) {
+            OptionalInt exit = allowed.awaitExit(FAILS_WITHIN);
+            assertThat(exit)
+                    .as("tail exits after --max; output:\n%s", allowed.output())
+                    .hasValue(0);
+            assertThat(allowed.output()).contains(alert.getAlertId());
+        } finally {
+            kafka.revokeAll("tail");
+        }
+    }
+
+    // Both hang today: Detector's uncaught exception handler answers REPLACE_THREAD to every error, so a
+    // stream thread refused by the authorizer is replaced, refused again, forever (docs/security.md,
+    // "Known defects"). Enable them with the fix.
+    @Test
+    @Disabled("detect retries an authorization error forever: topology/Detector replaces the failed stream thread")
+    void detectWithoutItsTransactionalIdAclExits() {
+        exploreDetectWithout(
+                "detect-no-txn", AclOperation.WRITE, org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID);
+    }
+
+    @Test
+    @Disabled("detect retries an authorization error forever: topology/Detector replaces the failed stream thread")
+    void detectWithoutItsInternalTopicAclsExits() {
+        exploreDetectWithout(
+                "detect-no-internal", AclOperation.CREATE, org.apache.kafka.common.resource.ResourceType.TOPIC);
+    }
+
+    /** Detect with every ACL of its role but those for {@code op} on {@code type}: it must exit, naming the refusal. */
+    private void exploreDetectWithout(
+            String name, AclOperation op, org.apache.kafka.common.resource.ResourceType type) {
+        String applicationId = "secured-" + name;
+        kafka.grant(RoleAcls.detect("detect", TOPICS, applicationId).stream()
+                .filter(a -> !(a.entry().operation() == op && a.pattern().resourceType() == type))
+                .toList());
+        int metricsPort = ExternalProcess.freePort();
+        try (RoleProcess detect = detect(name, applicationId, metricsPort)) {
+            OptionalInt exit = detect.awaitExit(FAILS_WITHIN);
+            System.out.printf("%s: exit=%s, authorization lines:%n%s%n", name, exit, authLines(detect));
+            assertThat(exit).as("%s exits; output:\n%s", name, detect.tail(40)).isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(detect.output()).containsPattern("(Topic|TransactionalId)AuthorizationException");
+        } finally {
+            kafka.revokeAll("detect");
+        }
+    }
+
+    private RoleProcess ingest(String name, AnvilNode anvil, int metricsPort) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "ingest",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile("ingest", work.resolve(name + ".properties")).toString(),
+                "--rpc-url",
+                anvil.httpUrl().uri().toString(),
+                "--chain-id",
+                Long.toString(AnvilNode.CHAIN_ID),
+                "--trace",
+                "none",
+                "--metrics-host",
+                "127.0.0.1",
+                "--metrics-port",
+                String.valueOf(metricsPort));
+    }
+
+    private RoleProcess importWallets(String name, Path file) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "wallets",
+                "import",
+                file.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile("import", work.resolve(name + ".properties")).toString());
+    }
+
+    private RoleProcess tail(String name) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "alerts",
+                "tail",
+                "--from-beginning",
+                "--max",
+                "1",
+                "--format",
+                "json",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile("tail", work.resolve(name + ".properties")).toString());
     }
 
     private RoleProcess detect(String name, String applicationId, int metricsPort) {
