@@ -41,13 +41,11 @@ final class RoleAcls {
         for (String topic : List.of(topics.alerts(), topics.incidents(), topics.deadLetter())) {
             acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
         }
-        // repartition and changelog topics: created, read, written and (repartition records) deleted
-        for (AclOperation op : List.of(
-                AclOperation.CREATE,
-                AclOperation.READ,
-                AclOperation.WRITE,
-                AclOperation.DELETE,
-                AclOperation.DESCRIBE_CONFIGS)) {
+        // Repartition and changelog topics: created at first start, read and written; DELETE lets Streams
+        // purge consumed repartition records (Admin.deleteRecords), without it those topics, created with
+        // infinite retention, only grow. DESCRIBE_CONFIGS is not needed.
+        for (AclOperation op :
+                List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE)) {
             acls.add(allow(user, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, op));
         }
         acls.add(allow(user, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));

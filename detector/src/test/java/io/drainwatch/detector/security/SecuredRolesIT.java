@@ -355,6 +355,9 @@ class SecuredRolesIT {
                 "--set",
                 "kafka.num.stream.threads=1",
                 "--set",
+                // purge consumed repartition records (the DELETE ACL) within the test's run
+                "kafka.repartition.purge.interval.ms=500",
+                "--set",
                 "rules.unauthorized-outflow.enabled=true");
     }
 
