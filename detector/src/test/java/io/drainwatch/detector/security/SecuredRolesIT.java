@@ -290,6 +290,45 @@ class SecuredRolesIT {
         }
     }
 
+    @Test
+    void topicsCreateRunsAsAnAdministratorAndExitsForAUserWithoutAcls() {
+        try (RoleProcess admin = topicsCreate("topics-admin", SecuredKafka.ADMIN)) {
+            OptionalInt exit = admin.awaitExit(FAILS_WITHIN);
+            assertThat(exit)
+                    .as("topics create as admin; output:\n%s", admin.output())
+                    .hasValue(0);
+            assertThat(admin.output()).contains("exists  " + TOPICS.alerts());
+        }
+        try (RoleProcess denied = topicsCreate("topics-denied", "tail")) {
+            OptionalInt exit = denied.awaitExit(FAILS_WITHIN);
+            System.out.printf("topics create without ACLs: exit=%s, output:%n%s%n", exit, denied.tail(5));
+            assertThat(exit)
+                    .as("topics create without ACLs exits; output:\n%s", denied.output())
+                    .isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(denied.output()).containsPattern("[Aa]uthoriz");
+        }
+    }
+
+    private RoleProcess topicsCreate(String name, String user) {
+        return RoleProcess.start(
+                name,
+                work,
+                Map.of(),
+                "topics",
+                "create",
+                "--partitions",
+                "2",
+                "--replication-factor",
+                "1",
+                "--timeout",
+                "PT20S",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.clientFile(user, work.resolve(name + ".properties")).toString());
+    }
+
     // Both hang today: Detector's uncaught exception handler answers REPLACE_THREAD to every error, so a
     // stream thread refused by the authorizer is replaced, refused again, forever (docs/security.md,
     // "Known defects"). Enable them with the fix.
