@@ -39,17 +39,106 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String SECURED_LISTENER = "SASL_SSL";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The SCRAM user the nodes authenticate as to each other; a super user. */
+    public static final String BROKER_USER = "broker";
+
+    private static final String SCRAM = "SCRAM-SHA-512";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final List<Node> nodes;
+    private final @Nullable Security security;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, List<Node> nodes) {
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, List<Node> nodes, @Nullable Security security) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.nodes = nodes;
+        this.security = security;
+    }
+
+    /**
+     * A secured client listener: SASL_SSL with SCRAM-SHA-512, the standard authorizer with no access
+     * unless an ACL grants it ({@code allow.everyone.if.no.acl.found=false}). The controller listener
+     * stays PLAINTEXT on loopback; its principal ({@code User:ANONYMOUS}) is a super user because the
+     * nodes' controller requests arrive on it, so that port must never be reachable by clients.
+     *
+     * @param keyStore PKCS12 key store holding the broker's key and certificate (valid for 127.0.0.1)
+     * @param trustStore PKCS12 trust store holding the certificate clients and nodes trust
+     * @param storePassword password of both stores and of the key
+     * @param users SCRAM users created when the storage is formatted, name to password
+     * @param superUsers users allowed everything besides {@value #BROKER_USER}, e.g. {@code admin}
+     */
+    public record Security(
+            Path keyStore, Path trustStore, String storePassword, Map<String, String> users, List<String> superUsers) {
+        private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+
+        public Security {
+            users = Map.copyOf(users);
+            superUsers = List.copyOf(superUsers);
+            // The format tool reads "[name=...,password=...]": keep both to characters it cannot misread.
+            users.forEach((name, password) -> {
+                if (!PLAIN.matcher(name).matches() || !PLAIN.matcher(password).matches()) {
+                    throw new IllegalArgumentException(
+                            "SCRAM user names and passwords must match " + PLAIN.pattern() + "; user " + name);
+                }
+            });
+            if (users.containsKey(BROKER_USER)) {
+                throw new IllegalArgumentException("user " + BROKER_USER + " is the nodes' own; choose another name");
+            }
+            for (String name : superUsers) {
+                if (!users.containsKey(name)) {
+                    throw new IllegalArgumentException(
+                            "super user " + name + " is not one of the users " + users.keySet());
+                }
+            }
+        }
+
+        /**
+         * Client properties authenticating as {@code user}: SASL_SSL, SCRAM-SHA-512, the trust store.
+         * The JAAS line holds the password: never log these properties.
+         */
+        public Map<String, String> clientProperties(String user) {
+            String password = user.equals(BROKER_USER) ? brokerPassword() : users.get(user);
+            if (password == null) {
+                throw new IllegalArgumentException("no SCRAM user " + user + "; users are " + users.keySet());
+            }
+            return Map.of(
+                    "security.protocol",
+                    "SASL_SSL",
+                    "sasl.mechanism",
+                    SCRAM,
+                    "sasl.jaas.config",
+                    jaas(user, password),
+                    "ssl.truststore.location",
+                    trustStore.toString(),
+                    "ssl.truststore.type",
+                    "PKCS12",
+                    "ssl.truststore.password",
+                    storePassword);
+        }
+
+        /**
+         * The nodes' own password: derived from the store password, so a restarted node (even in another
+         * JVM, on the same data directory) presents what was formatted, and nobody configures it.
+         */
+        private String brokerPassword() {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(("drainwatch-broker:" + storePassword)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(digest, 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+        }
+
+        private static String jaas(String user, String password) {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
     }
 
     /**
@@ -60,7 +149,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the first node's client port (node {@code i} listens on {@code port + i}); 0 picks free ports
      * @param brokerConfig broker settings applied last, over the defaults chosen here
      */
-    public record Options(int nodes, @Nullable Path dataDir, int port, Map<String, String> brokerConfig) {
+    public record Options(
+            int nodes,
+            @Nullable Path dataDir,
+            int port,
+            Map<String, String> brokerConfig,
+            @Nullable Security security) {
         public Options {
             if (nodes < 1) {
                 throw new IllegalArgumentException("nodes must be at least 1, was " + nodes);
@@ -71,27 +165,36 @@ public final class EmbeddedKafka implements AutoCloseable {
             brokerConfig = Map.copyOf(brokerConfig);
         }
 
+        public Options(int nodes, @Nullable Path dataDir, int port, Map<String, String> brokerConfig) {
+            this(nodes, dataDir, port, brokerConfig, null);
+        }
+
         /** One node, a temporary directory, free ports. */
         public static Options defaults() {
             return new Options(1, null, 0, Map.of());
         }
 
         public Options withNodes(int count) {
-            return new Options(count, dataDir, port, brokerConfig);
+            return new Options(count, dataDir, port, brokerConfig, security);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(nodes, dir, port, brokerConfig);
+            return new Options(nodes, dir, port, brokerConfig, security);
         }
 
         public Options withPort(int first) {
-            return new Options(nodes, dataDir, first, brokerConfig);
+            return new Options(nodes, dataDir, first, brokerConfig, security);
         }
 
         public Options withBrokerConfig(String key, String value) {
             Map<String, String> merged = new java.util.HashMap<>(brokerConfig);
             merged.put(key, value);
-            return new Options(nodes, dataDir, port, merged);
+            return new Options(nodes, dataDir, port, merged, security);
+        }
+
+        /** The client listener secured as {@code settings} says (see {@link Security}). */
+        public Options withSecurity(Security settings) {
+            return new Options(nodes, dataDir, port, brokerConfig, settings);
         }
     }
 
@@ -128,10 +231,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             KafkaConfig config =
                     new KafkaConfig(nodeConfig(options, dir, i, clientPorts[i], controllerPorts[i], voters), false);
-            format(config, clusterId);
+            format(config, clusterId, options.security());
             nodes.add(new Node(i, clientPorts[i], config));
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, nodes);
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, nodes, options.security());
         try {
             // Nodes start together: each waits for a controller quorum that needs a majority of them.
             kafka.startNodes(nodes);
@@ -155,6 +258,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .filter(Node::running)
                 .map(n -> "127.0.0.1:" + n.port)
                 .collect(Collectors.joining(","));
+    }
+
+    /**
+     * What a client needs besides the bootstrap servers: nothing on a plain cluster; on a secured one
+     * the SASL_SSL settings of {@code user} (see {@link Security#clientProperties}).
+     */
+    public Map<String, String> clientProperties(String user) {
+        return security == null ? Map.of() : security.clientProperties(user);
+    }
+
+    /** Whether the client listener is SASL_SSL with the standard authorizer. */
+    public boolean secured() {
+        return security != null;
     }
 
     /** Number of nodes in the cluster, running or stopped. */
@@ -250,7 +366,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Waits until the cluster metadata lists {@code expected} brokers, i.e. they are unfenced. */
     private void awaitBrokers(int expected) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(clientProperties(BROKER_USER));
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 int registered;
                 try {
@@ -282,19 +400,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         String replication = String.valueOf(count);
         // With three nodes one may be down and writes still succeed; with one node nothing else is possible.
         String minIsr = String.valueOf(count == 1 ? 1 : count - 1);
+        Security security = options.security();
+        String listener = security == null ? BROKER_LISTENER : SECURED_LISTENER;
         Map<String, String> props = new java.util.HashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(id));
         props.put("controller.quorum.voters", voters);
         props.put(
                 "listeners",
-                BROKER_LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
-                        + controllerPort);
-        props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + port);
+                listener + "://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", listener + "://127.0.0.1:" + port);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put(
-                "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", BROKER_LISTENER);
+                "listener.security.protocol.map", listener + ":" + listener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", listener);
+        if (security != null) {
+            props.putAll(securedListener(security));
+        }
         props.put("log.dirs", dir.resolve("node-" + id).toString());
         props.put("offsets.topic.replication.factor", replication);
         // Fewer internal partitions than production defaults (50) make the first group and the first
@@ -318,7 +440,42 @@ public final class EmbeddedKafka implements AutoCloseable {
         return props;
     }
 
-    private static void format(KafkaConfig config, String clusterId) {
+    private static Map<String, String> securedListener(Security security) {
+        Map<String, String> props = new java.util.HashMap<>();
+        props.put("sasl.enabled.mechanisms", SCRAM);
+        props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        props.put(
+                "listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                        + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                security.clientProperties(BROKER_USER).get("sasl.jaas.config"));
+        props.put("ssl.keystore.location", security.keyStore().toString());
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.password", security.storePassword());
+        props.put("ssl.key.password", security.storePassword());
+        props.put("ssl.truststore.location", security.trustStore().toString());
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.password", security.storePassword());
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("allow.everyone.if.no.acl.found", "false");
+        List<String> supers = new ArrayList<>();
+        supers.add("User:" + BROKER_USER);
+        // the nodes' own requests on the PLAINTEXT controller listener
+        supers.add("User:ANONYMOUS");
+        security.superUsers().forEach(u -> supers.add("User:" + u));
+        props.put("super.users", String.join(";", supers));
+        return props;
+    }
+
+    /** The format tool's SCRAM arguments: the nodes' own user and every configured one. */
+    private static List<String> scramArguments(Security security) {
+        Map<String, String> users = new java.util.TreeMap<>(security.users());
+        users.put(BROKER_USER, security.brokerPassword());
+        return users.entrySet().stream()
+                .map(u -> SCRAM + "=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+                .toList();
+    }
+
+    private static void format(KafkaConfig config, String clusterId, @Nullable Security security) {
         if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
             return;
         }
@@ -330,6 +487,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setDirectories(config.logDirs())
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+        if (security != null) {
+            formatter.setScramArguments(scramArguments(security));
+        }
         try {
             formatter.run();
         } catch (Exception e) {
