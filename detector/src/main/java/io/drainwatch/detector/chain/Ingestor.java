@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jspecify.annotations.Nullable;
@@ -112,6 +113,16 @@ public final class Ingestor implements Runnable, AutoCloseable {
                     log.error("event=ingest_fenced chain={} reason=\"{}\"", config.chainId(), e.getMessage());
                     throw e;
                 } catch (RuntimeException e) {
+                    Throwable refused = refusal(e);
+                    if (refused != null) {
+                        // a refusal wrapped by the transactional producer is as final as a direct one
+                        log.error(
+                                "event=ingest_refused chain={} error={} reason=\"{}\"",
+                                config.chainId(),
+                                refused.getClass().getSimpleName(),
+                                refused.getMessage());
+                        throw e;
+                    }
                     // anything else fails this step only: it is retried whole, and the loop keeps running
                     if (writer.broken() || reload) {
                         ready = false;
@@ -421,6 +432,18 @@ public final class Ingestor implements Runnable, AutoCloseable {
             out.add(events.retracted());
         }
         return out;
+    }
+
+    /** The authorization, authentication or fencing error in {@code e}'s causes: retrying cannot help. */
+    private static @Nullable Throwable refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthorizationException
+                    || t instanceof AuthenticationException
+                    || t instanceof ProducerFencedException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private Long finalizedNumber() {

@@ -9,9 +9,12 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +61,15 @@ public final class Detector implements AutoCloseable {
                 watched,
                 w -> w.get() == null ? 0 : w.get().size());
         streams.setUncaughtExceptionHandler(e -> {
+            Throwable refused = refusal(e);
+            if (refused != null) {
+                // a new thread would be refused the same way: stop, so the process exits and says why
+                LOG.error(
+                        "event=stream_thread_failed action=shutdown_client error={} reason=\"{}\"",
+                        refused.getClass().getSimpleName(),
+                        refused.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("event=stream_thread_failed action=replace_thread error={}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -109,5 +121,15 @@ public final class Detector implements AutoCloseable {
                                 : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
         LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The authorization or authentication error in {@code e}'s causes: a replaced thread cannot get past it. */
+    private static @Nullable Throwable refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
+                return t;
+            }
+        }
+        return null;
     }
 }

@@ -32,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,12 +262,7 @@ class SecuredRolesIT {
         }
     }
 
-    // Hangs today: the producer's refusal reaches chain/Ingestor as a KafkaException ("Cannot execute
-    // transactional method because we are in an error state") whose cause is the
-    // TopicAuthorizationException, which the loop retries as any failed step (docs/security.md, "Known
-    // defects"). Enable it with the fix.
     @Test
-    @Disabled("ingest retries a wrapped authorization error forever: chain/Ingestor matches only a top-level one")
     void ingestWithoutWriteOnTheHeadsTopicExits() throws Exception {
         String progress = "drainwatch.ingest-progress";
         kafka.grant(
@@ -329,18 +323,13 @@ class SecuredRolesIT {
                 kafka.clientFile(user, work.resolve(name + ".properties")).toString());
     }
 
-    // Both hang today: Detector's uncaught exception handler answers REPLACE_THREAD to every error, so a
-    // stream thread refused by the authorizer is replaced, refused again, forever (docs/security.md,
-    // "Known defects"). Enable them with the fix.
     @Test
-    @Disabled("detect retries an authorization error forever: topology/Detector replaces the failed stream thread")
     void detectWithoutItsTransactionalIdAclExits() {
         exploreDetectWithout(
                 "detect-no-txn", AclOperation.WRITE, org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID);
     }
 
     @Test
-    @Disabled("detect retries an authorization error forever: topology/Detector replaces the failed stream thread")
     void detectWithoutItsInternalTopicAclsExits() {
         exploreDetectWithout(
                 "detect-no-internal", AclOperation.CREATE, org.apache.kafka.common.resource.ResourceType.TOPIC);
