@@ -23,6 +23,7 @@ public final class AlertmanagerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<URI> endpoints;
+    private final List<java.util.Optional<String>> authorizations;
     private final List<String> names;
     private final Duration timeout;
     private final HttpClient http;
@@ -30,6 +31,8 @@ public final class AlertmanagerClient {
     public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
         this.endpoints =
                 alertmanagers.stream().map(AlertmanagerUrls::alertsEndpoint).toList();
+        this.authorizations =
+                alertmanagers.stream().map(AlertmanagerUrls::basicAuthorization).toList();
         this.names = alertmanagers.stream().map(Urls::redacted).toList();
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -78,12 +81,12 @@ public final class AlertmanagerClient {
         List<CompletableFuture<Outcome>> answers = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             String name = names.get(i);
-            HttpRequest request = HttpRequest.newBuilder(endpoints.get(i))
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoints.get(i))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            authorizations.get(i).ifPresent(value -> request.header("Authorization", value));
+            answers.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                     .handle((response, error) -> outcome(name, alerts.size(), response, error)));
         }
         return new Delivery(answers.stream().map(CompletableFuture::join).toList());

@@ -21,12 +21,32 @@ public final class AlertmanagerUrls {
         StringBuilder url = new StringBuilder()
                 .append(base.getScheme())
                 .append("://")
-                .append(base.getRawAuthority())
+                .append(hostAndPort(base))
                 .append(path)
                 .append("/api/v2/alerts");
         if (base.getRawQuery() != null) {
             url.append('?').append(base.getRawQuery());
         }
         return URI.create(url.toString());
+    }
+
+    /**
+     * The {@code Authorization} header value for credentials given as the URL's user info
+     * ({@code https://user:password@alertmanager:9093}), which the HTTP client does not send by itself.
+     */
+    static java.util.Optional<String> basicAuthorization(URI base) {
+        String userInfo = base.getUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString(userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static String hostAndPort(URI base) {
+        String authority = base.getRawAuthority();
+        int at = authority.lastIndexOf('@');
+        return at < 0 ? authority : authority.substring(at + 1);
     }
 }

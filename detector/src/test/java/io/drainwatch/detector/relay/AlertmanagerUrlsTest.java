@@ -22,7 +22,16 @@ class AlertmanagerUrlsTest {
         assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("https://proxy.example/alertmanager/?token=s%2F3")))
                 .hasToString("https://proxy.example/alertmanager/api/v2/alerts?token=s%2F3");
         assertThat(AlertmanagerUrls.alertsEndpoint(URI.create("https://u:p@proxy.example:8443/am?a=1&b=2#frag")))
-                .hasToString("https://u:p@proxy.example:8443/am/api/v2/alerts?a=1&b=2");
+                .as("credentials go in the Authorization header, not in the request URL")
+                .hasToString("https://proxy.example:8443/am/api/v2/alerts?a=1&b=2");
+    }
+
+    @Test
+    void userInfoCredentialsBecomeABasicAuthorizationHeader() {
+        assertThat(AlertmanagerUrls.basicAuthorization(URI.create("https://pager:s3cret@am.example:9093")))
+                .contains("Basic cGFnZXI6czNjcmV0");
+        assertThat(AlertmanagerUrls.basicAuthorization(URI.create("https://am.example:9093")))
+                .isEmpty();
     }
 
     @Test

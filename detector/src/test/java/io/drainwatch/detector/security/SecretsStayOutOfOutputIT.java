@@ -165,9 +165,12 @@ class SecretsStayOutOfOutputIT {
                 assertThat(alertmanager.queries())
                         .as("the token was used: sent in the query")
                         .contains("token=" + AM_TOKEN);
-                // The user info is not sent at all today (no Authorization header; docs/security.md): the
-                // check below still shows it is never printed.
-                System.out.printf("relay: Authorization headers received %s%n", alertmanager.authorizations());
+                assertThat(alertmanager.authorizations())
+                        .as("the user info was used: sent as a basic Authorization header")
+                        .contains("Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(("pager:" + AM_PASSWORD)
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 metrics = RoleProcess.scrape(metricsPort);
                 relay.close();
                 assertNoSecret("relay", relay.output(), metrics, List.of(AM_PASSWORD, DEAD_AM_PASSWORD, AM_TOKEN));
