@@ -41,6 +41,8 @@ final class RoleAcls {
         for (String topic : List.of(topics.alerts(), topics.incidents(), topics.deadLetter())) {
             acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
         }
+        // The tainted-addresses global table reads the detector's own alerts back (funds-exit).
+        acls.add(allow(user, ResourceType.TOPIC, topics.alerts(), PatternType.LITERAL, AclOperation.READ));
         // Repartition and changelog topics: created at first start, read and written; DELETE lets Streams
         // purge consumed repartition records (Admin.deleteRecords), without it those topics, created with
         // infinite retention, only grow. DESCRIBE_CONFIGS is not needed.
