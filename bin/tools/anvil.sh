@@ -1,8 +1,8 @@
 # Sourced by bin/test and bin/bench-ingest: installs anvil 1.7.1 (a real local Ethereum node, npm
 # package @foundry-rs/anvil; the Linux binary ships in @foundry-rs/anvil-linux-amd64) and solc-js (the
 # Solidity compiler the tests compile their contracts with) into .tools/ when missing, then exports
-#   DRAINWATCH_ANVIL     the anvil binary
-#   DRAINWATCH_SOLCJS    the solc-js package folder (run with node)
+#   DW_TOOL_ANVIL     the anvil binary
+#   DW_TOOL_SOLCJS    the solc-js package folder (run with node)
 # A failed install stops the caller: no test skips for want of anvil.
 _dw_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 _dw_tools="$_dw_root/.tools/anvil"
@@ -20,6 +20,6 @@ if [ ! -x "$_dw_anvil" ] || [ ! -f "$_dw_solc/soljson.js" ]; then
   [ -x "$_dw_anvil" ] || { echo "bin/tools/anvil.sh: no anvil binary at $_dw_anvil after install" >&2; exit 1; }
   "$_dw_anvil" --version >/dev/null || { echo "bin/tools/anvil.sh: $_dw_anvil does not run" >&2; exit 1; }
 fi
-export DRAINWATCH_ANVIL="$_dw_anvil"
-export DRAINWATCH_SOLCJS="$_dw_solc"
+export DW_TOOL_ANVIL="$_dw_anvil"
+export DW_TOOL_SOLCJS="$_dw_solc"
 unset _dw_root _dw_tools _dw_anvil _dw_solc

@@ -1,10 +1,10 @@
 # Sourced by bin/test: makes sure a headless-capable Chromium is installed (Debian package chromium),
 # which the backtest report test uses to render report.html as a browser would, then exports
-#   DRAINWATCH_CHROMIUM  the chromium binary
+#   DW_TOOL_CHROMIUM  the chromium binary
 # Stops the test run with the reason when it cannot be installed: no test skips for want of it.
 drainwatch_chromium_binary() {
   local candidate
-  for candidate in "${DRAINWATCH_CHROMIUM:-}" chromium chromium-browser; do
+  for candidate in "${DW_TOOL_CHROMIUM:-}" chromium chromium-browser; do
     [ -n "$candidate" ] || continue
     if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
   done
@@ -35,6 +35,6 @@ if ! "$_dw_chromium" --version >/dev/null 2>&1; then
   echo "bin/tools/chromium.sh: $_dw_chromium does not run ($_dw_chromium --version failed)" >&2
   exit 1
 fi
-export DRAINWATCH_CHROMIUM="$_dw_chromium"
+export DW_TOOL_CHROMIUM="$_dw_chromium"
 unset -f drainwatch_chromium_binary
 unset _dw_chromium

@@ -1,7 +1,7 @@
 # Sourced by bin/test: installs the tools of the outside-the-JVM consumer recipe (docs/operators-guide.md,
 # "Reading alerts from outside the JVM") when missing, and exports
-#   DRAINWATCH_KCAT      kcat (Debian package kcat), a Kafka client no one here wrote
-#   DRAINWATCH_PYTHON    a Python 3 that imports the Apache Avro library: Debian's /usr/bin/python3 with
+#   DW_TOOL_KCAT      kcat (Debian package kcat), a Kafka client no one here wrote
+#   DW_TOOL_PYTHON    a Python 3 that imports the Apache Avro library: Debian's /usr/bin/python3 with
 #                        python3-avro (these machines reach Debian's packages, not PyPI)
 # OutsideConsumersIT reads the detector's topics with kcat and decodes them with
 # docs/consumers/read_alerts.py run by that Python. A failed install stops the caller with the reason:
@@ -36,6 +36,6 @@ if [ -n "$_dw_packages" ]; then
     { echo "bin/tools/kcat.sh: $_dw_python still cannot import avro after installing python3-avro" >&2; exit 1; }
 fi
 "$_dw_kcat" -V >/dev/null 2>&1 || { echo "bin/tools/kcat.sh: $_dw_kcat does not run ('$_dw_kcat -V' failed)" >&2; exit 1; }
-export DRAINWATCH_KCAT="$_dw_kcat"
-export DRAINWATCH_PYTHON="$_dw_python"
+export DW_TOOL_KCAT="$_dw_kcat"
+export DW_TOOL_PYTHON="$_dw_python"
 unset _dw_kcat _dw_python _dw_packages _dw_sudo

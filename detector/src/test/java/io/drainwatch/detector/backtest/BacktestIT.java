@@ -337,9 +337,9 @@ class BacktestIT {
 
     /** Runs headless Chromium on {@code args}; returns what it wrote to stdout (the DOM for --dump-dom). */
     private static String chromium(String... args) throws Exception {
-        String binary = System.getenv("DRAINWATCH_CHROMIUM");
+        String binary = System.getenv("DW_TOOL_CHROMIUM");
         assertThat(binary)
-                .as("DRAINWATCH_CHROMIUM: run the tests with bin/test or source bin/tools/chromium.sh")
+                .as("DW_TOOL_CHROMIUM: run the tests with bin/test or source bin/tools/chromium.sh")
                 .isNotBlank();
         Path profile = Files.createTempDirectory(dir, "chromium-profile");
         List<String> command = new ArrayList<>(List.of(

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A real anvil node in a child process (the binary that {@code bin/tools/anvil.sh} installs and
- * exports as {@code DRAINWATCH_ANVIL}). Its state is kept in a file, so a stop and a start resume
+ * exports as {@code DW_TOOL_ANVIL}). Its state is kept in a file, so a stop and a start resume
  * the same chain.
  */
 public final class AnvilNode implements AutoCloseable {
@@ -47,11 +47,10 @@ public final class AnvilNode implements AutoCloseable {
     }
 
     public static String binary() {
-        String anvil = System.getenv("DRAINWATCH_ANVIL");
+        String anvil = System.getenv("DW_TOOL_ANVIL");
         if (anvil == null || !Files.isExecutable(Path.of(anvil))) {
-            throw new IllegalStateException(
-                    "DRAINWATCH_ANVIL is not set to the anvil binary: run the tests with bin/test "
-                            + "(or source bin/tools/anvil.sh first), which installs anvil 1.7.1 into .tools/");
+            throw new IllegalStateException("DW_TOOL_ANVIL is not set to the anvil binary: run the tests with bin/test "
+                    + "(or source bin/tools/anvil.sh first), which installs anvil 1.7.1 into .tools/");
         }
         return anvil;
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The test contracts ({@code contracts/Fixtures.sol}), compiled once per JVM with solc-js (installed by
- * {@code bin/tools/anvil.sh} as {@code DRAINWATCH_SOLCJS}); no bytecode is committed.
+ * {@code bin/tools/anvil.sh} as {@code DW_TOOL_SOLCJS}); no bytecode is committed.
  */
 public final class Contracts {
     private static JsonNode compiled;
@@ -31,10 +31,10 @@ public final class Contracts {
     }
 
     private static JsonNode compile() {
-        String solc = System.getenv("DRAINWATCH_SOLCJS");
+        String solc = System.getenv("DW_TOOL_SOLCJS");
         if (solc == null || !Files.isDirectory(Path.of(solc))) {
             throw new IllegalStateException(
-                    "DRAINWATCH_SOLCJS is not set to the solc-js package: run the tests with bin/test "
+                    "DW_TOOL_SOLCJS is not set to the solc-js package: run the tests with bin/test "
                             + "(or source bin/tools/anvil.sh first)");
         }
         Path dir = null;

@@ -162,7 +162,7 @@ class IngestCrashIT {
                 "--topic",
                 "wallets=" + fx.topics.wallets()));
         ProcessBuilder process = new ProcessBuilder(cmd);
-        // Variables of the test tools (DRAINWATCH_ANVIL, ...) are not settings: ingest stops on them.
+        // Variables of the test tools (DW_TOOL_ANVIL, ...) are not settings: ingest stops on them.
         process.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));
         // The endpoints come from the environment, as in the Kubernetes manifests, which keeps the API
         // key off the command line. The first endpoint is dead: every start fails over to anvil.

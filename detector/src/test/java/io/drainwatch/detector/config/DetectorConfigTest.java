@@ -133,11 +133,14 @@ class DetectorConfigTest {
     }
 
     @Test
-    void aVariableOfADevelopmentToolIsNotExemptedAndStopsStartUp() {
+    void anUnknownDrainwatchVariableStopsStartUpAndTheTestToolsVariablesAreNotDrainwatchVariables() {
         Map<String, String> env = ConfigLayers.environment(Map.of("DRAINWATCH_ANVIL", "/opt/anvil"));
         assertThatThrownBy(() -> DetectorConfig.from(ConfigLayers.merge(ConfigLayers.defaults(), env), "x:1"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("anvil: not a drainwatch setting");
+        assertThat(ConfigLayers.environment(Map.of("DW_TOOL_ANVIL", "/opt/anvil", "DW_TOOL_SOLCJS", "/opt/solc")))
+                .as("bin/tools/*.sh export DW_TOOL_*, which a shell that ran them passes to every role")
+                .isEmpty();
     }
 
     @Test

@@ -86,8 +86,8 @@ class OutsideConsumersIT {
 
     @Test
     void kcatAndThePythonRecipeDecodeEveryAlertAndIncidentAsAlertsTailDoes() throws Exception {
-        String kcat = tool("DRAINWATCH_KCAT", "kcat (Debian package kcat)");
-        String python = tool("DRAINWATCH_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
+        String kcat = tool("DW_TOOL_KCAT", "kcat (Debian package kcat)");
+        String python = tool("DW_TOOL_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
         Scenario scenario = Scenario.generate(ScenarioParameters.defaults()
                 .withWallets(400)
                 .withSwept(20)
@@ -139,8 +139,8 @@ class OutsideConsumersIT {
 
     @Test
     void aRecordWrittenWithAnOlderReleasedSchemaIsFoundByItsFingerprintAndReadAsTheCurrentVersion() throws Exception {
-        String kcat = tool("DRAINWATCH_KCAT", "kcat (Debian package kcat)");
-        String python = tool("DRAINWATCH_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
+        String kcat = tool("DW_TOOL_KCAT", "kcat (Debian package kcat)");
+        String python = tool("DW_TOOL_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
         String topic = "it.outside.transfers";
         KAFKA.createTopic(topic, 1, 1);
         Schema v1 = AvroSerde.history(TransferEvent.getClassSchema()).get(0);

@@ -185,7 +185,7 @@ class DemoIT {
                 KAFKA.bootstrapServers()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         ProcessBuilder builder = new ProcessBuilder(command);
-        // Every setting is given above; variables of the test tools (DRAINWATCH_ANVIL, ...) are not settings.
+        // Every setting is given above; variables of the test tools (DW_TOOL_ANVIL, ...) are not settings.
         builder.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));
         return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

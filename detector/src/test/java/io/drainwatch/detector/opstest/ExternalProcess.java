@@ -68,7 +68,7 @@ public final class ExternalProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ExternalProcess p = new ExternalProcess(
                 name, command, workDir.resolve(name + ".log"), port, "/health", Duration.ofSeconds(90));
-        // Every setting is given as an argument; variables of the test tools (DRAINWATCH_ANVIL, ...) are not
+        // Every setting is given as an argument; variables of the test tools (DW_TOOL_ANVIL, ...) are not
         // settings, and a role stops on a DRAINWATCH_* variable it does not know.
         p.withoutDrainwatchVariables = true;
         p.startProcess();
