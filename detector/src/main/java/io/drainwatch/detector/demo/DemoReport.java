@@ -49,22 +49,34 @@ public record DemoReport(
             Optional<Instant> firstPage,
             Optional<Integer> blocksToPage,
             Optional<DrainIncident> incidentOpening,
-            int falseAlerts) {
+            int falseAlerts,
+            Set<String> pagingRules) {
+        public ShapeScore {
+            pagingRules = Set.copyOf(pagingRules);
+        }
+
         String line() {
             return String.format(
-                    java.util.Locale.ROOT,
-                    "  %-11s %3d victims in %-8s %3d of %d paged (high/critical or in the incident)  first page %s  look-alikes paged %d",
-                    attack.id(),
-                    victims,
-                    group,
-                    paged,
-                    victims,
-                    firstPage.isEmpty()
-                            ? "NEVER"
-                            : blocksToPage
-                                    .map(b -> b + " block" + (b == 1 ? "" : "s") + " after the first theft")
-                                    .orElse("(block times unknown)"),
-                    falseAlerts);
+                            java.util.Locale.ROOT,
+                            "  %-11s %3d victims in %-9s %3d of %d paged  first page %s  look-alikes paged %d",
+                            attack.id(),
+                            victims,
+                            group,
+                            paged,
+                            victims,
+                            firstPage.isEmpty()
+                                    ? "NEVER"
+                                    : blocksToPage
+                                            .map(b -> b + " block" + (b == 1 ? "" : "s") + " after the first theft")
+                                            .orElse("(block times unknown)"),
+                            falseAlerts)
+                    + (pagingRules.isEmpty()
+                            ? ""
+                            : "\n                paged by "
+                                    + new java.util.TreeSet<>(pagingRules)
+                                    + incidentOpening
+                                            .map(i -> " and incident " + i.getIncidentId())
+                                            .orElse(""));
         }
     }
 
@@ -172,10 +184,12 @@ public record DemoReport(
             Set<String> named = new java.util.HashSet<>();
             groupIncidents.forEach(i -> named.addAll(i.getWallets()));
             Optional<Instant> firstPage = Optional.empty();
+            Set<String> rules = new java.util.HashSet<>();
             for (DrainAlert a : alerts) {
                 if (a.getSeverity().compareTo(Severity.HIGH) >= 0
                         && involved(a).stream().anyMatch(addresses::contains)) {
                     named.addAll(involved(a));
+                    rules.add(a.getRule());
                     firstPage = earlier(firstPage, a.getDetectedAt());
                 }
             }
@@ -203,7 +217,8 @@ public record DemoReport(
                     .map(DrainAlert::getAlertId)
                     .distinct()
                     .count();
-            scores.add(new ShapeScore(attack, group, victims.size(), paged, firstPage, delay, opening, falseAlerts));
+            scores.add(new ShapeScore(
+                    attack, group, victims.size(), paged, firstPage, delay, opening, falseAlerts, rules));
         }
         return scores;
     }
@@ -243,7 +258,7 @@ public record DemoReport(
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
         if (!shapes.isEmpty()) {
-            lines.add("by attack shape");
+            lines.add("by attack shape (paged: named by a high or critical alert, or by the group's incident)");
             shapes.forEach(shape -> lines.add(shape.line()));
         }
         lines.add("wallets swept        " + walletsSwept + " (" + Display.usd(valueSwept) + ")");

@@ -106,8 +106,8 @@ class DemoReportTest {
                 .contains(
                         "wallets swept        20",
                         "wallets alerted      19  MISSED 1",
-                        "  sweep        20 victims in pro       19 of 20 paged",
-                        "first page (block times unknown)  look-alikes paged 0",
+                        "  sweep        20 victims in pro        19 of 20 paged  first page (block times unknown)  look-alikes paged 0",
+                        "paged by [balance-drain] and incident inc-retail-1",
                         "2.4s after the first sweep, with 5 wallets drained",
                         "false alerts         1 high/critical",
                         "CRITICAL denylisted-counterparty",
