@@ -37,7 +37,25 @@ public record RuleSettings(
         Duration funderWindow,
         boolean newDestination,
         double newDestinationMinUsd,
-        int counterpartyHistory) {
+        int counterpartyHistory,
+        boolean unknownApproval,
+        boolean delegation,
+        boolean fundsExit,
+        Duration taintTtl,
+        Set<LabelCategory> exitCategories,
+        boolean velocity,
+        Duration velocityWindow,
+        double velocityMinUsd,
+        double velocityBaselineMultiplier,
+        double velocityBaselineAlpha,
+        double velocityHighFraction,
+        boolean dormantWake,
+        Duration dormantIdle,
+        boolean combinedSignals,
+        Duration combinedWindow,
+        int combinedMediumScore,
+        int combinedHighScore,
+        int combinedCriticalScore) {
 
     private static final Set<String> CATEGORIES = EnumSet.allOf(LabelCategory.class).stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -89,11 +107,34 @@ public record RuleSettings(
                 k.duration("common-funder.window"),
                 k.bool("new-destination.enabled"),
                 k.usd("new-destination.min-usd"),
-                k.count("new-destination.history-size"));
+                k.count("new-destination.history-size"),
+                k.bool("unknown-approval.enabled"),
+                k.bool("delegation.enabled"),
+                k.bool("funds-exit.enabled"),
+                k.duration("funds-exit.taint-ttl"),
+                k.categories("funds-exit.exit-categories"),
+                k.bool("velocity.enabled"),
+                k.duration("velocity.window"),
+                k.usd("velocity.min-usd"),
+                k.usd("velocity.baseline-multiplier"),
+                k.fraction("velocity.baseline-alpha"),
+                k.fraction("velocity.high-fraction"),
+                k.bool("dormant-wake.enabled"),
+                k.duration("dormant-wake.idle"),
+                k.bool("combined-signals.enabled"),
+                k.duration("combined-signals.window"),
+                k.count("combined-signals.medium-score"),
+                k.count("combined-signals.high-score"),
+                k.count("combined-signals.critical-score"));
         if (r.sweepFreshMinWallets > r.sweepMinWallets) {
             throw new ConfigException(
                     k.name("coordinated-sweep.fresh-min-wallets"),
                     "must not exceed coordinated-sweep.min-wallets (" + r.sweepMinWallets + ")");
+        }
+        if (r.combinedMediumScore > r.combinedHighScore || r.combinedHighScore > r.combinedCriticalScore) {
+            throw new ConfigException(
+                    k.name("combined-signals.high-score"),
+                    "combined-signals scores must not decrease: medium-score <= high-score <= critical-score");
         }
         return r;
     }

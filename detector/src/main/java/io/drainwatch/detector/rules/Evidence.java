@@ -34,4 +34,38 @@ public record Evidence(
                 t.balanceBefore(),
                 t.balanceAfter());
     }
+
+    /** The evidence of an approval: the spender is its destination, the token its asset. */
+    public static Evidence of(Approval a) {
+        return new Evidence(
+                a.eventId(),
+                a.txHash(),
+                a.blockNumber(),
+                a.blockTime(),
+                a.owner(),
+                a.spender(),
+                a.token(),
+                a.amount(),
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** The evidence of a delegation: the delegate contract is its destination. */
+    public static Evidence of(Delegation d) {
+        return new Evidence(
+                d.eventId(),
+                d.txHash(),
+                d.blockNumber(),
+                d.blockTime(),
+                d.authority(),
+                d.delegate(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
 }

@@ -11,7 +11,13 @@ public enum RuleId {
     DENYLISTED_COUNTERPARTY("denylisted-counterparty", Severity.CRITICAL),
     GAS_TOPUP_SWEEP("gas-topup-sweep", Severity.HIGH),
     COMMON_FUNDER("common-funder", Severity.CRITICAL),
-    NEW_DESTINATION("new-destination", Severity.LOW);
+    NEW_DESTINATION("new-destination", Severity.LOW),
+    UNKNOWN_APPROVAL("unknown-approval", Severity.MEDIUM),
+    DELEGATION("delegation", Severity.CRITICAL),
+    FUNDS_EXIT("funds-exit", Severity.HIGH),
+    VELOCITY("velocity", Severity.MEDIUM),
+    DORMANT_WAKE("dormant-wake", Severity.LOW),
+    COMBINED_SIGNALS("combined-signals", Severity.MEDIUM);
 
     private final String id;
     private final Severity severity;
@@ -33,12 +39,28 @@ public enum RuleId {
 
     /**
      * Whether a finding of this rule means the wallet has been drained (counts towards a fleet surge):
-     * a balance drain of any value, or a finding of another per-wallet or per-destination rule that is
-     * high or critical by default. Gas paid to a wallet ({@code common-funder}) drains nothing yet.
+     * a balance drain of any value, an unauthorised outflow, a coordinated sweep, a payment to a denylisted
+     * address or a gas top-up followed by a sweep. Rules about what could move the wallet's assets next
+     * (gas paid by a common funder, an approval, a delegation) drain nothing by themselves: the outflows
+     * that follow are judged by the drain rules.
      */
     public boolean marksWalletDrained() {
-        return this == BALANCE_DRAIN
-                || (severity.compareTo(Severity.HIGH) >= 0 && this != FLEET_SURGE && this != COMMON_FUNDER);
+        return switch (this) {
+            case BALANCE_DRAIN, UNAUTHORIZED_OUTFLOW, COORDINATED_SWEEP, DENYLISTED_COUNTERPARTY, GAS_TOPUP_SWEEP ->
+                true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether the destination of this rule's alert received drained funds, so that its onward payments are
+     * followed ({@code funds-exit}).
+     */
+    public boolean taintsDestination() {
+        return switch (this) {
+            case BALANCE_DRAIN, UNAUTHORIZED_OUTFLOW, COORDINATED_SWEEP, GAS_TOPUP_SWEEP -> true;
+            default -> false;
+        };
     }
 
     public static RuleId fromId(String id) {

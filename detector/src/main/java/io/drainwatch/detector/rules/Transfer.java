@@ -4,7 +4,11 @@ import io.drainwatch.schemas.TransferKind;
 import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
 
-/** A movement of value as the rules see it: amounts exact, addresses lowercase hex, time in epoch ms. */
+/**
+ * A movement of value as the rules see it: amounts exact, addresses lowercase hex, time in epoch ms.
+ * {@code txFrom} is the account that signed the transaction (a spender, or a delegate's caller, when it
+ * is not {@code from}), when the ingestor knows it.
+ */
 public record Transfer(
         long chainId,
         String from,
@@ -20,7 +24,44 @@ public record Transfer(
         boolean removed,
         @Nullable BigInteger balanceBefore,
         @Nullable BigInteger balanceAfter,
-        @Nullable Boolean recipientFresh) {
+        @Nullable Boolean recipientFresh,
+        @Nullable String txFrom) {
+
+    /** A transfer whose transaction sender is not known. */
+    public Transfer(
+            long chainId,
+            String from,
+            String to,
+            TransferKind kind,
+            String asset,
+            BigInteger amount,
+            @Nullable Integer decimals,
+            String eventId,
+            String txHash,
+            long blockNumber,
+            long blockTime,
+            boolean removed,
+            @Nullable BigInteger balanceBefore,
+            @Nullable BigInteger balanceAfter,
+            @Nullable Boolean recipientFresh) {
+        this(
+                chainId,
+                from,
+                to,
+                kind,
+                asset,
+                amount,
+                decimals,
+                eventId,
+                txHash,
+                blockNumber,
+                blockTime,
+                removed,
+                balanceBefore,
+                balanceAfter,
+                recipientFresh,
+                null);
+    }
 
     /** Whether the chain's own coin moved (top-level or internal). */
     public boolean isNative() {

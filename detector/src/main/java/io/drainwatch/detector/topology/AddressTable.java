@@ -161,6 +161,16 @@ final class AddressTable {
             return size;
         }
 
+        /** The chain of the address added at {@code index}. */
+        long chain(int index) {
+            return chains[index];
+        }
+
+        /** Where the hex digits of the address added at {@code index} start. */
+        int offset(int index) {
+            return offsets[index];
+        }
+
         /** The answer for the address added at {@code index}, valid after {@link #getAll}: as {@link #get}. */
         int value(int index) {
             return values[index];

@@ -79,6 +79,16 @@ final class AlertBook {
         return Optional.of(record(next, AlertStatus.UPDATED, now, 0));
     }
 
+    /** Resolves the alert at {@code key} now (what it warned about has ended), if it is open. */
+    Optional<DrainAlert> resolve(String key, long now) {
+        OpenAlert open = store.get(key);
+        if (open == null) {
+            return Optional.empty();
+        }
+        store.delete(key);
+        return Optional.of(record(open.ended(), AlertStatus.RESOLVED, now, 0));
+    }
+
     /** The alert at {@code key}, if open. */
     Optional<OpenAlert> get(String key) {
         return Optional.ofNullable(store.get(key));

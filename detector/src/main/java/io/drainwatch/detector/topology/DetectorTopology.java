@@ -5,9 +5,11 @@ import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.Funding;
+import io.drainwatch.detector.rules.Grants;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.AddressLabel;
@@ -22,6 +24,7 @@ import io.drainwatch.schemas.serde.AvroSerde;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -76,11 +79,33 @@ public final class DetectorTopology {
         Topics topics = config.topics();
         ExplorerLinks links = links(config);
 
+        // The pre-filter holds only the watched-wallets store: it reaches the taint set through it.
+        AtomicReference<WatchedWalletsStore> watchedStore = new AtomicReference<>();
+        AtomicReference<TaintedAddressesStore> taintedStore = new AtomicReference<>();
+        Runnable link = () -> {
+            WatchedWalletsStore w = watchedStore.get();
+            TaintedAddressesStore t = taintedStore.get();
+            if (w != null && t != null) {
+                w.linkTainted(t);
+            }
+        };
         builder.addGlobalStore(
-                WatchedWalletsStore.builder(onWatchedStore),
+                WatchedWalletsStore.builder(store -> {
+                    watchedStore.set(store);
+                    link.run();
+                    onWatchedStore.accept(store);
+                }),
                 topics.wallets(),
                 Consumed.with(BYTES, BYTES).withName("wallets-source"),
                 WatchedWalletsUpdater::new);
+        builder.addGlobalStore(
+                TaintedAddressesStore.builder(config, store -> {
+                    taintedStore.set(store);
+                    link.run();
+                }),
+                topics.alerts(),
+                Consumed.with(BYTES, BYTES).withName("tainted-addresses-source"),
+                TaintedAddressesUpdater::new);
         referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, AddressLabel.class, false);
         referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, AllowedCounterparty.class, false);
         referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, TokenPrice.class, false);
@@ -90,18 +115,34 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.STATE, WalletState.class));
         builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
+        builder.addStateStore(store(WalletProcessor.GRANTS, Grants.class));
+        builder.addStateStore(store(WalletProcessor.ACTIVITY, Activity.class));
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
         builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
 
-        // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet.
-        KStream<String, WalletEvent> watched = builder.stream(
+        // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet, and payments by
+        // addresses that received drained funds, keyed by that address (the topic's own key).
+        Map<String, KStream<String, WalletEvent>> filtered = builder.stream(
                         topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
-                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"));
+                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"))
+                .split(Named.as("filtered-"))
+                .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
+                .defaultBranch(Branched.as("wallet-events"));
+        KStream<String, WalletEvent> watched = filtered.get("filtered-wallet-events");
+
+        // 3c. Funds exit: tainted addresses paying a mixer, bridge or exchange.
+        KStream<String, StageOutput> exits = filtered.get("filtered-hops")
+                .process(
+                        () -> new FundsExitProcessor(config, links, metrics),
+                        Named.as("funds-exit-rules"),
+                        FundsExitProcessor.ALERTS);
+        alertsTo(exits, topics, "funds-exit");
         // Balances are repartitioned on their own: sharing a task with the transfers would make every
         // transfer wait on the (mostly empty) balances partition.
         KStream<String, WalletEvent> balances = builder.stream(
@@ -114,18 +155,37 @@ public final class DetectorTopology {
                         .withKeySerde(STRING)
                         .withValueSerde(new WalletEvent.WalletEventSerde()));
 
+        // Approvals and delegations of watched wallets, repartitioned on their own like the balances.
+        KStream<String, WalletEvent> grants = builder.stream(
+                        topics.approvals(), Consumed.with(BYTES, BYTES).withName("approvals-source"))
+                .process(() -> GrantFilterProcessor.approvals(metrics), Named.as("filter-approvals"))
+                .merge(
+                        builder.stream(
+                                        topics.delegations(),
+                                        Consumed.with(BYTES, BYTES).withName("delegations-source"))
+                                .process(
+                                        () -> GrantFilterProcessor.delegations(metrics),
+                                        Named.as("filter-delegations")),
+                        Named.as("merge-grants"))
+                .repartition(Repartitioned.<String, WalletEvent>as("wallet-grant-events")
+                        .withKeySerde(STRING)
+                        .withValueSerde(new WalletEvent.WalletEventSerde()));
+
         // 2. Per wallet.
         Map<String, KStream<String, StageOutput>> fromWallets = watched.repartition(
                         Repartitioned.<String, WalletEvent>as("wallet-events")
                                 .withKeySerde(STRING)
                                 .withValueSerde(new WalletEvent.WalletEventSerde()))
                 .merge(balances, Named.as("merge-wallet-events"))
+                .merge(grants, Named.as("merge-wallet-grant-events"))
                 .process(
                         () -> new WalletProcessor(config, links, metrics),
                         Named.as("wallet-rules"),
                         WalletProcessor.STATE,
                         WalletProcessor.ALERTS,
-                        WalletProcessor.PENDING)
+                        WalletProcessor.PENDING,
+                        WalletProcessor.GRANTS,
+                        WalletProcessor.ACTIVITY)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Stage 1: drops every transfer that neither comes from nor goes to a watched wallet, reading only
  * the record's first bytes and allocating nothing for it. The rest is decoded and forwarded keyed
- * by the watched wallet (twice when both ends are watched).
+ * by the watched wallet (twice when both ends are watched). A transfer sent by an address that received
+ * drained funds goes on as a hop, keyed by that address, to the funds-exit stage.
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
     private final DetectorMetrics metrics;
@@ -44,7 +45,8 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         check.parse(value);
         boolean fromWatched = check.fromWatched;
         boolean toWatched = check.toWatched;
-        if (!fromWatched && !toWatched) {
+        boolean fromTainted = check.fromTainted;
+        if (!fromWatched && !toWatched && !fromTainted) {
             ignored++;
             return;
         }
@@ -57,6 +59,10 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         if (toWatched) {
             context.forward(record.withKey(Addresses.key(event.getChainId(), event.getTo()))
                     .withValue(new WalletEvent.Inflow(event)));
+        }
+        if (fromTainted) {
+            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getFrom()))
+                    .withValue(new WalletEvent.Hop(event)));
         }
     }
 

@@ -1,12 +1,16 @@
 package io.drainwatch.detector.topology;
 
+import io.drainwatch.detector.rules.Approval;
+import io.drainwatch.detector.rules.Delegation;
 import io.drainwatch.detector.rules.Transfer;
+import io.drainwatch.schemas.ApprovalEvent;
+import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.TransferEvent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
 
-/** Converts the wire record into the rules' view of a transfer. */
+/** Converts the wire records into the rules' view of a transfer, an approval or a delegation. */
 final class Transfers {
     private Transfers() {}
 
@@ -26,7 +30,39 @@ final class Transfers {
                 e.getRemoved(),
                 nullableInteger(e.getSenderBalanceBefore()),
                 nullableInteger(e.getSenderBalanceAfter()),
-                e.getRecipientFresh());
+                e.getRecipientFresh(),
+                e.getTxFrom());
+    }
+
+    static Approval of(ApprovalEvent e) {
+        return new Approval(
+                e.getChainId(),
+                e.getOwner(),
+                e.getSpender(),
+                e.getKind(),
+                e.getToken(),
+                nullableInteger(e.getAmount()),
+                e.getApproved(),
+                e.getEventId(),
+                e.getTxHash(),
+                e.getTxFrom(),
+                e.getBlockNumber(),
+                e.getBlockTime().toEpochMilli(),
+                e.getRemoved());
+    }
+
+    static Delegation of(DelegationEvent e) {
+        return new Delegation(
+                e.getChainId(),
+                e.getAuthority(),
+                e.getDelegate(),
+                e.getAuthorizationNonce(),
+                e.getEventId(),
+                e.getTxHash(),
+                e.getTxFrom(),
+                e.getBlockNumber(),
+                e.getBlockTime().toEpochMilli(),
+                e.getRemoved());
     }
 
     static BigInteger integer(BigDecimal d) {

@@ -1,6 +1,8 @@
 package io.drainwatch.detector.topology;
 
+import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.BalanceSnapshot;
+import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.serde.AvroSerde;
 import java.util.Arrays;
@@ -20,13 +22,27 @@ sealed interface WalletEvent {
     /** The wallet's balance of an asset after a block. */
     record Balance(BalanceSnapshot snapshot) implements WalletEvent {}
 
+    /** The wallet granted a spender the right to move its tokens (or revoked it). */
+    record Approval(ApprovalEvent approval) implements WalletEvent {}
+
+    /** The wallet's code was delegated (EIP-7702), or its delegation cleared. */
+    record Delegation(DelegationEvent delegation) implements WalletEvent {}
+
+    /** Value left an address that received drained funds (keyed by that address, for funds-exit). */
+    record Hop(TransferEvent transfer) implements WalletEvent {}
+
     /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
     final class WalletEventSerde implements Serde<WalletEvent> {
         private static final byte OUT = 'O';
         private static final byte IN = 'I';
         private static final byte BALANCE = 'B';
+        private static final byte APPROVAL = 'A';
+        private static final byte DELEGATION = 'D';
+        private static final byte HOP = 'H';
         private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
         private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
+        private final AvroSerde<ApprovalEvent> approvals = AvroSerde.of(ApprovalEvent.class);
+        private final AvroSerde<DelegationEvent> delegations = AvroSerde.of(DelegationEvent.class);
 
         @Override
         public Serializer<WalletEvent> serializer() {
@@ -49,6 +65,18 @@ sealed interface WalletEvent {
                         tag = BALANCE;
                         body = balances.encode(b.snapshot());
                     }
+                    case Approval a -> {
+                        tag = APPROVAL;
+                        body = approvals.encode(a.approval());
+                    }
+                    case Hop h -> {
+                        tag = HOP;
+                        body = transfers.encode(h.transfer());
+                    }
+                    case Delegation d -> {
+                        tag = DELEGATION;
+                        body = delegations.encode(d.delegation());
+                    }
                 }
                 byte[] bytes = new byte[body.length + 1];
                 bytes[0] = tag;
@@ -68,6 +96,9 @@ sealed interface WalletEvent {
                     case OUT -> new Outflow(transfers.decode(body));
                     case IN -> new Inflow(transfers.decode(body));
                     case BALANCE -> new Balance(balances.decode(body));
+                    case APPROVAL -> new Approval(approvals.decode(body));
+                    case DELEGATION -> new Delegation(delegations.decode(body));
+                    case HOP -> new Hop(transfers.decode(body));
                     default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
                 };
             };

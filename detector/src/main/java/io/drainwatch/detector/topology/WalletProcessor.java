@@ -6,12 +6,21 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.rules.Activity;
+import io.drainwatch.detector.rules.Approval;
+import io.drainwatch.detector.rules.CombinedSignalsRule;
 import io.drainwatch.detector.rules.CommonFunderRule;
+import io.drainwatch.detector.rules.Delegation;
+import io.drainwatch.detector.rules.DelegationRule;
+import io.drainwatch.detector.rules.DormantWakeRule;
 import io.drainwatch.detector.rules.Finding;
+import io.drainwatch.detector.rules.Grants;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.rules.Transfer;
 import io.drainwatch.detector.rules.UnauthorizedOutflowRule;
+import io.drainwatch.detector.rules.UnknownApprovalRule;
+import io.drainwatch.detector.rules.VelocityRule;
 import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.BalanceSnapshot;
@@ -26,6 +35,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
@@ -37,9 +47,22 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     static final String STATE = "wallet-state";
     static final String ALERTS = "wallet-alerts";
     static final String PENDING = "wallet-pending-signatures";
+    static final String GRANTS = "wallet-grants";
+    static final String ACTIVITY = "wallet-activity";
 
-    /** An outflow waiting for the signer's record until {@code deadline} (wall clock). */
-    record Pending(Transfer transfer, String custodyGroup, long deadline) {}
+    /**
+     * An outflow, or an approval, waiting for the signer's record until {@code deadline} (wall clock).
+     * Exactly one of {@code transfer} and {@code approval} is set.
+     */
+    record Pending(
+            @Nullable Transfer transfer,
+            String custodyGroup,
+            long deadline,
+            @Nullable Approval approval) {
+        Pending(Transfer transfer, String custodyGroup, long deadline) {
+            this(transfer, custodyGroup, deadline, null);
+        }
+    }
 
     private final DetectorConfig config;
     private final ExplorerLinks links;
@@ -47,6 +70,8 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, WalletState> states;
     private KeyValueStore<String, Pending> pending;
+    private KeyValueStore<String, Grants> grants;
+    private KeyValueStore<String, Activity> activity;
     private StoreReferenceData reference;
     private AlertBook alerts;
 
@@ -61,6 +86,8 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         this.context = context;
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
+        this.grants = context.getStateStore(GRANTS);
+        this.activity = context.getStateStore(ACTIVITY);
         this.reference = new StoreReferenceData(context);
         this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -73,6 +100,9 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             case WalletEvent.Outflow o -> onOutflow(Transfers.of(o.transfer()), now, record.timestamp());
             case WalletEvent.Inflow i -> onInflow(Transfers.of(i.transfer()), now, record.timestamp());
             case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
+            case WalletEvent.Approval a -> onApproval(Transfers.of(a.approval()), now, record.timestamp());
+            case WalletEvent.Delegation d -> onDelegation(Transfers.of(d.delegation()), now, record.timestamp());
+            case WalletEvent.Hop h -> {} // handled by the funds-exit stage, never repartitioned by wallet
             case null -> {}
         }
     }
@@ -89,10 +119,20 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         RuleSettings rules = config.rules(group.get());
         WalletState state = orEmpty(states.get(key));
+        boolean replayed = state.seen(t.eventId());
         WalletRules.Outcome outcome = WalletRules.onOutflow(t, group.get(), state, reference, rules);
         // The value change goes first, so an incident opened by this outflow already counts it as lost.
         store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
-        outcome.findings().forEach(f -> emit(f, now, timestamp));
+        List<Finding> findings = new ArrayList<>(outcome.findings());
+        Grants granted = grants.get(key);
+        if (granted != null) {
+            DelegationRule.onOutflow(t, group.get(), granted, reference).ifPresent(findings::add);
+            UnknownApprovalRule.onOutflow(t, group.get(), granted, reference).ifPresent(findings::add);
+        }
+        if (!replayed) {
+            findings.addAll(onActivity(t, group.get(), key, state, outcome, rules));
+        }
+        findings.forEach(f -> emit(f, now, timestamp));
         outcome.payment()
                 .ifPresent(p -> context.forward(
                         new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
@@ -109,6 +149,9 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             return;
         }
         String key = Addresses.key(t.chainId(), t.to());
+        if (!t.removed()) {
+            activity.put(key, orEmpty(activity.get(key)).seenAt(t.blockTime()));
+        }
         WalletState state = orEmpty(states.get(key));
         RuleSettings rules = config.rules(group.get());
         store(
@@ -121,6 +164,118 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         CommonFunderRule.funding(t, group.get(), reference, rules)
                 .ifPresent(f -> context.forward(
                         new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
+    }
+
+    /**
+     * The rules over the wallet's recent activity (velocity, dormant-wake), then combined-signals over every
+     * finding of this outflow ({@code outcome}'s and those of the grant rules): the findings they add.
+     */
+    private List<Finding> onActivity(
+            Transfer t, String group, String key, WalletState before, WalletRules.Outcome outcome, RuleSettings rules) {
+        List<Finding> added = new ArrayList<>();
+        Activity act = orEmpty(activity.get(key)).seenAt(t.blockTime());
+        boolean emptied = outcome.findings().stream().anyMatch(f -> f.rule() == RuleId.BALANCE_DRAIN);
+        VelocityRule.Outcome velocity = VelocityRule.evaluate(
+                t, group, before, outcome.state().valueUsd(t.chainId(), reference), act, reference, rules, emptied);
+        velocity.finding().ifPresent(added::add);
+        DormantWakeRule.Outcome dormant = DormantWakeRule.evaluate(t, group, velocity.activity(), reference, rules);
+        dormant.finding().ifPresent(added::add);
+        act = dormant.activity();
+        // Findings already listed by the caller (the wallet rules', the grant rules') and those added here.
+        List<Finding> all = new ArrayList<>(outcome.findings());
+        all.addAll(added);
+        CombinedSignalsRule.Outcome combined = CombinedSignalsRule.evaluate(all, act, rules);
+        combined.finding().ifPresent(added::add);
+        activity.put(key, combined.activity());
+        return added;
+    }
+
+    /** Combined-signals over the findings of a grant (an approval): the finding it adds, if any. */
+    private Optional<Finding> combine(String key, long blockTime, List<Finding> findings, RuleSettings rules) {
+        CombinedSignalsRule.Outcome combined = CombinedSignalsRule.evaluate(
+                findings, orEmpty(activity.get(key)).seenAt(blockTime), rules);
+        activity.put(key, combined.activity());
+        return combined.finding();
+    }
+
+    private void onApproval(Approval a, long now, long timestamp) {
+        Optional<String> group = reference.group(a.chainId(), a.owner());
+        if (group.isEmpty()) {
+            return;
+        }
+        String key = Addresses.key(a.chainId(), a.owner());
+        Grants before = orEmpty(grants.get(key));
+        if (a.removed()) {
+            pending.delete(pendingApproval(a));
+            grants.put(key, before.withoutApprovals(g -> g.eventId().equals(a.eventId())));
+            String alert = AlertBook.key(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner());
+            retractEvidence(alert, a.eventId() + UnknownApprovalRule.UNSIGNED, now, timestamp);
+            retractEvidence(alert, a.eventId(), now, timestamp);
+            retractEvidence(
+                    AlertBook.key(RuleId.COMBINED_SIGNALS, a.chainId(), a.owner()), a.eventId(), now, timestamp);
+            Activity act = activity.get(key);
+            if (act != null) {
+                activity.put(key, act.without(a.eventId()));
+            }
+            return;
+        }
+        RuleSettings rules = config.rules(group.get());
+        UnknownApprovalRule.Outcome outcome = UnknownApprovalRule.onApproval(a, group.get(), before, reference, rules);
+        grants.put(key, outcome.grants());
+        outcome.finding().ifPresent(f -> {
+            emit(f, now, timestamp);
+            combine(key, a.blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
+        });
+        if (outcome.resolve()) {
+            resolve(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner(), now, timestamp);
+        }
+        if (outcome.awaitSignature()) {
+            pending.put(
+                    pendingApproval(a),
+                    new Pending(
+                            null, group.get(), now + rules.unauthorizedGrace().toMillis(), a));
+        }
+    }
+
+    private void onDelegation(Delegation d, long now, long timestamp) {
+        Optional<String> group = reference.group(d.chainId(), d.authority());
+        if (group.isEmpty()) {
+            return;
+        }
+        String key = Addresses.key(d.chainId(), d.authority());
+        Grants before = orEmpty(grants.get(key));
+        if (d.removed()) {
+            Grants.DelegationGrant open = before.delegation();
+            if (open != null && open.eventId().equals(d.eventId())) {
+                grants.put(key, before.withDelegation(null));
+            }
+            retractEvidence(AlertBook.key(RuleId.DELEGATION, d.chainId(), d.authority()), d.eventId(), now, timestamp);
+            return;
+        }
+        DelegationRule.Outcome outcome =
+                DelegationRule.onDelegation(d, group.get(), before, reference, config.rules(group.get()));
+        grants.put(key, outcome.grants());
+        if (outcome.resolve()) {
+            resolve(RuleId.DELEGATION, d.chainId(), d.authority(), now, timestamp);
+        }
+        outcome.finding().ifPresent(f -> emit(f, now, timestamp));
+    }
+
+    private static String pendingApproval(Approval a) {
+        return "approval|" + a.eventId();
+    }
+
+    private void resolve(RuleId rule, long chainId, String wallet, long now, long timestamp) {
+        alerts.resolve(AlertBook.key(rule, chainId, wallet), now)
+                .ifPresent(alert ->
+                        context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp)));
+    }
+
+    /** Removes evidence that a reorganisation took away from an alert that the fleet stage does not write. */
+    private void retractEvidence(String alertKey, String eventId, long now, long timestamp) {
+        alerts.retract(alertKey, eventId, now)
+                .ifPresent(alert ->
+                        context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp)));
     }
 
     private void onBalance(BalanceSnapshot b, long timestamp) {
@@ -167,6 +322,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     /** A reorganisation removed {@code t}: take it out of every alert it supports and of the later stages. */
     private void retract(Transfer t, String group, long now, long timestamp) {
         pending.delete(t.eventId());
+        String walletKey = Addresses.key(t.chainId(), t.from());
+        Activity act = activity.get(walletKey);
+        if (act != null) {
+            activity.put(walletKey, act.without(t.eventId()));
+        }
         for (RuleId rule : RuleId.values()) {
             String key = AlertBook.key(rule, t.chainId(), t.from());
             Optional<String> alertId = alerts.get(key).map(OpenAlert::alertId);
@@ -204,7 +364,16 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         for (KeyValue<String, Pending> kv : due) {
             pending.delete(kv.key);
             Pending p = kv.value;
-            UnauthorizedOutflowRule.check(p.transfer(), p.custodyGroup(), reference, config.rules(p.custodyGroup()))
+            Approval approval = p.approval();
+            Transfer transfer = p.transfer();
+            if (approval != null) {
+                checkApprovalSigned(approval, p.custodyGroup(), now);
+                continue;
+            }
+            if (transfer == null) {
+                continue;
+            }
+            UnauthorizedOutflowRule.check(transfer, p.custodyGroup(), reference, config.rules(p.custodyGroup()))
                     .ifPresent(f -> emit(f, now, now));
         }
         for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
@@ -215,6 +384,24 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                 context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
             }
         }
+    }
+
+    private void checkApprovalSigned(Approval a, String group, long now) {
+        String key = Addresses.key(a.chainId(), a.owner());
+        Grants granted = orEmpty(grants.get(key));
+        UnknownApprovalRule.checkSigned(a, group, granted, reference, config.rules(group))
+                .ifPresent(f -> {
+                    grants.put(key, granted.withApprovalSeverity(a.eventId(), f.severity()));
+                    emit(f, now, now);
+                });
+    }
+
+    private static Activity orEmpty(@Nullable Activity recent) {
+        return recent == null ? Activity.empty() : recent;
+    }
+
+    private static Grants orEmpty(@Nullable Grants granted) {
+        return granted == null ? Grants.empty() : granted;
     }
 
     private static WalletState orEmpty(WalletState state) {

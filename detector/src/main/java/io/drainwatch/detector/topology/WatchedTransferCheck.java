@@ -22,12 +22,15 @@ final class WatchedTransferCheck {
     boolean fromWatched;
     /** Whether the recipient is watched. Valid after {@link #parse}. */
     boolean toWatched;
+    /** Whether the sender received drained funds (and is not watched). Valid after {@link #parse}. */
+    boolean fromTainted;
 
     /** Reads {@code value}'s chain and addresses; throws {@link SerializationException} if it is not a transfer. */
     void parse(byte[] value) {
         prefix.parse(value);
         fromWatched = prefix.fromHex >= 0 && watched.contains(prefix.chainId, value, prefix.fromHex);
         toWatched = prefix.toHex >= 0 && watched.contains(prefix.chainId, value, prefix.toHex);
+        fromTainted = !fromWatched && prefix.fromHex >= 0 && watched.tainted(prefix.chainId, value, prefix.fromHex);
     }
 
     /**
@@ -44,7 +47,7 @@ final class WatchedTransferCheck {
         } catch (SerializationException e) {
             return false;
         }
-        return !fromWatched && !toWatched;
+        return !fromWatched && !toWatched && !fromTainted;
     }
 
     /**
@@ -73,8 +76,11 @@ final class WatchedTransferCheck {
                 i++;
             }
             watched.containsAll(batch);
+            boolean taints = watched.anyTainted();
             for (int r = 0; r < records; r++) {
-                ignorable[batched[r]] = batch.value(2 * r) < 0 && batch.value(2 * r + 1) < 0;
+                boolean unwatched = batch.value(2 * r) < 0 && batch.value(2 * r + 1) < 0;
+                ignorable[batched[r]] = unwatched
+                        && !(taints && watched.tainted(batch.chain(2 * r), values[batched[r]], batch.offset(2 * r)));
             }
         }
         batch.clear();

@@ -26,6 +26,7 @@ public final class WatchedWalletsStore implements StateStore {
     private final List<String> groups = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> groupIndex = new ConcurrentHashMap<>();
     private volatile boolean open;
+    private volatile @Nullable TaintedAddressesStore tainted;
 
     @Override
     public String name() {
@@ -65,6 +66,26 @@ public final class WatchedWalletsStore implements StateStore {
     /** Whether the address whose 40 hex digits start at {@code hexOffset} of {@code buf} is watched on {@code chainId}. */
     public boolean contains(long chainId, byte[] buf, int hexOffset) {
         return table.get(chainId, buf, hexOffset) >= 0;
+    }
+
+    /**
+     * Links the tainted-addresses store of the same instance, so the filter (and the consumer's pre-filter,
+     * which holds only this store) also keeps transfers sent by addresses that received drained funds.
+     */
+    void linkTainted(TaintedAddressesStore store) {
+        this.tainted = store;
+    }
+
+    /** Whether the address whose 40 hex digits start at {@code hexOffset} of {@code buf} received drained funds. */
+    boolean tainted(long chainId, byte[] buf, int hexOffset) {
+        TaintedAddressesStore t = tainted;
+        return t != null && !t.isEmpty() && t.contains(chainId, buf, hexOffset);
+    }
+
+    /** Whether any address is tainted (if not, no transfer needs the taint lookup). */
+    boolean anyTainted() {
+        TaintedAddressesStore t = tainted;
+        return t != null && !t.isEmpty();
     }
 
     /** Answers a batch of lookups together; an address is watched when its value is not negative. */

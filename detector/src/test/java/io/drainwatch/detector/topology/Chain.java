@@ -32,6 +32,17 @@ final class Chain {
         return block;
     }
 
+    /** Lets {@code duration} of block time pass (in 12 s blocks) before the next block. */
+    void idle(java.time.Duration duration) {
+        long blocks = duration.toMillis() / 12_000;
+        block += blocks;
+        time += blocks * 12_000;
+    }
+
+    long block() {
+        return block;
+    }
+
     long time() {
         return time;
     }

@@ -1,0 +1,27 @@
+package io.drainwatch.detector.rules;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An EIP-7702 authorisation as the rules see it: from {@code blockNumber} on, calls to
+ * {@code authority} run {@code delegate}'s code. A delegate of the zero address clears it.
+ */
+public record Delegation(
+        long chainId,
+        String authority,
+        String delegate,
+        long authorizationNonce,
+        String eventId,
+        String txHash,
+        @Nullable String txFrom,
+        long blockNumber,
+        long blockTime,
+        boolean removed) {
+
+    public static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+    /** Whether this authorisation clears the account's delegation. */
+    public boolean clears() {
+        return ZERO_ADDRESS.equals(delegate);
+    }
+}
