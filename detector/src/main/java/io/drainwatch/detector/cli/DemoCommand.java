@@ -182,8 +182,12 @@ public final class DemoCommand implements Callable<Integer> {
                     Display.duration(parameters.blockInterval()));
             for (Attack attack : truth.attacks()) {
                 out.printf(
-                        "  %-11s %3d wallets of %-8s %s%n",
-                        attack.id(), truth.victims(attack).size(), parameters.group(attack), attack.description());
+                        "  %-11s %3d %s of %-8s %s%n",
+                        attack.id(),
+                        truth.victims(attack).size(),
+                        truth.victims(attack).size() == 1 ? "wallet " : "wallets",
+                        parameters.group(attack),
+                        attack.description());
             }
             out.println();
             out.flush();

@@ -58,16 +58,19 @@ public record DemoReport(
         String line() {
             return String.format(
                             java.util.Locale.ROOT,
-                            "  %-11s %3d victims in %-9s %3d of %d paged  first page %s  look-alikes paged %d",
+                            "  %-11s %3d %s in %-9s %3d of %d paged  first page %s  look-alikes paged %d",
                             attack.id(),
                             victims,
+                            victims == 1 ? "victim " : "victims",
                             group,
                             paged,
                             victims,
                             firstPage.isEmpty()
                                     ? "NEVER"
                                     : blocksToPage
-                                            .map(b -> b + " block" + (b == 1 ? "" : "s") + " after the first theft")
+                                            .map(b -> b == 0
+                                                    ? "in the block of the first theft"
+                                                    : b + " block" + (b == 1 ? "" : "s") + " after the first theft")
                                             .orElse("(block times unknown)"),
                             falseAlerts)
                     + (pagingRules.isEmpty()
