@@ -505,4 +505,30 @@ class CatalogueAttackTopologyTest {
                 .extracting(DrainAlert::getRule, DrainAlert::getSeverity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dormant-wake", Severity.LOW));
     }
+
+    @Test
+    void anApprovalAndADripStepTheChainReorganisedAwayAreRetracted() {
+        start();
+        chain.nextBlock();
+        ApprovalEvent approval =
+                GrantEvents.approval(chain, WALLET, DRAINER_CONTRACT, USDC, GrantEvents.MAX_UINT256, WALLET);
+        send(approval);
+        send(ApprovalEvent.newBuilder(approval).setRemoved(true).build());
+        assertThat(of("unknown-approval"))
+                .extracting(DrainAlert::getStatus)
+                .containsExactly(AlertStatus.FIRING, AlertStatus.RETRACTED);
+
+        chain.nextBlock();
+        BigInteger balance = DOLLAR.multiply(BigInteger.valueOf(10_000));
+        BigInteger step = DOLLAR.multiply(BigInteger.valueOf(1_500));
+        TransferEvent drip = sentBy(chain.usdc(OTHER, ATTACKER_RECEIVER, step, balance, balance.subtract(step)), OTHER);
+        send(drip);
+        assertThat(of("velocity"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING));
+        send(Chain.removed(drip));
+        assertThat(of("velocity"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.getStatus()).isEqualTo(AlertStatus.RETRACTED));
+    }
 }
