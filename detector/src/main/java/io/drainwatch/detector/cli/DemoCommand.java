@@ -6,6 +6,7 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Settings;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.demo.AlertWatch;
+import io.drainwatch.detector.demo.Attack;
 import io.drainwatch.detector.demo.DemoReport;
 import io.drainwatch.detector.demo.DemoSettings;
 import io.drainwatch.detector.demo.Display;
@@ -27,9 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -52,9 +54,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the built-in attack on an embedded Kafka broker: a custodial fleet in two custody groups with benign",
-            "consolidations and withdrawals, then a mass sweep to a few fresh addresses and an outflow to a sanctioned address.",
-            "Prints the incident as it grows and a summary. Exit code 0 when every swept wallet was caught with no false alert."
+            "Run the built-in attack on an embedded Kafka broker: a custodial fleet in three custody groups (retail, pro,",
+            "treasury) with benign consolidations, withdrawals, approvals and a delegation, attacked at once by a mass sweep of",
+            "small wallets each to its own fresh address, a sweep to a few shared addresses, an unlimited approval, an EIP-7702",
+            "delegation and a slow drip, plus an outflow to a sanctioned address. Prints the incidents as they grow and a",
+            "summary per attack shape. Exit code 0 when every victim was alerted with no high or critical false alert."
         })
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -68,15 +72,31 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--swept",
-            defaultValue = "150",
-            description = "Wallets the attacker sweeps (default ${DEFAULT-VALUE}).")
-    int swept = 150;
+            defaultValue = "60",
+            description = "Pro wallets the sweep to shared destinations takes (default ${DEFAULT-VALUE}).")
+    int swept = 60;
 
     @Option(
             names = "--destinations",
             defaultValue = "3",
-            description = "Fresh addresses the attacker sweeps to (default ${DEFAULT-VALUE}).")
+            description = "Shared fresh addresses that sweep goes to (default ${DEFAULT-VALUE}).")
     int destinations = 3;
+
+    @Option(
+            names = "--mass-swept",
+            defaultValue = "120",
+            description =
+                    "Small retail wallets the mass sweep takes, each to its own fresh address (default ${DEFAULT-VALUE}).")
+    int massSwept = 120;
+
+    @Option(
+            names = "--attack",
+            split = ",",
+            paramLabel = "SHAPE",
+            description =
+                    "Attack shapes to play, comma-separated: sweep, mass-sweep, approval, delegation, drip, or all"
+                            + " (default all).")
+    List<String> attacks = List.of("all");
 
     @Option(
             names = "--block-interval",
@@ -111,10 +131,18 @@ public final class DemoCommand implements Callable<Integer> {
         ScenarioParameters parameters;
         try {
             parameters = new ScenarioParameters(
-                    wallets, List.of("retail", "treasury"), swept, destinations, blockInterval, seed);
+                    wallets,
+                    ScenarioParameters.defaults().groups(),
+                    swept,
+                    destinations,
+                    massSwept,
+                    shapes(attacks),
+                    blockInterval,
+                    seed);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("demo", e.getMessage());
         }
+
         PrintWriter out = spec.commandLine().getOut();
         Instant began = Instant.now();
         Scenario scenario = Scenario.generate(parameters);
@@ -148,12 +176,20 @@ public final class DemoCommand implements Callable<Integer> {
                     "kafka    %s (embedded KRaft broker)%nmetrics  %s%n",
                     bootstrap, metrics.serving() ? "http://127.0.0.1:" + metrics.port() + "/metrics" : "off");
             out.printf(
-                    "scenario %,d watched wallets in %s; %d will be swept to %d fresh addresses; a block every %s%n%n",
+                    "scenario %,d watched wallets in %s; a block every %s; attacks:%n",
                     parameters.wallets(),
-                    String.join(" and ", parameters.groups()),
-                    parameters.swept(),
-                    parameters.destinations(),
+                    String.join(", ", parameters.groups()),
                     Display.duration(parameters.blockInterval()));
+            for (Attack attack : truth.attacks()) {
+                out.printf(
+                        "  %-11s %3d %s of %-8s %s%n",
+                        attack.id(),
+                        truth.victims(attack).size(),
+                        truth.victims(attack).size() == 1 ? "wallet " : "wallets",
+                        parameters.group(attack),
+                        attack.description());
+            }
+            out.println();
             out.flush();
             IncidentPrinter printer = new IncidentPrinter(out);
             try (ScenarioFeed feed = new ScenarioFeed(client, topics, Clock.systemUTC());
@@ -173,8 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
                 feed.play(scenario, 0, scenario.blocks().size(), (block, time) -> blockTimes.put(block.index(), time));
                 Instant lastBlock = blockTimes.get(scenario.blocks().size() - 1);
                 DemoSettings.settle(watch, truth, lastBlock);
-                Optional<Instant> firstSweep = Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1)));
-                DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), firstSweep);
+                DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), blockTimes);
                 printer.finish();
                 out.println();
                 out.println("== summary (" + Display.duration(Duration.between(began, Instant.now())) + ")");
@@ -204,6 +239,23 @@ public final class DemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    /** The shapes named on the command line; {@code all} is every one. */
+    private static Set<Attack> shapes(List<String> names) {
+        Set<Attack> shapes = EnumSet.noneOf(Attack.class);
+        for (String name : names) {
+            if (name.strip().equalsIgnoreCase("all")) {
+                shapes.addAll(Attack.defaults());
+                continue;
+            }
+            try {
+                shapes.add(Attack.of(name));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--attack", e.getMessage() + " or all");
+            }
+        }
+        return shapes;
     }
 
     /** The demo's /metrics: 0.0.0.0:9400 unless the metrics options say otherwise (0 any free port, -1 none). */

@@ -4,9 +4,11 @@ import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.refdata.AllowlistFile;
 import io.drainwatch.detector.refdata.LabelFile;
 import io.drainwatch.detector.refdata.PriceFile;
+import io.drainwatch.detector.refdata.SignedTxFile;
 import io.drainwatch.detector.refdata.WalletFile;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AllowedCounterparty;
+import io.drainwatch.schemas.SignedTransaction;
 import io.drainwatch.schemas.TokenPrice;
 import io.drainwatch.schemas.WatchedWallet;
 import java.time.Instant;
@@ -28,7 +30,11 @@ enum ReferenceTable {
     PRICES(
             "Token prices in USD (compacted topic drainwatch.prices, key chainId:asset).",
             "Load a token-prices file: columns chain_id,asset,usd_price,decimals; optional symbol; asset is native or the"
-                    + " token address; prices are stamped with the import time.");
+                    + " token address; prices are stamped with the import time."),
+    SIGNED_TX(
+            "The custodian's signer log (compacted topic drainwatch.signed-tx, key chainId:txHash).",
+            "Load a signer log: columns chain_id,tx_hash; optional from,to,nonce,signed_at (ISO-8601 UTC),signer,"
+                    + "signer_request_id,custody_group,reference; rows without signed_at are stamped with the import time.");
 
     private final String table;
     private final String columns;
@@ -38,9 +44,20 @@ enum ReferenceTable {
         this.columns = columns;
     }
 
-    /** The name on the command line: {@code wallets}, {@code allowlist}, {@code labels}, {@code prices}. */
+    /** The name on the command line: {@code wallets}, {@code allowlist}, {@code labels}, {@code prices}, {@code signed-tx}. */
     String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The table named {@code id} on the command line (either case; {@code signed_tx} for {@code signed-tx} too). */
+    static ReferenceTable of(String id) {
+        for (ReferenceTable table : values()) {
+            if (table.id().equalsIgnoreCase(id.strip().replace('_', '-'))) {
+                return table;
+            }
+        }
+        throw new IllegalArgumentException(
+                "'" + id + "' is not a table: use wallets, allowlist, labels, prices or signed-tx");
     }
 
     /** What the table holds. */
@@ -60,6 +77,7 @@ enum ReferenceTable {
             case ALLOWLIST -> topics.allowlist();
             case LABELS -> topics.labels();
             case PRICES -> topics.prices();
+            case SIGNED_TX -> topics.signedTx();
         };
     }
 
@@ -70,6 +88,7 @@ enum ReferenceTable {
             case ALLOWLIST -> new ReferenceImport<>(new AllowlistFile(), AllowedCounterparty.class);
             case LABELS -> new ReferenceImport<>(new LabelFile(), AddressLabel.class);
             case PRICES -> new ReferenceImport<>(new PriceFile(now), TokenPrice.class);
+            case SIGNED_TX -> new ReferenceImport<>(new SignedTxFile(now), SignedTransaction.class);
         };
     }
 }

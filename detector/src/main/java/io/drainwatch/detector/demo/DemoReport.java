@@ -30,18 +30,90 @@ public record DemoReport(
         double valueSwept,
         List<Duration> detectionLatencies,
         List<Duration> firstAlertLatencies,
-        Map<String, Long> alertsByRule) {
+        Map<String, Long> alertsByRule,
+        List<ShapeScore> shapes) {
 
-    /** Scores {@code alerts} and {@code incidents} (every version read, in order) against {@code truth}. */
+    /**
+     * How the detector did on one attack shape.
+     *
+     * @param paged victims named by a high or critical alert, or by an incident of their group
+     * @param blocksToPage blocks from the first malicious transaction to the first page (a high or
+     *     critical alert on a victim, or the group's incident), when the block times are known
+     * @param falseAlerts high or critical alerts on the shape's look-alikes
+     */
+    public record ShapeScore(
+            Attack attack,
+            String group,
+            int victims,
+            int paged,
+            Optional<Instant> firstPage,
+            Optional<Integer> blocksToPage,
+            Optional<DrainIncident> incidentOpening,
+            int falseAlerts,
+            Set<String> pagingRules) {
+        public ShapeScore {
+            pagingRules = Set.copyOf(pagingRules);
+        }
+
+        String line() {
+            return String.format(
+                            java.util.Locale.ROOT,
+                            "  %-11s %3d %s in %-9s %3d of %d paged  first page %s  look-alikes paged %d",
+                            attack.id(),
+                            victims,
+                            victims == 1 ? "victim " : "victims",
+                            group,
+                            paged,
+                            victims,
+                            firstPage.isEmpty()
+                                    ? "NEVER"
+                                    : blocksToPage
+                                            .map(b -> b == 0
+                                                    ? "in the block of the first theft"
+                                                    : b + " block" + (b == 1 ? "" : "s") + " after the first theft")
+                                            .orElse("(block times unknown)"),
+                            falseAlerts)
+                    + (pagingRules.isEmpty()
+                            ? ""
+                            : "\n                paged by "
+                                    + new java.util.TreeSet<>(pagingRules)
+                                    + incidentOpening
+                                            .map(i -> " and incident " + i.getIncidentId())
+                                            .orElse(""));
+        }
+    }
+
+    /** Scores against {@code truth} without block times (no first-page delays). */
     public static DemoReport of(
             GroundTruth truth, List<DrainAlert> alerts, List<DrainIncident> incidents, Optional<Instant> firstSweep) {
+        return of(truth, alerts, incidents, firstSweep, Map.of());
+    }
+
+    /** Scores against {@code truth}, with the time each block (by timeline index) was written. */
+    public static DemoReport of(
+            GroundTruth truth,
+            List<DrainAlert> alerts,
+            List<DrainIncident> incidents,
+            Map<Integer, Instant> blockTimes) {
+        Optional<Instant> firstSweep =
+                truth.swept().isEmpty() ? Optional.empty() : Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1)));
+        return of(truth, alerts, incidents, firstSweep, blockTimes);
+    }
+
+    private static DemoReport of(
+            GroundTruth truth,
+            List<DrainAlert> alerts,
+            List<DrainIncident> incidents,
+            Optional<Instant> firstSweep,
+            Map<Integer, Instant> blockTimes) {
         Set<String> alerted = alerts.stream().flatMap(a -> involved(a).stream()).collect(Collectors.toSet());
         List<String> missed = truth.swept().stream()
                 .map(GroundTruth.SweptWallet::address)
                 .filter(w -> !alerted.contains(w))
                 .toList();
+        String firstGroup = truth.swept().isEmpty() ? "" : truth.swept().get(0).group();
         Optional<DrainIncident> opening = incidents.stream()
-                .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()) && i.getStatus() == AlertStatus.FIRING)
+                .filter(i -> i.getCustodyGroup().equals(firstGroup) && i.getStatus() == AlertStatus.FIRING)
                 .findFirst();
         Optional<Duration> toIncident = opening.flatMap(i -> firstSweep.map(t -> Duration.between(t, i.getOpenedAt())));
         Map<String, DrainAlert> falseAlerts = new LinkedHashMap<>();
@@ -94,7 +166,68 @@ public record DemoReport(
                 value,
                 latencies,
                 firstAlertLatencies,
-                byRule);
+                byRule,
+                shapes(truth, alerts, incidents, blockTimes));
+    }
+
+    private static List<ShapeScore> shapes(
+            GroundTruth truth,
+            List<DrainAlert> alerts,
+            List<DrainIncident> incidents,
+            Map<Integer, Instant> blockTimes) {
+        List<ShapeScore> scores = new ArrayList<>();
+        for (Attack attack : truth.attacks()) {
+            String group = truth.groups().get(attack);
+            List<GroundTruth.SweptWallet> victims = truth.victims(attack);
+            Set<String> addresses =
+                    victims.stream().map(GroundTruth.SweptWallet::address).collect(Collectors.toSet());
+            List<DrainIncident> groupIncidents = incidents.stream()
+                    .filter(i -> i.getCustodyGroup().equals(group))
+                    .toList();
+            Set<String> named = new java.util.HashSet<>();
+            groupIncidents.forEach(i -> named.addAll(i.getWallets()));
+            Optional<Instant> firstPage = Optional.empty();
+            Set<String> rules = new java.util.HashSet<>();
+            for (DrainAlert a : alerts) {
+                if (a.getSeverity().compareTo(Severity.HIGH) >= 0
+                        && involved(a).stream().anyMatch(addresses::contains)) {
+                    named.addAll(involved(a));
+                    rules.add(a.getRule());
+                    firstPage = earlier(firstPage, a.getDetectedAt());
+                }
+            }
+            Optional<DrainIncident> opening = groupIncidents.stream()
+                    .filter(i -> i.getStatus() == AlertStatus.FIRING)
+                    .findFirst();
+            if (opening.isPresent()) {
+                firstPage = earlier(firstPage, opening.get().getOpenedAt());
+            }
+            int paged = (int) addresses.stream().filter(named::contains).count();
+            int firstBlock = victims.stream()
+                    .mapToInt(GroundTruth.SweptWallet::block)
+                    .min()
+                    .orElse(0);
+            Optional<Integer> delay = firstPage
+                    .filter(t -> blockTimes.containsKey(firstBlock))
+                    .map(t -> (int) blockTimes.entrySet().stream()
+                            .filter(e ->
+                                    e.getKey() > firstBlock && !e.getValue().isAfter(t))
+                            .count());
+            Set<String> alike = truth.lookAlikes().getOrDefault(attack, Set.of());
+            int falseAlerts = (int) alerts.stream()
+                    .filter(a -> a.getSeverity().compareTo(Severity.HIGH) >= 0
+                            && involved(a).stream().anyMatch(alike::contains))
+                    .map(DrainAlert::getAlertId)
+                    .distinct()
+                    .count();
+            scores.add(new ShapeScore(
+                    attack, group, victims.size(), paged, firstPage, delay, opening, falseAlerts, rules));
+        }
+        return scores;
+    }
+
+    private static Optional<Instant> earlier(Optional<Instant> current, Instant candidate) {
+        return current.filter(c -> !c.isAfter(candidate)).or(() -> Optional.of(candidate));
     }
 
     /** The wallets an alert is about: its subject and its listed wallets. */
@@ -127,6 +260,10 @@ public record DemoReport(
     /** The summary a person reads at the end of the demo. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
+        if (!shapes.isEmpty()) {
+            lines.add("by attack shape (paged: named by a high or critical alert, or by the group's incident)");
+            shapes.forEach(shape -> lines.add(shape.line()));
+        }
         lines.add("wallets swept        " + walletsSwept + " (" + Display.usd(valueSwept) + ")");
         lines.add("wallets alerted      " + (walletsSwept - missed.size())
                 + (missed.isEmpty()

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * What the demo's detector runs with and how long the demo waits for it: shared by {@code drainwatch
@@ -40,13 +42,19 @@ public final class DemoSettings {
         Instant limit = lastBlock.plus(SETTLE_LIMIT);
         while (Instant.now().isBefore(limit)) {
             DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty());
-            // The fleet stage comes after the per-wallet one: wait for the incident to count what was alerted.
-            int alerted = report.walletsSwept() - report.missed().size();
-            boolean incidentCaughtUp = watch.incidents().stream()
-                    .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
-                    .reduce((a, b) -> b)
-                    .map(i -> i.getWalletsDrained() >= alerted)
-                    .orElse(true);
+            // The fleet stage comes after the per-wallet one: wait for each group's incident to count what was alerted.
+            boolean incidentCaughtUp = true;
+            for (String group : Set.copyOf(truth.groups().values())) {
+                Set<String> alerted = truth.swept().stream()
+                        .filter(s -> s.group().equals(group) && !report.missed().contains(s.address()))
+                        .map(GroundTruth.SweptWallet::address)
+                        .collect(Collectors.toSet());
+                incidentCaughtUp &= watch.incidents().stream()
+                        .filter(i -> i.getCustodyGroup().equals(group))
+                        .reduce((a, b) -> b)
+                        .map(i -> i.getWalletsDrained() >= alerted.size())
+                        .orElse(true);
+            }
             if (Instant.now().isAfter(earliest)
                     && report.missed().isEmpty()
                     && report.sanctionedAlert().isPresent()

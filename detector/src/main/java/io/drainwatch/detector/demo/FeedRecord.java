@@ -16,7 +16,9 @@ public record FeedRecord(Target target, String key, SpecificRecord value) {
         SIGNED_TX(Topics::signedTx),
         BALANCES(Topics::balances),
         HEADS(Topics::heads),
-        TRANSFERS(Topics::transfers);
+        TRANSFERS(Topics::transfers),
+        APPROVALS(Topics::approvals),
+        DELEGATIONS(Topics::delegations);
 
         private final Function<Topics, String> name;
 

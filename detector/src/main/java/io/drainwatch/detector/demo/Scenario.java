@@ -30,6 +30,7 @@ public final class Scenario {
     private final List<Wallet> wallets;
     private final Map<String, String> hotWallets;
     private final String userWithdrawalAddress;
+    private final List<Allowed> allowed;
     private final long firstBlock;
     private final String genesisHash;
     private final List<ScenarioBlock> blocks;
@@ -43,6 +44,9 @@ public final class Scenario {
         }
     }
 
+    /** A contract the custodian allowlists for one custody group (a router, a wallet implementation). */
+    public record Allowed(String address, String group, String note) {}
+
     /** A watched wallet with its opening balances. */
     public record Wallet(String address, String group, String ownerRef, Map<Asset, BigInteger> opening) {}
 
@@ -52,6 +56,7 @@ public final class Scenario {
             List<Wallet> wallets,
             Map<String, String> hotWallets,
             String userWithdrawalAddress,
+            List<Allowed> allowed,
             long firstBlock,
             String genesisHash,
             List<ScenarioBlock> blocks,
@@ -61,6 +66,7 @@ public final class Scenario {
         this.wallets = List.copyOf(wallets);
         this.hotWallets = Map.copyOf(hotWallets);
         this.userWithdrawalAddress = userWithdrawalAddress;
+        this.allowed = List.copyOf(allowed);
         this.firstBlock = firstBlock;
         this.genesisHash = genesisHash;
         this.blocks = List.copyOf(blocks);
@@ -148,6 +154,18 @@ public final class Scenario {
                         .setKind(CounterpartyKind.USER_WITHDRAWAL)
                         .setNote("a customer's verified withdrawal address")
                         .build()));
+        for (Allowed a : allowed) {
+            out.add(new FeedRecord(
+                    FeedRecord.Target.ALLOWLIST,
+                    Addresses.key(CHAIN_ID, a.address()) + "/" + a.group(),
+                    AllowedCounterparty.newBuilder()
+                            .setChainId(CHAIN_ID)
+                            .setAddress(a.address())
+                            .setCustodyGroup(a.group())
+                            .setKind(CounterpartyKind.OTHER)
+                            .setNote(a.note())
+                            .build()));
+        }
         out.add(new FeedRecord(
                 FeedRecord.Target.LABELS,
                 "*:" + truth.sanctioned().destination(),

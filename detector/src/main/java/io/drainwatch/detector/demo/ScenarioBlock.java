@@ -1,8 +1,11 @@
 package io.drainwatch.detector.demo;
 
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.schemas.ApprovalEvent;
+import io.drainwatch.schemas.ApprovalKind;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.BlockHead;
+import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.SignedTransaction;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.TransferKind;
@@ -14,8 +17,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One block of the scenario's chain: the transfers in it, the balances they leave, and the
- * transactions the custodian's signer authorised for it. Records are built when the block is
+ * One block of the scenario's chain: the transfers, token approvals and EIP-7702 delegations in it,
+ * the balances they leave, and the transactions the custodian's signer authorised for it. Records are built when the block is
  * emitted, because a block's time is the wall clock at that moment.
  */
 public record ScenarioBlock(
@@ -26,17 +29,26 @@ public record ScenarioBlock(
         String parentHash,
         List<Move> moves,
         List<BalanceChange> balances,
-        List<Signed> signed) {
+        List<Signed> signed,
+        List<Approval> approvals,
+        List<Delegation> delegations) {
 
     public ScenarioBlock {
         moves = List.copyOf(moves);
+        approvals = List.copyOf(approvals);
+        delegations = List.copyOf(delegations);
         balances = List.copyOf(balances);
         signed = List.copyOf(signed);
     }
 
-    /** A transfer: {@code logIndex} is null for native value, {@code senderBefore/After} only for watched senders. */
+    /**
+     * A transfer: {@code logIndex} is null for native value, {@code senderBefore/After} only for watched
+     * senders; {@code txFrom} is who sent the transaction (a spender or the attacker driving a delegated
+     * wallet), {@code from} when it is the wallet itself.
+     */
     public record Move(
             String txHash,
+            String txFrom,
             String from,
             String to,
             String asset,
@@ -46,6 +58,12 @@ public record ScenarioBlock(
             @Nullable BigInteger senderBefore,
             @Nullable BigInteger senderAfter,
             @Nullable Boolean recipientFresh) {}
+
+    /** An ERC-20 approval of {@code amount} (unlimited: 2^256-1) of {@code token} by {@code owner} to {@code spender}. */
+    public record Approval(String txHash, String owner, String spender, String token, BigInteger amount) {}
+
+    /** An EIP-7702 authorisation of {@code authority} to run {@code delegate}'s code. */
+    public record Delegation(String txHash, String authority, String delegate, String txFrom) {}
 
     /** A watched wallet's balance of one asset before and after the block. */
     public record BalanceChange(String wallet, String asset, int decimals, BigInteger before, BigInteger after) {}
@@ -71,9 +89,45 @@ public record ScenarioBlock(
         return out;
     }
 
-    /** The block as the ingestor would publish it: transfers, then balances, then the head. */
+    /** The block as the ingestor would publish it: approvals, delegations, transfers, then balances, then the head. */
     public List<FeedRecord> chainRecords(Instant blockTime) {
         List<FeedRecord> out = new ArrayList<>(moves.size() + balances.size() + 1);
+        int grantIndex = 0;
+        for (Approval a : approvals) {
+            int logIndex = 1000 + grantIndex++;
+            ApprovalEvent event = ApprovalEvent.newBuilder()
+                    .setChainId(chainId)
+                    .setOwner(a.owner())
+                    .setSpender(a.spender())
+                    .setKind(ApprovalKind.ERC20_APPROVAL)
+                    .setToken(a.token())
+                    .setAmount(new BigDecimal(a.amount()))
+                    .setApproved(a.amount().signum() > 0)
+                    .setEventId(chainId + ":" + hash + ":" + a.txHash() + ":" + logIndex)
+                    .setTxHash(a.txHash())
+                    .setTxFrom(a.owner())
+                    .setBlockNumber(number)
+                    .setBlockHash(hash)
+                    .setBlockTime(blockTime)
+                    .setLogIndex(logIndex)
+                    .build();
+            out.add(new FeedRecord(FeedRecord.Target.APPROVALS, Addresses.key(chainId, a.owner()), event));
+        }
+        for (Delegation d : delegations) {
+            DelegationEvent event = DelegationEvent.newBuilder()
+                    .setChainId(chainId)
+                    .setAuthority(d.authority())
+                    .setDelegate(d.delegate())
+                    .setAuthorizationNonce(0)
+                    .setEventId(chainId + ":" + hash + ":" + d.txHash() + ":auth:" + d.authority())
+                    .setTxHash(d.txHash())
+                    .setTxFrom(d.txFrom())
+                    .setBlockNumber(number)
+                    .setBlockHash(hash)
+                    .setBlockTime(blockTime)
+                    .build();
+            out.add(new FeedRecord(FeedRecord.Target.DELEGATIONS, Addresses.key(chainId, d.authority()), event));
+        }
         for (Move m : moves) {
             boolean nativeValue = m.logIndex() == null;
             TransferEvent event = TransferEvent.newBuilder()
@@ -93,7 +147,7 @@ public record ScenarioBlock(
                     .setLogIndex(m.logIndex())
                     .setSenderBalanceBefore(decimal(m.senderBefore()))
                     .setSenderBalanceAfter(decimal(m.senderAfter()))
-                    .setTxFrom(m.from())
+                    .setTxFrom(m.txFrom())
                     .setRecipientFresh(m.recipientFresh())
                     .build();
             out.add(new FeedRecord(FeedRecord.Target.TRANSFERS, Addresses.key(chainId, m.from()), event));

@@ -23,7 +23,16 @@ class DemoCommandTest {
     void aScenarioTooLargeForTheFleetStopsBeforeAnythingStartsAndSaysWhatToUse() {
         assertThat(run("demo", "--wallets", "200")).isEqualTo(2);
         assertThat(err.toString())
-                .contains("configuration error", "use at least 375 wallets")
+                .contains("configuration error", "use at least 510 wallets")
+                .doesNotContain("Exception");
+        assertThat(out.toString()).doesNotContain("kafka ");
+    }
+
+    @Test
+    void anUnknownAttackShapeIsRefusedNamingTheShapesBeforeAnythingStarts() {
+        assertThat(run("demo", "--attack", "mass-sweep,phishing")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--attack", "unknown attack 'phishing'", "sweep, mass-sweep, approval, delegation, drip")
                 .doesNotContain("Exception");
         assertThat(out.toString()).doesNotContain("kafka ");
     }
@@ -58,6 +67,8 @@ class DemoCommandTest {
                         "--wallets",
                         "--swept",
                         "--destinations",
+                        "--mass-swept",
+                        "--attack",
                         "--block-interval",
                         "--seed",
                         "--metrics-port",

@@ -30,7 +30,7 @@ class ImportCommandTest {
     void anUnusableFileExitsTwoUnderBothNamesOfEveryTable() throws Exception {
         Path missing = dir.resolve("missing.csv");
         Path badHeader = Files.writeString(dir.resolve("bad.csv"), "nothing,useful\n1,2\n");
-        for (String table : new String[] {"wallets", "allowlist", "labels", "prices"}) {
+        for (String table : new String[] {"wallets", "allowlist", "labels", "prices", "signed-tx"}) {
             for (String[] args :
                     new String[][] {{"import", table, missing.toString()}, {table, "import", missing.toString()}}) {
                 Run run = drainwatch(args);
@@ -49,7 +49,18 @@ class ImportCommandTest {
     void anUnknownTableIsRefusedNamingTheTables() {
         Run run = drainwatch("import", "pirates", "x.csv");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("TABLE").contains("WALLETS, ALLOWLIST, LABELS, PRICES");
+        assertThat(run.err()).contains("TABLE").contains("wallets, allowlist, labels, prices or signed-tx");
+    }
+
+    @Test
+    void theSignerLogIsATableUnderBothNamesWithItsColumnsInTheHelp() {
+        Run viaImport = drainwatch("import", "--help");
+        assertThat(viaImport.out()).contains("signed-tx  columns chain_id,tx_hash");
+        Run viaAlias = drainwatch("signed-tx", "import", "--help");
+        assertThat(viaAlias.exit()).isZero();
+        assertThat(viaAlias.out())
+                .contains("columns chain_id,tx_hash; optional from,to,nonce,signed_at")
+                .contains("drainwatch import signed-tx FILE");
     }
 
     @Test

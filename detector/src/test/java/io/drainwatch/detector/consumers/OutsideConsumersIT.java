@@ -89,9 +89,10 @@ class OutsideConsumersIT {
         String kcat = tool("DW_TOOL_KCAT", "kcat (Debian package kcat)");
         String python = tool("DW_TOOL_PYTHON", "Python 3 with the avro module (Debian package python3-avro)");
         Scenario scenario = Scenario.generate(ScenarioParameters.defaults()
-                .withWallets(400)
                 .withSwept(20)
+                .withWallets(400)
                 .withDestinations(2)
+                .withAttacks(java.util.EnumSet.of(io.drainwatch.detector.demo.Attack.SWEEP))
                 .withBlockInterval(Duration.ofMillis(150)));
         GroundTruth truth = scenario.truth();
         Topics topics = Topics.defaults();
@@ -130,11 +131,13 @@ class OutsideConsumersIT {
                 .filter(j -> j.get("type").asText().equals("incident"))
                 .max(Comparator.comparingInt(j -> j.get("version").asInt()))
                 .orElseThrow();
-        assertThat(latestIncident.get("custodyGroup").asText()).isEqualTo(truth.attackedGroup());
+        assertThat(latestIncident.get("custodyGroup").asText())
+                .isEqualTo(truth.groups().get(io.drainwatch.detector.demo.Attack.SWEEP));
         assertThat(latestIncident.get("severity").asText()).isEqualTo("CRITICAL");
         assertThat(latestIncident.get("walletsDrained").asInt())
                 .isEqualTo(truth.swept().size());
-        assertThat(latestIncident.get("incidentId").asText()).startsWith("inc-" + truth.attackedGroup() + "-");
+        assertThat(latestIncident.get("incidentId").asText())
+                .startsWith("inc-" + truth.groups().get(io.drainwatch.detector.demo.Attack.SWEEP) + "-");
     }
 
     @Test

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo's scenario end to end on a real broker and the real detector, with the detector killed
- * in the middle of the attack and started again on the same state: every swept wallet is alerted
- * once, the incident opens early, benign traffic does not page, and the sanctioned payment is critical.
+ * in the middle of the attack and started again on the same state: every victim is alerted once, the
+ * mass sweep of small wallets is paged for every victim and its incident opens on its fifth, the
+ * look-alikes and other benign traffic do not page, and the sanctioned payment is critical.
  */
 class DemoIT {
     @RegisterExtension
@@ -53,7 +54,7 @@ class DemoIT {
     Path stateDir;
 
     @Test
-    void everySweptWalletIsAlertedOnceTheIncidentOpensByTheFifthAndBenignTrafficDoesNotPageAcrossAKill()
+    void everyVictimIsAlertedOnceTheMassSweepIncidentOpensByTheFifthAndLookAlikesDoNotPageAcrossAKill()
             throws Exception {
         Scenario scenario = Scenario.generate(ScenarioParameters.defaults());
         GroundTruth truth = scenario.truth();
@@ -106,22 +107,24 @@ class DemoIT {
                                 () -> DemoReport.of(truth, watch.alerts(), watch.incidents(), Optional.empty()),
                                 r -> r.missed().isEmpty() && r.sanctionedAlert().isPresent());
                 // The fleet stage follows the per-wallet one through a repartition topic: it may lag behind the alerts.
-                await("the incident counts every swept wallet")
-                        .atMost(Duration.ofSeconds(60))
-                        .until(() -> watch.incidents().stream()
-                                        .filter(i -> i.getCustodyGroup().equals(truth.attackedGroup()))
-                                        .mapToInt(DrainIncident::getWalletsDrained)
-                                        .max()
-                                        .orElse(0)
-                                == truth.swept().size());
+                for (Attack shape : List.of(Attack.MASS_SWEEP, Attack.SWEEP)) {
+                    String group = truth.groups().get(shape);
+                    await("the incident of " + group + " counts every victim of the " + shape.id())
+                            .atMost(Duration.ofSeconds(60))
+                            .until(() -> watch.incidents().stream()
+                                            .filter(i -> i.getCustodyGroup().equals(group))
+                                            .mapToInt(DrainIncident::getWalletsDrained)
+                                            .max()
+                                            .orElse(0)
+                                    >= truth.victims(shape).size());
+                }
                 // Give the detector its grace period on the last blocks, so a late false alert would show.
                 Instant settled = blockTimes.get(end - 1).plus(DemoSettings.SETTLE);
                 await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
             }
 
             List<DrainAlert> alerts = readCommitted(topics.alerts());
-            DemoReport report = DemoReport.of(
-                    truth, alerts, watch.incidents(), Optional.ofNullable(blockTimes.get(truth.blockOfSweep(1))));
+            DemoReport report = DemoReport.of(truth, alerts, watch.incidents(), blockTimes);
 
             assertThat(report.missed()).as("swept wallets without an alert").isEmpty();
             Map<String, Long> firings = alerts.stream()
@@ -136,21 +139,41 @@ class DemoIT {
             assertThat(firings.keySet())
                     .as("every alert id has its FIRING record")
                     .containsAll(alerts.stream().map(DrainAlert::getAlertId).collect(Collectors.toSet()));
-            assertThat(report.incidentOpening())
-                    .as("the incident of group %s", truth.attackedGroup())
+            List<GroundTruth.SweptWallet> mass = truth.victims(Attack.MASS_SWEEP);
+            String retail = truth.groups().get(Attack.MASS_SWEEP);
+            DemoReport.ShapeScore massScore = report.shapes().stream()
+                    .filter(shape -> shape.attack() == Attack.MASS_SWEEP)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(massScore.paged())
+                    .as("mass-swept small wallets named by a high/critical alert or by the incident")
+                    .isEqualTo(mass.size());
+            assertThat(massScore.incidentOpening())
+                    .as("the incident of group %s", retail)
                     .isPresent();
-            DrainIncident opening = report.incidentOpening().orElseThrow();
+            DrainIncident opening = massScore.incidentOpening().orElseThrow();
             assertThat(opening.getWalletsDrained())
                     .as("wallets drained when the incident opened")
                     .isEqualTo(5);
             // The fleet stage counts drained wallets in the order their signals reach it, which across
             // partitions need not be the order of the blocks (DetectorTopologyTest pins the order down):
-            // here, the five it opened on are five distinct swept wallets, none of them benign.
+            // here, the five it opened on are five distinct victims of the mass sweep, none of them benign,
+            // and its newest evidence is from the first blocks of the sweep (a wallet's signals can reach the
+            // fleet stage a block after a later wallet's: the eighth victim's block is the bound).
             assertThat(opening.getWallets())
                     .as("the wallets the incident opened on")
                     .hasSize(5)
                     .doesNotHaveDuplicates()
-                    .allSatisfy(w -> assertThat(truth.sweptAddresses()).contains(w));
+                    .allSatisfy(w -> assertThat(mass.stream().map(GroundTruth.SweptWallet::address))
+                            .contains(w));
+            assertThat(opening.getLastEvidenceTime())
+                    .as("the incident's evidence when it opened: by the eighth victim's block at the latest")
+                    .isBeforeOrEqualTo(blockTimes.get(mass.get(7).block()));
+            assertThat(report.shapes())
+                    .as("high or critical alerts on each shape's look-alikes")
+                    .allSatisfy(shape -> assertThat(shape.falseAlerts())
+                            .as(shape.attack().id())
+                            .isZero());
             assertThat(report.falseAlerts())
                     .as("high or critical alerts on benign wallets")
                     .extracting(a -> a.getRule() + " " + a.getSummary())
@@ -164,11 +187,17 @@ class DemoIT {
                     .as("alerts on the sanctioned payment")
                     .isNotEmpty()
                     .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL));
-            assertThat(watch.incidents().stream()
-                            .map(DrainIncident::getIncidentId)
-                            .distinct())
-                    .as("incidents: one per attack, none for the benign group")
-                    .hasSize(1);
+            Map<String, Set<String>> incidentsByGroup = watch.incidents().stream()
+                    .collect(Collectors.groupingBy(
+                            DrainIncident::getCustodyGroup,
+                            Collectors.mapping(DrainIncident::getIncidentId, Collectors.toSet())));
+            assertThat(incidentsByGroup)
+                    .as("incidents: one per attacked custody group")
+                    .containsKeys(retail, truth.groups().get(Attack.SWEEP))
+                    .allSatisfy((group, ids) -> {
+                        assertThat(truth.groups().values()).contains(group);
+                        assertThat(ids).as(group).hasSize(1);
+                    });
         }
     }
 

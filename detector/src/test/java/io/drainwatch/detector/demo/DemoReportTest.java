@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 class DemoReportTest {
     private static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
-    private final GroundTruth truth = Scenario.generate(
-                    ScenarioParameters.defaults().withWallets(400).withSwept(20))
+    private final GroundTruth truth = Scenario.generate(ScenarioParameters.defaults()
+                    .withSwept(20)
+                    .withWallets(400)
+                    .withAttacks(java.util.EnumSet.of(Attack.SWEEP)))
             .truth();
 
     private static DrainAlert alert(String id, String rule, Severity severity, String wallet, String destination) {
@@ -46,7 +48,7 @@ class DemoReportTest {
     private static DrainIncident incident(AlertStatus status, int wallets, Instant openedAt) {
         return DrainIncident.newBuilder()
                 .setIncidentId("inc-retail-1")
-                .setCustodyGroup("retail")
+                .setCustodyGroup("pro")
                 .setStatus(status)
                 .setSeverity(Severity.CRITICAL)
                 .setVersion(1)
@@ -104,6 +106,8 @@ class DemoReportTest {
                 .contains(
                         "wallets swept        20",
                         "wallets alerted      19  MISSED 1",
+                        "  sweep        20 victims in pro        19 of 20 paged  first page (block times unknown)  look-alikes paged 0",
+                        "paged by [balance-drain] and incident inc-retail-1",
                         "2.4s after the first sweep, with 5 wallets drained",
                         "false alerts         1 high/critical",
                         "CRITICAL denylisted-counterparty",

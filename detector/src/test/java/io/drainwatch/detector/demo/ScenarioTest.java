@@ -46,23 +46,66 @@ class ScenarioTest {
         assertThat(again.blocks()).isEqualTo(scenario.blocks());
         Scenario other = Scenario.generate(ScenarioParameters.defaults().withSeed(7));
         assertThat(other.truth().sweptAddresses()).isNotEqualTo(truth.sweptAddresses());
+        assertThat(other.wallets().get(0).opening())
+                .isNotEqualTo(scenario.wallets().get(0).opening());
     }
 
     @Test
-    void theFleetSpansSeveralCustodyGroupsAndTheAttackHitsOne() {
+    void theFleetSpansThreeCustodyGroupsAndEachAttackShapeHitsItsOwn() {
         List<WatchedWallet> wallets = scenario.referenceData(T).stream()
                 .filter(r -> r.target() == FeedRecord.Target.WALLETS)
                 .map(r -> (WatchedWallet) r.value())
                 .toList();
         assertThat(wallets).hasSize(3000);
         assertThat(wallets.stream().map(WatchedWallet::getCustodyGroup).distinct())
-                .containsExactlyInAnyOrder("retail", "treasury");
+                .containsExactlyInAnyOrder("retail", "pro", "treasury");
         Map<String, String> groupOf =
                 wallets.stream().collect(Collectors.toMap(WatchedWallet::getAddress, WatchedWallet::getCustodyGroup));
-        assertThat(truth.swept())
-                .hasSize(150)
+        assertThat(truth.victims(Attack.MASS_SWEEP))
+                .hasSize(120)
                 .allSatisfy(s -> assertThat(groupOf.get(s.address())).isEqualTo("retail"));
-        assertThat(truth.benign()).hasSize(3000 - 150 - 1).doesNotContainAnyElementsOf(truth.sweptAddresses());
+        assertThat(truth.victims(Attack.SWEEP))
+                .hasSize(60)
+                .allSatisfy(s -> assertThat(groupOf.get(s.address())).isEqualTo("pro"));
+        assertThat(truth.victims(Attack.APPROVAL)).hasSize(3);
+        assertThat(truth.victims(Attack.DELEGATION)).hasSize(3);
+        assertThat(truth.victims(Attack.DRIP)).hasSize(1);
+        assertThat(truth.swept())
+                .filteredOn(s ->
+                        s.attack() == Attack.APPROVAL || s.attack() == Attack.DELEGATION || s.attack() == Attack.DRIP)
+                .allSatisfy(s -> assertThat(groupOf.get(s.address())).isEqualTo("treasury"));
+        assertThat(truth.benign())
+                .hasSize(3000 - truth.swept().size() - 1)
+                .doesNotContainAnyElementsOf(truth.sweptAddresses());
+        assertThat(truth.lookAlikes().keySet()).containsExactlyInAnyOrderElementsOf(Attack.defaults());
+        truth.lookAlikes().values().forEach(set -> assertThat(truth.benign()).containsAll(set));
+    }
+
+    @Test
+    void balancesAreHeavyTailedMostWalletsHoldLessThanTheValueThresholdAndAFewHoldALot() {
+        double[] values = scenario.wallets().stream()
+                .mapToDouble(w -> w.opening().entrySet().stream()
+                        .mapToDouble(e -> e.getKey().usd(e.getValue()))
+                        .sum())
+                .sorted()
+                .toArray();
+        double median = values[values.length / 2];
+        long below = java.util.Arrays.stream(values).filter(v -> v < 1000).count();
+        assertThat(median).as("median wallet value in USD").isBetween(50.0, 1000.0);
+        assertThat(below).as("wallets under $1,000").isGreaterThan(values.length * 6L / 10);
+        assertThat(java.util.Arrays.stream(values).filter(v -> v >= 100_000).count())
+                .as("wallets of $100,000 or more")
+                .isPositive();
+        long tokenOnly = scenario.wallets().stream()
+                .filter(w ->
+                        w.opening().keySet().stream().noneMatch(a -> a.symbol().equals("ETH")))
+                .count();
+        assertThat(tokenOnly).as("token-only wallets").isBetween(300L, 900L);
+        assertThat(truth.victims(Attack.MASS_SWEEP).stream()
+                        .filter(s -> s.usdValue() < 1000)
+                        .count())
+                .as("mass-swept wallets under the value threshold")
+                .isGreaterThan(truth.victims(Attack.MASS_SWEEP).size() / 2);
     }
 
     @Test
@@ -71,9 +114,12 @@ class ScenarioTest {
         Map<String, List<TransferEvent>> outflows =
                 transfers().stream().collect(Collectors.groupingBy(TransferEvent::getFrom));
         for (GroundTruth.SweptWallet swept : truth.swept()) {
+            if (swept.attack() != Attack.SWEEP && swept.attack() != Attack.MASS_SWEEP) {
+                continue;
+            }
             List<TransferEvent> out = outflows.get(swept.address());
             assertThat(out).as("outflows of %s", swept.address()).isNotEmpty().allSatisfy(t -> {
-                assertThat(truth.attackerDestinations()).contains(t.getTo());
+                assertThat(t.getTo()).isEqualTo(swept.destination());
                 assertThat(t.getRecipientFresh()).isTrue();
                 assertThat(signed).doesNotContain(t.getTxHash());
                 assertThat(t.getSenderBalanceAfter())
@@ -82,15 +128,29 @@ class ScenarioTest {
             });
         }
         assertThat(truth.attackerDestinations()).hasSize(3);
-        assertThat(truth.swept().stream()
-                        .mapToDouble(GroundTruth.SweptWallet::usdValue)
-                        .min()
-                        .orElseThrow())
-                .isGreaterThan(1000);
+        assertThat(truth.victims(Attack.SWEEP))
+                .allSatisfy(s -> assertThat(truth.attackerDestinations()).contains(s.destination()));
     }
 
     @Test
-    void tokenOnlyWalletsGetGasFromTheAttackerBeforeTheirSweep() {
+    void theMassSweepSendsEachSmallWalletToItsOwnFreshAddress() {
+        List<GroundTruth.SweptWallet> mass = truth.victims(Attack.MASS_SWEEP);
+        assertThat(mass.stream().map(GroundTruth.SweptWallet::destination).distinct())
+                .as("one destination per victim")
+                .hasSize(mass.size());
+        Map<String, Set<String>> sendersTo = new HashMap<>();
+        transfers()
+                .forEach(t -> sendersTo
+                        .computeIfAbsent(t.getTo(), d -> new HashSet<>())
+                        .add(t.getFrom()));
+        assertThat(mass)
+                .allSatisfy(s -> assertThat(sendersTo.get(s.destination()))
+                        .as("who pays %s", s.destination())
+                        .containsExactly(s.address()));
+    }
+
+    @Test
+    void tokenOnlyWalletsOfTheMassSweepGetGasFromOneAttackerAddressBeforeTheirSweep() {
         Map<String, Integer> topUpBlock = new HashMap<>();
         for (ScenarioBlock block : scenario.blocks()) {
             block.moves().stream()
@@ -98,21 +158,56 @@ class ScenarioTest {
                     .forEach(m -> topUpBlock.put(m.to(), block.index()));
         }
         List<GroundTruth.SweptWallet> tokenOnly = truth.swept().stream()
+                .filter(s -> s.attack() == Attack.MASS_SWEEP || s.attack() == Attack.SWEEP)
                 .filter(GroundTruth.SweptWallet::tokenOnly)
                 .toList();
         assertThat(tokenOnly).hasSizeGreaterThan(10);
         assertThat(tokenOnly)
-                .allSatisfy(s -> assertThat(topUpBlock.get(s.address())).isLessThan(s.block()));
+                .allSatisfy(s -> assertThat(topUpBlock.get(s.address()))
+                        .as("gas top-up block of %s", s.address())
+                        .isLessThan(s.block()));
         assertThat(topUpBlock).hasSameSizeAs(tokenOnly);
     }
 
     @Test
+    void theApprovalDelegationAndDripShapesAndTheirLookAlikesAreOnTheChain() {
+        List<ScenarioBlock.Approval> approvals =
+                scenario.blocks().stream().flatMap(b -> b.approvals().stream()).toList();
+        Set<String> approvalVictims = truth.victims(Attack.APPROVAL).stream()
+                .map(GroundTruth.SweptWallet::address)
+                .collect(Collectors.toSet());
+        assertThat(approvals).extracting(ScenarioBlock.Approval::owner).containsAll(approvalVictims);
+        assertThat(transfers())
+                .filteredOn(t -> approvalVictims.contains(t.getFrom()))
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t.getTxFrom()).isNotEqualTo(t.getFrom()));
+        Set<String> signed = signedTxs();
+        assertThat(approvals)
+                .filteredOn(a -> truth.lookAlikes().get(Attack.APPROVAL).contains(a.owner()))
+                .singleElement()
+                .satisfies(a -> assertThat(signed).contains(a.txHash()));
+        List<ScenarioBlock.Delegation> delegations = scenario.blocks().stream()
+                .flatMap(b -> b.delegations().stream())
+                .toList();
+        assertThat(delegations).hasSize(4);
+        String drip = truth.victims(Attack.DRIP).get(0).address();
+        List<TransferEvent> drips =
+                transfers().stream().filter(t -> t.getFrom().equals(drip)).toList();
+        assertThat(drips).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(drips.stream().map(TransferEvent::getTo).distinct()).hasSize(1);
+        assertThat(drips.get(0).getAmount().doubleValue()
+                        / drips.get(0).getSenderBalanceBefore().doubleValue())
+                .isBetween(0.09, 0.16);
+    }
+
+    @Test
     void theAttackStartsWithOneWalletPerBlockThenSpeedsUpAndBenignTrafficRunsThroughout() {
-        assertThat(truth.swept().subList(0, 6))
-                .extracting(GroundTruth.SweptWallet::block)
-                .doesNotHaveDuplicates();
-        assertThat(truth.swept().get(149).block() - truth.swept().get(0).block())
-                .isBetween(20, 60);
+        for (Attack shape : List.of(Attack.SWEEP, Attack.MASS_SWEEP)) {
+            assertThat(truth.victims(shape).subList(0, 6))
+                    .extracting(GroundTruth.SweptWallet::block)
+                    .as(shape.id())
+                    .doesNotHaveDuplicates();
+        }
         Set<String> signed = signedTxs();
         long benignBlocks = scenario.blocks().stream()
                 .filter(b -> b.moves().stream().anyMatch(m -> signed.contains(m.txHash())))
@@ -139,7 +234,7 @@ class ScenarioTest {
                         <= 0)
                 .toList();
         assertThat(emptying.stream().map(t -> allowed.get(t.getTo())).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder(CounterpartyKind.OWN_HOT, CounterpartyKind.USER_WITHDRAWAL);
+                .contains(CounterpartyKind.OWN_HOT, CounterpartyKind.USER_WITHDRAWAL);
         assertThat(emptying.stream()
                         .filter(t -> allowed.get(t.getTo()) == CounterpartyKind.OWN_HOT)
                         .count())
@@ -178,6 +273,6 @@ class ScenarioTest {
     void aFleetTooSmallForTheAttackIsRefusedWithTheSizeToUse() {
         assertThatThrownBy(() -> ScenarioParameters.defaults().withWallets(200))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at least 375 wallets");
+                .hasMessageContaining("at least 510 wallets");
     }
 }
