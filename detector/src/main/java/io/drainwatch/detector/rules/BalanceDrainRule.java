@@ -82,7 +82,10 @@ public final class BalanceDrainRule {
                         + pct
                         + " of its balance"
                         + (inWindow ? " within " + rules.drainWindow().toMinutes() + " minutes" : " in one block")
-                        + ". The custodian's signer did not authorise the transaction. "
+                        + (rules.unauthorizedOutflow()
+                                ? ". The custodian's signer has no record of the transaction. "
+                                : ". drainwatch has no signer log for this group, so it cannot tell whether the"
+                                        + " custodian authorised the transaction. ")
                         + (large
                                 ? ""
                                 : "Below the " + Money.usd(rules.drainMinUsd())

@@ -230,4 +230,26 @@ class BalanceDrainRuleTest {
                         .finding())
                 .isEmpty();
     }
+
+    @Test
+    void theTextClaimsNoMissingSignatureWithoutTheSignerLog() {
+        Transfer t = eth(WALLET, STRANGER, eth(10), eth(10), BigInteger.ZERO, 0);
+
+        Finding withoutLog = BalanceDrainRule.evaluate(t, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .finding()
+                .orElseThrow();
+        Finding withLog = BalanceDrainRule.evaluate(
+                        t,
+                        "retail",
+                        WalletState.empty(),
+                        ref,
+                        Fixtures.rules("rules.unauthorized-outflow.enabled", "true"))
+                .finding()
+                .orElseThrow();
+
+        assertThat(withoutLog.description())
+                .doesNotContain("did not authorise", "has no record")
+                .contains("cannot tell whether the custodian authorised");
+        assertThat(withLog.description()).contains("The custodian's signer has no record of the transaction");
+    }
 }
