@@ -154,13 +154,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         WalletState state = orEmpty(states.get(key));
         RuleSettings rules = config.rules(group.get());
-        store(
-                key,
-                t.chainId(),
-                group.get(),
-                state,
-                WalletRules.onInflow(t, group.get(), state, reference, rules).state(),
-                timestamp);
+        WalletRules.Outcome outcome = WalletRules.onInflow(t, group.get(), state, reference, rules);
+        store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
+        // A top-up from an earlier block than outflows that arrived before it.
+        outcome.findings().forEach(f -> emit(f, now, timestamp));
         CommonFunderRule.funding(t, group.get(), reference, rules)
                 .ifPresent(f -> context.forward(
                         new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
@@ -323,6 +320,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     private void retract(Transfer t, String group, long now, long timestamp) {
         pending.delete(t.eventId());
         String walletKey = Addresses.key(t.chainId(), t.from());
+        WalletState state = states.get(walletKey);
+        if (state != null) {
+            states.put(walletKey, state.withoutUnexplainedSweep(t.eventId()));
+        }
         Activity act = activity.get(walletKey);
         if (act != null) {
             activity.put(walletKey, act.without(t.eventId()));
