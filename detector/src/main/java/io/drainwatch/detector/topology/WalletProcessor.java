@@ -131,6 +131,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         if (!replayed) {
             findings.addAll(onActivity(t, group.get(), key, state, outcome, rules));
+            grants.put(key, orEmpty(granted).withOutflow(t));
         }
         findings.forEach(f -> emit(f, now, timestamp));
         outcome.payment()
@@ -223,6 +224,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             emit(f, now, timestamp);
             combine(key, a.blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
         });
+        // Outflows of this block or later that arrived before the approval: judged as if it had come first.
+        for (Transfer out : outcome.grants().outflowsSince(a.blockNumber())) {
+            UnknownApprovalRule.onOutflow(out, group.get(), outcome.grants(), reference)
+                    .ifPresent(f -> emit(f, now, timestamp));
+        }
         if (outcome.resolve()) {
             resolve(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner(), now, timestamp);
         }
@@ -256,6 +262,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             resolve(RuleId.DELEGATION, d.chainId(), d.authority(), now, timestamp);
         }
         outcome.finding().ifPresent(f -> emit(f, now, timestamp));
+        // Outflows of this block or later that arrived before the delegation: judged as if it had come first.
+        for (Transfer out : outcome.grants().outflowsSince(d.blockNumber())) {
+            DelegationRule.onOutflow(out, group.get(), outcome.grants(), reference)
+                    .ifPresent(f -> emit(f, now, timestamp));
+        }
     }
 
     private static String pendingApproval(Approval a) {
@@ -323,6 +334,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         WalletState state = states.get(walletKey);
         if (state != null) {
             states.put(walletKey, state.withoutUnexplainedSweep(t.eventId()));
+        }
+        Grants granted = grants.get(walletKey);
+        if (granted != null) {
+            grants.put(walletKey, granted.withoutOutflow(t.eventId()));
         }
         Activity act = activity.get(walletKey);
         if (act != null) {
