@@ -2,6 +2,7 @@ package io.drainwatch.detector.rules;
 
 import io.drainwatch.schemas.Severity;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -14,12 +15,21 @@ import org.jspecify.annotations.Nullable;
  *
  * @param delegation the open delegation to an unknown contract, if any
  * @param approvals open approvals to unknown spenders, oldest first, bounded
+ * @param recentOutflows the wallet's latest outflows, oldest first, bounded: an approval or a delegation of an
+ *     earlier block that arrives after them is judged with them as if it had come first
  */
-public record Grants(@Nullable DelegationGrant delegation, List<ApprovalGrant> approvals) {
+public record Grants(
+        @Nullable DelegationGrant delegation, List<ApprovalGrant> approvals, List<Transfer> recentOutflows) {
     static final int MAX_APPROVALS = 32;
+    static final int MAX_RECENT_OUTFLOWS = 32;
+
+    public Grants {
+        // State written before the field existed has none.
+        recentOutflows = recentOutflows == null ? List.of() : List.copyOf(recentOutflows);
+    }
 
     public static Grants empty() {
-        return new Grants(null, List.of());
+        return new Grants(null, List.of(), List.of());
     }
 
     /** A delegation the {@code delegation} rule alerted on. */
@@ -45,7 +55,7 @@ public record Grants(@Nullable DelegationGrant delegation, List<ApprovalGrant> a
     }
 
     public Grants withDelegation(@Nullable DelegationGrant next) {
-        return new Grants(next, approvals);
+        return new Grants(next, approvals, recentOutflows);
     }
 
     /** Adds {@code grant}, replacing an earlier approval of the same spender for the same token. */
@@ -56,14 +66,14 @@ public record Grants(@Nullable DelegationGrant delegation, List<ApprovalGrant> a
         while (next.size() > MAX_APPROVALS) {
             next.remove(0);
         }
-        return new Grants(delegation, List.copyOf(next));
+        return new Grants(delegation, List.copyOf(next), recentOutflows);
     }
 
     /** The copy without the approvals {@code which} matches. */
     public Grants withoutApprovals(Predicate<ApprovalGrant> which) {
         List<ApprovalGrant> next = new ArrayList<>(approvals);
         next.removeIf(which);
-        return new Grants(delegation, List.copyOf(next));
+        return new Grants(delegation, List.copyOf(next), recentOutflows);
     }
 
     /** The copy with the approval of {@code eventId} at {@code severity}. */
@@ -72,10 +82,37 @@ public record Grants(@Nullable DelegationGrant delegation, List<ApprovalGrant> a
                 delegation,
                 approvals.stream()
                         .map(g -> g.eventId().equals(eventId) ? g.withSeverity(severity) : g)
-                        .toList());
+                        .toList(),
+                recentOutflows);
     }
 
     public Optional<ApprovalGrant> approval(String eventId) {
         return approvals.stream().filter(g -> g.eventId().equals(eventId)).findFirst();
+    }
+
+    /** The copy remembering {@code out} among the latest outflows. */
+    public Grants withOutflow(Transfer out) {
+        List<Transfer> next = new ArrayList<>(recentOutflows);
+        next.removeIf(t -> t.eventId().equals(out.eventId()));
+        next.add(out);
+        while (next.size() > MAX_RECENT_OUTFLOWS) {
+            next.remove(0);
+        }
+        return new Grants(delegation, approvals, next);
+    }
+
+    /** The copy without the outflow {@code eventId}, which a reorganisation removed. */
+    public Grants withoutOutflow(String eventId) {
+        List<Transfer> next = new ArrayList<>(recentOutflows);
+        next.removeIf(t -> t.eventId().equals(eventId));
+        return new Grants(delegation, approvals, next);
+    }
+
+    /** The remembered outflows of block {@code blockNumber} or later, in block order. */
+    public List<Transfer> outflowsSince(long blockNumber) {
+        return recentOutflows.stream()
+                .filter(t -> t.blockNumber() >= blockNumber)
+                .sorted(Comparator.comparingLong(Transfer::blockNumber))
+                .toList();
     }
 }

@@ -37,7 +37,8 @@ public final class WalletRules {
         DenylistedCounterpartyRule.evaluate(out, group, ref, rules).ifPresent(findings::add);
         BalanceDrainRule.Outcome drain = BalanceDrainRule.evaluate(out, group, state, ref, rules);
         drain.finding().ifPresent(findings::add);
-        GasTopupSweepRule.onOutflow(out, group, state, ref, rules).ifPresent(findings::add);
+        Optional<Finding> sweep = GasTopupSweepRule.onOutflow(out, group, state, ref, rules);
+        sweep.ifPresent(findings::add);
         NewDestinationRule.evaluate(out, group, state, ref, rules).ifPresent(findings::add);
 
         boolean signed = ref.signed(out.chainId(), out.txHash());
@@ -49,7 +50,8 @@ public final class WalletRules {
                 : Optional.of(Payment.of(out, group, ref.usd(out).orElse(null)));
         boolean awaitSignature = !signed && UnauthorizedOutflowRule.applies(out, ref, rules);
 
-        WalletState next = drain.state().withEvent(out.eventId());
+        WalletState next = GasTopupSweepRule.afterOutflow(out, group, drain.state(), ref, rules, sweep.isPresent())
+                .withEvent(out.eventId());
         // Only legitimate payments make an address "previously used": an attacker's first sweep must not
         // whitelist its own destination for the next one, nor may an emptying of any value.
         boolean legitimate = signed
@@ -75,13 +77,13 @@ public final class WalletRules {
         if (state.seen(in.eventId())) {
             return Outcome.unchanged(state);
         }
-        WalletState next = GasTopupSweepRule.onInflow(in, group, state, ref);
-        next = BalanceDrainRule.onInflow(in, next, rules).withEvent(in.eventId());
+        GasTopupSweepRule.Outcome topup = GasTopupSweepRule.onInflow(in, group, state, ref, rules);
+        WalletState next = BalanceDrainRule.onInflow(in, topup.state(), rules).withEvent(in.eventId());
         BigInteger known = state.balances().get(in.asset());
         if (known != null) {
             next = next.withBalance(in.asset(), known.add(in.amount()));
         }
-        return Outcome.unchanged(next);
+        return new Outcome(next, topup.findings(), Optional.empty(), false);
     }
 
     /** The state without what a deposit that a reorganisation removed had changed. */

@@ -131,6 +131,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         if (!replayed) {
             findings.addAll(onActivity(t, group.get(), key, state, outcome, rules));
+            grants.put(key, orEmpty(granted).withOutflow(t));
         }
         findings.forEach(f -> emit(f, now, timestamp));
         outcome.payment()
@@ -154,13 +155,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
         WalletState state = orEmpty(states.get(key));
         RuleSettings rules = config.rules(group.get());
-        store(
-                key,
-                t.chainId(),
-                group.get(),
-                state,
-                WalletRules.onInflow(t, group.get(), state, reference, rules).state(),
-                timestamp);
+        WalletRules.Outcome outcome = WalletRules.onInflow(t, group.get(), state, reference, rules);
+        store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
+        // A top-up from an earlier block than outflows that arrived before it.
+        outcome.findings().forEach(f -> emit(f, now, timestamp));
         CommonFunderRule.funding(t, group.get(), reference, rules)
                 .ifPresent(f -> context.forward(
                         new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
@@ -226,6 +224,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             emit(f, now, timestamp);
             combine(key, a.blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
         });
+        // Outflows of this block or later that arrived before the approval: judged as if it had come first.
+        for (Transfer out : outcome.grants().outflowsSince(a.blockNumber())) {
+            UnknownApprovalRule.onOutflow(out, group.get(), outcome.grants(), reference)
+                    .ifPresent(f -> emit(f, now, timestamp));
+        }
         if (outcome.resolve()) {
             resolve(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner(), now, timestamp);
         }
@@ -259,6 +262,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             resolve(RuleId.DELEGATION, d.chainId(), d.authority(), now, timestamp);
         }
         outcome.finding().ifPresent(f -> emit(f, now, timestamp));
+        // Outflows of this block or later that arrived before the delegation: judged as if it had come first.
+        for (Transfer out : outcome.grants().outflowsSince(d.blockNumber())) {
+            DelegationRule.onOutflow(out, group.get(), outcome.grants(), reference)
+                    .ifPresent(f -> emit(f, now, timestamp));
+        }
     }
 
     private static String pendingApproval(Approval a) {
@@ -323,6 +331,14 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     private void retract(Transfer t, String group, long now, long timestamp) {
         pending.delete(t.eventId());
         String walletKey = Addresses.key(t.chainId(), t.from());
+        WalletState state = states.get(walletKey);
+        if (state != null) {
+            states.put(walletKey, state.withoutUnexplainedSweep(t.eventId()));
+        }
+        Grants granted = grants.get(walletKey);
+        if (granted != null) {
+            grants.put(walletKey, granted.withoutOutflow(t.eventId()));
+        }
         Activity act = activity.get(walletKey);
         if (act != null) {
             activity.put(walletKey, act.without(t.eventId()));

@@ -57,7 +57,12 @@ class PerWalletRulesTest {
     @Test
     void gasTopUpFromOutsideFollowedByTokenOutflowWithinTheWindowFires() {
         WalletState state = GasTopupSweepRule.onInflow(
-                eth(FUNDER, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
+                        eth(FUNDER, WALLET, eth(0.002), null, null, 0),
+                        "retail",
+                        WalletState.empty(),
+                        ref,
+                        Fixtures.rules())
+                .state();
         Transfer sweep = token(
                 WALLET,
                 STRANGER,
@@ -116,9 +121,42 @@ class PerWalletRulesTest {
     }
 
     @Test
+    void aTopUpFromAnEarlierBlockArrivingAfterTheSweepFiresTheSameFinding() {
+        Transfer topup = eth(FUNDER, WALLET, eth(0.002), null, null, 0);
+        Transfer sweep = token(
+                WALLET,
+                STRANGER,
+                BigInteger.valueOf(1_000_000_000),
+                BigInteger.valueOf(1_000_000_000),
+                BigInteger.ZERO,
+                60_000);
+        WalletState afterTopup = GasTopupSweepRule.onInflow(topup, "retail", WalletState.empty(), ref, Fixtures.rules())
+                .state();
+        Finding inBlockOrder = GasTopupSweepRule.onOutflow(sweep, "retail", afterTopup, ref, Fixtures.rules())
+                .orElseThrow();
+
+        WalletRules.Outcome sweptFirst =
+                WalletRules.onOutflow(sweep, "retail", WalletState.empty(), ref, Fixtures.rules());
+        assertThat(sweptFirst.findings()).extracting(Finding::rule).doesNotContain(RuleId.GAS_TOPUP_SWEEP);
+        WalletRules.Outcome topupSecond =
+                WalletRules.onInflow(topup, "retail", sweptFirst.state(), ref, Fixtures.rules());
+
+        assertThat(topupSecond.findings()).containsExactly(inBlockOrder);
+        assertThat(WalletRules.onInflow(topup, "retail", topupSecond.state(), ref, Fixtures.rules())
+                        .findings())
+                .as("the same top-up again explains nothing new")
+                .isEmpty();
+    }
+
+    @Test
     void gasFromTheCustodianItselfIsNotATopUp() {
         WalletState state = GasTopupSweepRule.onInflow(
-                eth(HOT, WALLET, eth(0.002), null, null, 0), "retail", WalletState.empty(), ref);
+                        eth(HOT, WALLET, eth(0.002), null, null, 0),
+                        "retail",
+                        WalletState.empty(),
+                        ref,
+                        Fixtures.rules())
+                .state();
         assertThat(state.topup()).isNull();
     }
 

@@ -32,6 +32,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -79,7 +81,7 @@ class CatalogueAttackTopologyTest {
         for (int i = 0; i < overrides.length; i += 2) {
             settings.put(overrides[i], overrides[i + 1]);
         }
-        settings.put("kafka.state.dir", stateDir.toString());
+        settings.putIfAbsent("kafka.state.dir", stateDir.toString());
         DetectorConfig config = DetectorConfig.withOverrides(settings, "unused:9092");
         DetectorMetrics metrics = new DetectorMetrics(new SimpleMeterRegistry());
         driver = new TopologyTestDriver(
@@ -223,6 +225,62 @@ class CatalogueAttackTopologyTest {
             assertThat(a.getDescription()).contains(DRAINER_CONTRACT).contains(pulled.getTxHash());
             assertThat(a.getTxHashes()).containsExactly(approval.getTxHash(), pulled.getTxHash());
         });
+    }
+
+    @Test
+    void anApprovalOrADelegationArrivingAfterTheOutflowsOfLaterBlocksGivesTheSameAlertsAsInBlockOrder() {
+        chain.nextBlock();
+        ApprovalEvent approval =
+                GrantEvents.approval(chain, WALLET, DRAINER_CONTRACT, USDC, GrantEvents.MAX_UINT256, WALLET);
+        DelegationEvent delegation = GrantEvents.delegation(chain, OTHER, SWEEPER, ATTACKER_EOA);
+        chain.nextBlock();
+        BigInteger all = DOLLAR.multiply(BigInteger.valueOf(5_000));
+        TransferEvent pulled = sentBy(chain.usdc(WALLET, ATTACKER_RECEIVER, all, all, BigInteger.ZERO), ATTACKER_EOA);
+        TransferEvent forward = sentBy(
+                chain.transfer(
+                        OTHER,
+                        ATTACKER_RECEIVER,
+                        TransferKind.INTERNAL,
+                        "native",
+                        ETH,
+                        ETH.multiply(BigInteger.TWO),
+                        ETH,
+                        chain.nextTx()),
+                ATTACKER_EOA);
+
+        Set<String> inBlockOrder = grantAlerts("block-order", () -> {
+            send(approval);
+            send(delegation);
+            send(pulled);
+            send(forward);
+        });
+        Set<String> outflowsFirst = grantAlerts("outflows-first", () -> {
+            send(forward);
+            send(pulled);
+            send(delegation);
+            send(approval);
+        });
+
+        assertThat(inBlockOrder)
+                .contains(
+                        "unknown-approval:1:" + WALLET + ":" + approval.getBlockNumber() + " UPDATED CRITICAL",
+                        "delegation:1:" + OTHER + ":" + delegation.getBlockNumber() + " FIRING CRITICAL");
+        assertThat(outflowsFirst).isEqualTo(inBlockOrder);
+    }
+
+    /** The unknown-approval and delegation alerts (id, status, severity) that {@code play} raises in a fresh run. */
+    private Set<String> grantAlerts(String run, Runnable play) {
+        if (driver != null) {
+            driver.close();
+        }
+        start("kafka.state.dir", stateDir.resolve(run).toString());
+        play.run();
+        Set<String> seen = new TreeSet<>();
+        alerts.readValuesToList().stream()
+                .filter(a ->
+                        a.getRule().equals("unknown-approval") || a.getRule().equals("delegation"))
+                .forEach(a -> seen.add(a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity()));
+        return seen;
     }
 
     @Test

@@ -28,9 +28,14 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -70,7 +75,7 @@ class DetectorTopologyTest {
 
     private void start(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(overrides);
-        settings.put("kafka.state.dir", stateDir.toString());
+        settings.putIfAbsent("kafka.state.dir", stateDir.toString());
         DetectorConfig config = DetectorConfig.withOverrides(settings, "unused:9092");
         DetectorMetrics metrics = new DetectorMetrics(registry);
         driver = new TopologyTestDriver(
@@ -468,6 +473,78 @@ class DetectorTopologyTest {
                 .orElseThrow();
         assertThat(alert.getSeverity()).isEqualTo(Severity.HIGH);
         assertThat(alert.getDescription()).contains(FUNDER);
+    }
+
+    @Test
+    void gasTopUpAndTheSweepItPaysForGiveTheSameAlertWhicheverArrivesFirst() {
+        chain.nextBlock();
+        TransferEvent topup = chain.eth(FUNDER, wallet(7), ETH.divide(BigInteger.valueOf(100)), null, null);
+        chain.nextBlock();
+        TransferEvent sweep = chain.usdc(
+                wallet(7),
+                ATTACKER,
+                DOLLAR.multiply(BigInteger.valueOf(400)),
+                DOLLAR.multiply(BigInteger.valueOf(1000)),
+                DOLLAR.multiply(BigInteger.valueOf(600)));
+
+        Set<String> inBlockOrder = alertsOf(List.of(topup, sweep), "block-order", "gas-topup-sweep");
+        Set<String> sweepFirst = alertsOf(List.of(sweep, topup), "sweep-first", "gas-topup-sweep");
+
+        assertThat(inBlockOrder)
+                .containsExactly("gas-topup-sweep:1:" + wallet(7) + ":" + sweep.getBlockNumber() + " FIRING HIGH");
+        assertThat(sweepFirst).isEqualTo(inBlockOrder);
+    }
+
+    @Test
+    void sweepOfTokenOnlyWalletsGivesTheSameWalletAlertsInBlockOrderAndInShuffledArrivalOrders() {
+        List<TransferEvent> events = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            chain.nextBlock();
+            events.add(chain.eth(FUNDER, wallet(i), ETH.divide(BigInteger.valueOf(100)), null, null));
+            chain.nextBlock();
+            // 40% of the tokens: not a balance drain, the top-up pattern only
+            events.add(chain.usdc(
+                    wallet(i),
+                    address(0xd00 + i),
+                    DOLLAR.multiply(BigInteger.valueOf(400)),
+                    DOLLAR.multiply(BigInteger.valueOf(1000)),
+                    DOLLAR.multiply(BigInteger.valueOf(600))));
+        }
+        // Outside the window: the top-up explains no sweep in either order.
+        chain.nextBlock();
+        events.add(chain.eth(FUNDER, wallet(8), ETH.divide(BigInteger.valueOf(100)), null, null));
+        chain.idle(Duration.ofMinutes(11));
+        chain.nextBlock();
+        events.add(chain.usdc(
+                wallet(8),
+                address(0xd08),
+                DOLLAR.multiply(BigInteger.valueOf(400)),
+                DOLLAR.multiply(BigInteger.valueOf(1000)),
+                DOLLAR.multiply(BigInteger.valueOf(600))));
+
+        Set<String> inBlockOrder = alertsOf(events, "block-order", "gas-topup-sweep");
+        assertThat(inBlockOrder).hasSize(6);
+        for (long seed = 1; seed <= 5; seed++) {
+            List<TransferEvent> shuffled = new ArrayList<>(events);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(alertsOf(shuffled, "seed-" + seed, "gas-topup-sweep"))
+                    .as("arrival order of seed %d", seed)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    /** The alerts of {@code rule} (id, status, severity) that {@code events} raise in a fresh topology. */
+    private Set<String> alertsOf(List<TransferEvent> events, String run, String rule) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        events.forEach(this::send);
+        Set<String> seen = new TreeSet<>();
+        alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals(rule))
+                .forEach(a -> seen.add(a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity()));
+        return seen;
     }
 
     @Test
