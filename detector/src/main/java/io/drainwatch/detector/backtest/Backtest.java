@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -177,7 +178,9 @@ public final class Backtest {
                 references.write(client);
             } catch (ExecutionException e) {
                 throw new BacktestException(
-                        "cannot load the reference files: " + e.getCause().getMessage(), e);
+                        "cannot load the reference files: "
+                                + Objects.requireNonNullElse(e.getCause(), e).getMessage(),
+                        e);
             }
             for (RpcUrl url : config.rpcUrls()) {
                 views.add(NodeAtBlock.start(
@@ -366,7 +369,7 @@ public final class Backtest {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
                 if (System.nanoTime() > deadline) {
                     throw new BacktestException("cannot read topic " + topic + " to its end within 2 minutes");
                 }

@@ -6,6 +6,7 @@ import io.drainwatch.detector.chain.RpcErrorKind;
 import io.drainwatch.detector.chain.RpcException;
 import io.drainwatch.detector.config.ConfigException;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** The blocks a backtest replays, both ends included. */
@@ -48,7 +49,7 @@ public record BlockRange(long from, long to) {
         if (last != null) {
             from = firstAtOrAfter(node, time(node, to) - last.toSeconds(), to);
         } else {
-            from = fromBlock;
+            from = Objects.requireNonNull(fromBlock, "--from-block");
             if (from < 0) {
                 throw new ConfigException("--from-block", "must be 0 or more, got " + from);
             }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ final class CatchUp implements AutoCloseable {
             boolean covered = true;
             for (TopicPartition p : partitions) {
                 OffsetAndMetadata c = committed.get(p);
-                if (!covered(p, c == null ? 0 : c.offset(), ends.get(p))) {
+                if (!covered(p, c == null ? 0 : c.offset(), ends.getOrDefault(p, 0L))) {
                     covered = false;
                     break;
                 }
@@ -101,7 +102,9 @@ final class CatchUp implements AutoCloseable {
                 admin.describeTopics(topics).allTopicNames().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
         List<TopicPartition> out = new ArrayList<>();
         for (String topic : topics) {
-            described.get(topic).partitions().forEach(p -> out.add(new TopicPartition(topic, p.partition())));
+            Objects.requireNonNull(described.get(topic), topic)
+                    .partitions()
+                    .forEach(p -> out.add(new TopicPartition(topic, p.partition())));
         }
         return out;
     }

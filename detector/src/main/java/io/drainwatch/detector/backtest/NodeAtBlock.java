@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ public final class NodeAtBlock implements AutoCloseable {
             boolean batch = request.isArray();
             List<JsonNode> calls = new ArrayList<>();
             (batch ? request : JSON.createArrayNode().add(request)).forEach(calls::add);
-            JsonNode[] answers = new JsonNode[calls.size()];
+            @Nullable JsonNode[] answers = new JsonNode[calls.size()];
             ArrayNode forwarded = JSON.createArrayNode();
             List<Integer> positions = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -139,7 +140,7 @@ public final class NodeAtBlock implements AutoCloseable {
     }
 
     /** The answer given here, or null when the node answers. */
-    private JsonNode local(JsonNode call) {
+    private @Nullable JsonNode local(JsonNode call) {
         String method = call.path("method").asText();
         if (method.equals("eth_blockNumber")) {
             return result(call, JSON.getNodeFactory().textNode("0x" + Long.toHexString(lastBlock)));
@@ -184,7 +185,7 @@ public final class NodeAtBlock implements AutoCloseable {
         return answer;
     }
 
-    private HttpResponse<byte[]> forward(ArrayNode calls) throws IOException {
+    private @Nullable HttpResponse<byte[]> forward(ArrayNode calls) throws IOException {
         try {
             HttpRequest request = HttpRequest.newBuilder(node.uri())
                     .timeout(timeout)
@@ -204,7 +205,7 @@ public final class NodeAtBlock implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
+    private static @Nullable JsonNode parse(byte[] body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {

@@ -144,7 +144,7 @@ public final class ReferenceFiles {
         } catch (IOException e) {
             throw new ConfigException(option, file + ": cannot read: " + e.getMessage());
         } catch (FileFormatException e) {
-            throw new ConfigException(option, e.getMessage());
+            throw new ConfigException(option, String.valueOf(e.getMessage()));
         }
         if (!parsed.rejected().isEmpty()) {
             List<RowError> rejected = parsed.rejected();

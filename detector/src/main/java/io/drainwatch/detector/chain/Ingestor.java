@@ -44,7 +44,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
     /** The writer was rebuilt (or is being): the progress must be read from the topic before the next step. */
     private boolean reload;
 
-    private volatile Thread runner;
+    private volatile @Nullable Thread runner;
     private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ingest-prefetch");
         t.setDaemon(true);
@@ -446,7 +446,7 @@ public final class Ingestor implements Runnable, AutoCloseable {
         return null;
     }
 
-    private Long finalizedNumber() {
+    private @Nullable Long finalizedNumber() {
         if (config.finalityDepth() > 0) {
             return Math.max(0, tipNumber - config.finalityDepth());
         }

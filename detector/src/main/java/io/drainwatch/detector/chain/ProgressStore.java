@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +32,7 @@ public final class ProgressStore {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(
                         "cannot create progress topic " + topic + ": "
-                                + e.getCause().getMessage(),
+                                + Objects.requireNonNullElse(e.getCause(), e).getMessage(),
                         e.getCause());
             }
         } catch (InterruptedException e) {
@@ -59,7 +60,7 @@ public final class ProgressStore {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             byte[] last = null;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(r.key())) {
                         last = r.value();

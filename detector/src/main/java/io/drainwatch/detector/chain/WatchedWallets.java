@@ -80,7 +80,8 @@ public final class WatchedWallets implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     apply(r);
                 }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                if (caughtUp.getCount() > 0
+                        && partitions.stream().allMatch(p -> consumer.position(p) >= end.getOrDefault(p, 0L))) {
                     log.info("event=wallets_loaded topic={} watched={}", topic, addresses.size());
                     caughtUp.countDown();
                 }

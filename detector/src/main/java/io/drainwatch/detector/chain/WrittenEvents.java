@@ -130,9 +130,9 @@ final class WrittenEvents {
                     partitions.stream().collect(Collectors.toMap(p -> p, p -> Math.max(0, since))));
             for (TopicPartition p : partitions) {
                 OffsetAndTimestamp at = start.get(p);
-                consumer.seek(p, at == null ? end.get(p) : at.offset());
+                consumer.seek(p, at == null ? end.getOrDefault(p, 0L) : at.offset());
             }
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() != null) {
                         sink.accept(r.key(), serde.decode(r.value()));

@@ -41,7 +41,8 @@ public final class AlertsCommand implements Runnable {
                             description = "Stop after N records (0: run until interrupted).")
                     long max,
             @Mixin KafkaOptions kafka) {
-        CommandLine cli = spec.commandLine().getSubcommands().get("tail");
+        CommandLine cli = java.util.Objects.requireNonNull(
+                spec.commandLine().getSubcommands().get("tail"));
         return new AlertTail().run(kafka, fromBeginning, format, max, cli.getOut(), cli.getErr());
     }
 }

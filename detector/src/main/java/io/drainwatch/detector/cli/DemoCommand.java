@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                     blockInterval,
                     seed);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("demo", e.getMessage());
+            throw new ConfigException("demo", String.valueOf(e.getMessage()));
         }
 
         PrintWriter out = spec.commandLine().getOut();
@@ -207,7 +208,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 Map<Integer, Instant> blockTimes = new ConcurrentHashMap<>();
                 feed.play(scenario, 0, scenario.blocks().size(), (block, time) -> blockTimes.put(block.index(), time));
-                Instant lastBlock = blockTimes.get(scenario.blocks().size() - 1);
+                Instant lastBlock = blockTimes.getOrDefault(scenario.blocks().size() - 1, Instant.now());
                 DemoSettings.settle(watch, truth, lastBlock);
                 DemoReport report = DemoReport.of(truth, watch.alerts(), watch.incidents(), blockTimes);
                 printer.finish();
@@ -270,7 +271,8 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ConfigException(
                     "--metrics-port",
                     "cannot serve /metrics on port " + port + " ("
-                            + e.getCause().getMessage() + "): pick another port, or 0 for any free one");
+                            + Objects.requireNonNullElse(e.getCause(), e).getMessage()
+                            + "): pick another port, or 0 for any free one");
         }
     }
 

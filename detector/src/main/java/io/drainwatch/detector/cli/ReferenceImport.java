@@ -81,7 +81,8 @@ final class ReferenceImport<T extends SpecificRecord> {
             written = write(parsed.accepted(), kafka, topic);
         } catch (KafkaException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            err.println("drainwatch: cannot write to topic " + topic + ": " + cause.getMessage());
+            err.println("drainwatch: cannot write to topic " + topic + ": "
+                    + (cause == null ? "unknown error" : cause.getMessage()));
             out.println("loaded 0, rejected " + parsed.rejected().size() + ", not written "
                     + parsed.accepted().size());
             out.flush();

@@ -25,8 +25,7 @@ final class ReferenceTableCommand implements Runnable {
     static CommandLine of(ReferenceTable table) {
         CommandLine cli = new CommandLine(new ReferenceTableCommand(table));
         cli.getCommandSpec().usageMessage().description(table.table());
-        cli.getSubcommands()
-                .get("import")
+        java.util.Objects.requireNonNull(cli.getSubcommands().get("import"))
                 .getCommandSpec()
                 .usageMessage()
                 .description(
@@ -52,6 +51,7 @@ final class ReferenceTableCommand implements Runnable {
                 file,
                 options.mode(),
                 kafka,
-                spec.commandLine().getSubcommands().get("import"));
+                java.util.Objects.requireNonNull(
+                        spec.commandLine().getSubcommands().get("import")));
     }
 }

@@ -177,7 +177,7 @@ public record DemoReport(
             Map<Integer, Instant> blockTimes) {
         List<ShapeScore> scores = new ArrayList<>();
         for (Attack attack : truth.attacks()) {
-            String group = truth.groups().get(attack);
+            String group = truth.groups().getOrDefault(attack, "");
             List<GroundTruth.SweptWallet> victims = truth.victims(attack);
             Set<String> addresses =
                     victims.stream().map(GroundTruth.SweptWallet::address).collect(Collectors.toSet());

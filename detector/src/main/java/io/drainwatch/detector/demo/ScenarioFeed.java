@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a {@link Scenario} to Kafka the way the ingestor, the operator's imports and the custodian's
@@ -89,7 +90,7 @@ public final class ScenarioFeed implements AutoCloseable {
     }
 
     private void write(List<FeedRecord> records) {
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
         try {
             for (FeedRecord record : records) {
                 byte[] value = serde(record.value()).encode(record.value());

@@ -174,7 +174,7 @@ final class ScenarioGenerator {
             int block = QUIET_BLOCKS + 4;
             for (int i = 0; i < GRANT_VICTIMS; i++) {
                 Wallet wallet = take(treasury, w -> tokenOf(w) != null, used);
-                Asset token = tokenOf(wallet);
+                Asset token = java.util.Objects.requireNonNull(tokenOf(wallet), "a wallet chosen for its token");
                 String tx = hash("tx", txCounter++);
                 approvals
                         .computeIfAbsent(block, b -> new ArrayList<>())
@@ -214,7 +214,7 @@ final class ScenarioGenerator {
             String sink = address("drip-sink", 0);
             Wallet wallet =
                     take(treasury, w -> w.opening().size() == 1 && w.opening().containsKey(eth), used);
-            BigInteger opening = wallet.opening().get(eth);
+            BigInteger opening = wallet.opening().getOrDefault(eth, BigInteger.ZERO);
             int block = QUIET_BLOCKS + 1;
             int first = block;
             for (int step = 0; step < 12; step++) {
@@ -251,20 +251,20 @@ final class ScenarioGenerator {
         // Consolidation sweeps of small deposit wallets to the group's hot wallet in every block (token-only
         // wallets get gas from the hot wallet first): the look-alike of the mass sweep.
         for (int block = 1; block < totalBlocks; block++) {
-            Wallet w = consolidate(block, retail, hot.get(p.groups().get(0)), block % 4 == 0);
+            Wallet w = consolidate(block, retail, hotWallet(hot, p.groups().get(0)), block % 4 == 0);
             lookAlikes.computeIfAbsent(Attack.MASS_SWEEP, a -> new HashSet<>()).add(w.address());
             if (block % 3 == 0) {
                 sweepAll(
                         block,
                         take(pro, x -> x.opening().containsKey(eth), used),
-                        hot.get(p.groups().get(1)),
+                        hotWallet(hot, p.groups().get(1)),
                         "consolidation-" + block);
             }
             if (block % 5 == 0) {
                 sweepAll(
                         block,
                         take(treasury, x -> x.opening().containsKey(eth), used),
-                        hot.get(p.groups().get(2)),
+                        hotWallet(hot, p.groups().get(2)),
                         "consolidation-" + block);
             }
         }
@@ -371,7 +371,7 @@ final class ScenarioGenerator {
      */
     private void benignTreasury(List<Wallet> treasury, String router, String implementation) {
         Wallet trader = take(treasury, w -> tokenOf(w) != null, used);
-        Asset token = tokenOf(trader);
+        Asset token = java.util.Objects.requireNonNull(tokenOf(trader), "a trader chosen for its token");
         int block = QUIET_BLOCKS + 5;
         String approvalTx = hash("tx", txCounter++);
         approvals
@@ -398,6 +398,10 @@ final class ScenarioGenerator {
                 .add(new Signed(delegationTx, upgraded.address(), upgraded.address(), "smart-account-upgrade"));
         lookAlikes.computeIfAbsent(Attack.DELEGATION, a -> new HashSet<>()).add(upgraded.address());
         lookAlikes.computeIfAbsent(Attack.DRIP, a -> new HashSet<>());
+    }
+
+    private static String hotWallet(Map<String, String> hot, String group) {
+        return java.util.Objects.requireNonNull(hot.get(group), () -> "no hot wallet for group " + group);
     }
 
     private @Nullable Asset tokenOf(Wallet wallet) {
@@ -507,7 +511,7 @@ final class ScenarioGenerator {
                 if (watched.contains(action.to())) {
                     adjust(action.to(), action.asset(), amount);
                 }
-                String tx = txOf.get(action);
+                String tx = java.util.Objects.requireNonNull(txOf.get(action), "every action has its transaction");
                 pending.add(new Pending(tx, action, amount, action.asset() == eth ? null : logIndex++));
                 if (action.signedRef() != null) {
                     signed.add(new Signed(tx, action.from(), action.to(), action.signedRef()));

@@ -318,7 +318,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             inParallel(nodes.stream().filter(Node::running).toList(), Node::stop)
                     .join();
         } catch (CompletionException e) {
-            LOG.warn("embedded Kafka shutdown failed error={}", e.getCause().toString());
+            LOG.warn("embedded Kafka shutdown failed error={}", String.valueOf(e.getCause()));
         }
         if (deleteOnClose) {
             deleteRecursively(dataDir);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,8 @@ public final class TopicSetup {
         List<String> existing = new ArrayList<>();
         for (NewTopic topic : wanted) {
             try {
-                result.values().get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Objects.requireNonNull(result.values().get(topic.name()), topic.name())
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 created.add(topic.name());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
@@ -91,7 +93,8 @@ public final class TopicSetup {
                 } else {
                     throw new IllegalStateException(
                             "cannot create topic " + topic.name() + ": "
-                                    + e.getCause().getMessage(),
+                                    + Objects.requireNonNullElse(e.getCause(), e)
+                                            .getMessage(),
                             e.getCause());
                 }
             } catch (TimeoutException e) {
@@ -131,7 +134,8 @@ public final class TopicSetup {
         }
         List<String> problems = new ArrayList<>();
         for (String topic : existing) {
-            ConfigEntry entry = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+            ConfigEntry entry = Objects.requireNonNull(
+                            configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)), topic)
                     .get(TopicConfig.CLEANUP_POLICY_CONFIG);
             Set<String> policy = entry == null
                     ? Set.of()
@@ -188,7 +192,10 @@ public final class TopicSetup {
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException(
-                            "cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+                            "cannot describe topics: "
+                                    + Objects.requireNonNullElse(e.getCause(), e)
+                                            .getMessage(),
+                            e.getCause());
                 }
             } catch (TimeoutException e) {
                 // retried below until the deadline

@@ -70,7 +70,7 @@ public final class ReferenceFileParser<T> {
                 Optional<T> value = mode == ImportMode.UPSERT ? Optional.of(format.value(fields)) : Optional.empty();
                 accepted.add(new ReferenceRecord<>(row.line(), key, value));
             } catch (RowRejected e) {
-                rejected.add(new RowError(file, row.line(), e.getMessage()));
+                rejected.add(new RowError(file, row.line(), String.valueOf(e.getMessage())));
             }
         }
         return withoutDuplicates(file, accepted, rejected);
@@ -120,7 +120,7 @@ public final class ReferenceFileParser<T> {
         List<ReferenceRecord<T>> unique = new ArrayList<>();
         List<RowError> errors = new ArrayList<>(rejected);
         for (ReferenceRecord<T> record : accepted) {
-            List<Integer> lines = linesByKey.get(record.key());
+            List<Integer> lines = linesByKey.getOrDefault(record.key(), List.of(record.line()));
             if (lines.size() == 1) {
                 unique.add(record);
                 continue;

@@ -89,7 +89,8 @@ public final class RelayMetrics {
     }
 
     void post(AlertmanagerClient.Outcome outcome) {
-        posts.get(outcome).increment();
+        java.util.Objects.requireNonNull(posts.get(outcome), "every outcome is registered")
+                .increment();
     }
 
     void postTime(Duration elapsed) {
@@ -110,8 +111,10 @@ public final class RelayMetrics {
 
     void book(PageBook book) {
         for (Page.Kind kind : Page.Kind.values()) {
-            pending.get(kind).set(book.pending(kind));
-            firing.get(kind).set(book.firing(kind));
+            java.util.Objects.requireNonNull(pending.get(kind), "every kind is registered")
+                    .set(book.pending(kind));
+            java.util.Objects.requireNonNull(firing.get(kind), "every kind is registered")
+                    .set(book.firing(kind));
         }
         double wallets = 0;
         double lost = 0;

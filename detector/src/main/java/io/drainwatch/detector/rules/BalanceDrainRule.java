@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code balance-drain}: an outflow leaves at most a small fraction of the wallet's balance of an
@@ -24,14 +25,16 @@ public final class BalanceDrainRule {
 
     public static Outcome evaluate(
             Transfer out, String group, WalletState state, ReferenceData ref, RuleSettings rules) {
-        WalletState.DrainWindow window = state.drainWindows().get(out.asset());
-        boolean inWindow = window != null && within(window, out.blockTime(), rules);
+        WalletState.DrainWindow stored = state.drainWindows().get(out.asset());
+        WalletState.@Nullable DrainWindow window =
+                stored != null && within(stored, out.blockTime(), rules) ? stored : null;
+        boolean inWindow = window != null;
         if (legitimate(out, group, state, ref)) {
             // What a legitimate payment takes out can no longer be drained: later outflows in the window are
             // measured against what it left, and its value is not part of a drain.
             return new Outcome(
                     Optional.empty(),
-                    inWindow ? state.withWindow(out.asset(), window.lessExposed(out.amount())) : state);
+                    window != null ? state.withWindow(out.asset(), window.lessExposed(out.amount())) : state);
         }
         BigInteger before = out.balanceBefore() != null
                 ? out.balanceBefore()
@@ -43,7 +46,7 @@ public final class BalanceDrainRule {
                 ? out.balanceAfter()
                 : before.subtract(out.amount()).max(BigInteger.ZERO);
 
-        WalletState.DrainWindow next = inWindow
+        WalletState.DrainWindow next = window != null
                 ? new WalletState.DrainWindow(
                         window.start(),
                         // never less than the chain says was there (a deposit the detector did not see)

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exception handlers that keep processing after a bad record: Kafka Streams writes the record's
@@ -22,7 +23,7 @@ final class DeadLetters {
 
     /** For records that cannot be deserialized at a source. */
     public static final class Deserialization extends LogAndContinueExceptionHandler {
-        private DetectorMetrics metrics;
+        private @Nullable DetectorMetrics metrics;
 
         @Override
         public void configure(Map<String, ?> configs) {
@@ -42,7 +43,7 @@ final class DeadLetters {
 
     /** For records a processor fails on (including transfers the filter cannot parse). */
     public static final class Processing extends LogAndContinueProcessingExceptionHandler {
-        private DetectorMetrics metrics;
+        private @Nullable DetectorMetrics metrics;
 
         @Override
         public void configure(Map<String, ?> configs) {

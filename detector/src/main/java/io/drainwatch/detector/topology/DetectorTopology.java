@@ -134,10 +134,10 @@ public final class DetectorTopology {
                 .split(Named.as("filtered-"))
                 .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
                 .defaultBranch(Branched.as("wallet-events"));
-        KStream<String, WalletEvent> watched = filtered.get("filtered-wallet-events");
+        KStream<String, WalletEvent> watched = branch(filtered, "filtered-wallet-events");
 
         // 3c. Funds exit: tainted addresses paying a mixer, bridge or exchange.
-        KStream<String, StageOutput> exits = filtered.get("filtered-hops")
+        KStream<String, StageOutput> exits = branch(filtered, "filtered-hops")
                 .process(
                         () -> new FundsExitProcessor(config, links, metrics),
                         Named.as("funds-exit-rules"),
@@ -191,11 +191,10 @@ public final class DetectorTopology {
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
                 .branch((k, v) -> v instanceof StageOutput.Fund, Branched.as("fundings"))
                 .defaultBranch(Branched.as("fleet"));
-        alertsTo(fromWallets.get("wallet-alerts"), topics, "wallet");
+        alertsTo(branch(fromWallets, "wallet-alerts"), topics, "wallet");
 
         // 3. Per destination.
-        Map<String, KStream<String, StageOutput>> fromDestinations = fromWallets
-                .get("wallet-payments")
+        Map<String, KStream<String, StageOutput>> fromDestinations = branch(fromWallets, "wallet-payments")
                 .mapValues(v -> ((StageOutput.Pay) v).payment(), Named.as("wallet-payment-values"))
                 .repartition(Repartitioned.<String, Payment>as("destination-payments")
                         .withKeySerde(STRING)
@@ -208,11 +207,10 @@ public final class DetectorTopology {
                 .split(Named.as("destination-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("fleet"));
-        alertsTo(fromDestinations.get("destination-alerts"), topics, "destination");
+        alertsTo(branch(fromDestinations, "destination-alerts"), topics, "destination");
 
         // 3b. Per funder: gas paid to watched wallets, re-keyed by who paid it.
-        KStream<String, StageOutput> fromFunders = fromWallets
-                .get("wallet-fundings")
+        KStream<String, StageOutput> fromFunders = branch(fromWallets, "wallet-fundings")
                 .mapValues(v -> ((StageOutput.Fund) v).funding(), Named.as("wallet-funding-values"))
                 .repartition(Repartitioned.<String, Funding>as("funder-fundings")
                         .withKeySerde(STRING)
@@ -225,9 +223,8 @@ public final class DetectorTopology {
         alertsTo(fromFunders, topics, "funder");
 
         // 4. Fleet.
-        Map<String, KStream<String, StageOutput>> fromFleet = fromWallets
-                .get("wallet-fleet")
-                .merge(fromDestinations.get("destination-fleet"), Named.as("merge-fleet-signals"))
+        Map<String, KStream<String, StageOutput>> fromFleet = branch(fromWallets, "wallet-fleet")
+                .merge(branch(fromDestinations, "destination-fleet"), Named.as("merge-fleet-signals"))
                 .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
                 .repartition(Repartitioned.<String, FleetSignal>as("fleet-signals")
                         .withKeySerde(STRING)
@@ -241,9 +238,8 @@ public final class DetectorTopology {
                 .split(Named.as("fleet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("incidents"));
-        alertsTo(fromFleet.get("fleet-alerts"), topics, "fleet");
-        fromFleet
-                .get("fleet-incidents")
+        alertsTo(branch(fromFleet, "fleet-alerts"), topics, "fleet");
+        branch(fromFleet, "fleet-incidents")
                 .mapValues(v -> ((StageOutput.Incident) v).incident(), Named.as("fleet-incident-values"))
                 .to(
                         topics.incidents(),
@@ -291,5 +287,10 @@ public final class DetectorTopology {
                 return config.addressLink(chainId, address);
             }
         };
+    }
+
+    /** A named branch of a split; every name used here is one the split defines. */
+    private static <V> KStream<String, V> branch(Map<String, KStream<String, V>> branches, String name) {
+        return java.util.Objects.requireNonNull(branches.get(name), () -> "no branch " + name);
     }
 }

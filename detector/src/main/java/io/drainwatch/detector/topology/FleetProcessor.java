@@ -195,7 +195,8 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
     private void publish(
             String group, FleetState before, FleetState after, AlertStatus status, long now, long timestamp) {
         boolean ended = status == AlertStatus.RESOLVED || status == AlertStatus.RETRACTED;
-        FleetState.Incident incident = ended ? before.ended(now) : after.incident();
+        FleetState.Incident incident = java.util.Objects.requireNonNull(
+                ended ? before.ended(now) : after.incident(), "a published status belongs to an incident");
         DrainIncident record = IncidentRecords.toRecord(group, incident, status, after.atRiskUsd(), now);
         metrics.incident(status.name().toLowerCase(Locale.ROOT));
         context.forward(new Record<>(record.getIncidentId(), new StageOutput.Incident(record), timestamp));

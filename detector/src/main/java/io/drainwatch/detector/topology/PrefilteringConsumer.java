@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The detector's main consumer. It drops the transfers that concern no watched wallet as soon as a
@@ -28,7 +29,7 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
     private final String transfersTopic;
     private final Supplier<WatchedWalletsStore> watched;
     private final DetectorMetrics metrics;
-    private WatchedTransferCheck check;
+    private @Nullable WatchedTransferCheck check;
     private byte[][] values = new byte[0][];
     private boolean[] ignorable = new boolean[0];
 
