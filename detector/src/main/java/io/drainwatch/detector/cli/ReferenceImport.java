@@ -44,6 +44,10 @@ final class ReferenceImport<T extends SpecificRecord> {
     static final int ROWS_REJECTED = 1;
     static final int UNUSABLE_FILE = 2;
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceImport.class);
+    /** Long imports (millions of wallets) say how far they are at this rhythm. */
+    private static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(5);
+    /** Files of at least this many rows say how long reading them took. */
+    private static final int PROGRESS_FROM_ROWS = 100_000;
 
     private final ReferenceFormat<T> format;
     private final AvroSerde<T> serde;
@@ -56,6 +60,7 @@ final class ReferenceImport<T extends SpecificRecord> {
     int run(Path file, ImportMode mode, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
         boolean delete = mode == ImportMode.DELETE;
         ParsedFile<T> parsed;
+        long began = System.nanoTime();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             parsed = new ReferenceFileParser<>(format).parse(file.toString(), in, mode);
         } catch (NoSuchFileException e) {
@@ -74,11 +79,15 @@ final class ReferenceImport<T extends SpecificRecord> {
         for (RowError error : parsed.rejected()) {
             err.println(error);
         }
+        int rows = parsed.accepted().size() + parsed.rejected().size();
+        if (rows >= PROGRESS_FROM_ROWS) {
+            err.println(progress("read", rows, rows, java.time.Duration.ofNanos(System.nanoTime() - began)));
+        }
         err.flush();
 
         int written;
         try {
-            written = write(parsed.accepted(), kafka, topic);
+            written = write(parsed.accepted(), kafka, topic, err);
         } catch (KafkaException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             err.println("drainwatch: cannot write to topic " + topic + ": "
@@ -107,7 +116,16 @@ final class ReferenceImport<T extends SpecificRecord> {
         return parsed.rejected().isEmpty() ? ALL_LOADED : ROWS_REJECTED;
     }
 
-    private int write(List<ReferenceRecord<T>> records, KafkaOptions kafka, String topic)
+    /** A line of progress: what is done, of how many, rows per second, and the time left. */
+    static String progress(String verb, long done, long total, java.time.Duration elapsed) {
+        double seconds = Math.max(1e-3, elapsed.toNanos() / 1e9);
+        double rate = done / seconds;
+        long left = rate > 0 ? Math.round((total - done) / rate) : 0;
+        return String.format(
+                java.util.Locale.ROOT, "%s %,d of %,d rows (%,.0f rows/s, %ds left)", verb, done, total, rate, left);
+    }
+
+    private int write(List<ReferenceRecord<T>> records, KafkaOptions kafka, String topic, PrintWriter err)
             throws ExecutionException, InterruptedException {
         if (records.isEmpty()) {
             return 0;
@@ -122,9 +140,20 @@ final class ReferenceImport<T extends SpecificRecord> {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            long began = System.nanoTime();
+            long nextReport = began + PROGRESS_EVERY.toNanos();
             for (ReferenceRecord<T> record : records) {
                 byte[] value = record.value().map(serde::encode).orElse(null);
                 sends.add(producer.send(new ProducerRecord<>(topic, record.key(), value)));
+                if (System.nanoTime() >= nextReport) {
+                    err.println(progress(
+                            "sent",
+                            sends.size(),
+                            records.size(),
+                            java.time.Duration.ofNanos(System.nanoTime() - began)));
+                    err.flush();
+                    nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                }
             }
             producer.flush();
             for (Future<RecordMetadata> send : sends) {

@@ -72,4 +72,12 @@ class ImportCommandTest {
                 .contains("drainwatch import labels FILE")
                 .contains("--delete", "--mode", "--bootstrap-servers");
     }
+
+    @Test
+    void aProgressLineSaysRowsDoneRateAndTimeLeft() {
+        assertThat(ReferenceImport.progress("sent", 500_000, 2_000_000, java.time.Duration.ofSeconds(2)))
+                .isEqualTo("sent 500,000 of 2,000,000 rows (250,000 rows/s, 6s left)");
+        assertThat(ReferenceImport.progress("read", 10_000_000, 10_000_000, java.time.Duration.ofSeconds(40)))
+                .isEqualTo("read 10,000,000 of 10,000,000 rows (250,000 rows/s, 0s left)");
+    }
 }
