@@ -143,6 +143,14 @@ contract Delegate {
     function ping() external pure returns (uint256) { return 1; }
 }
 
+/// What a drainer points a wallet at with EIP-7702: anyone may call it on the wallet to forward all its ETH.
+contract Sweeper {
+    function sweep(address payable to) external {
+        (bool ok, ) = to.call{value: address(this).balance}("");
+        require(ok, "send");
+    }
+}
+
 /// Benchmark load: one call emits `count` ERC-20 style Transfer logs and pays 10 internal ETH transfers.
 contract Spray {
     event Transfer(address indexed from, address indexed to, uint256 value);
