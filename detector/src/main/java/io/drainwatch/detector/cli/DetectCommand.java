@@ -33,6 +33,7 @@ public final class DetectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig detectorConfig = config(System.getenv());
+        Preflight.topics(Role.DETECT, detectorConfig.topics(), kafka.clientProperties(), kafka.bootstrapServers());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The hook waits for the detector to close: the JVM halts as soon as every hook has returned.

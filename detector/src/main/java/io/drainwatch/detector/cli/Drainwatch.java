@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TopicsCommand.class,
+            CheckCommand.class,
             ImportCommand.class,
             AlertsCommand.class,
             DetectCommand.class,

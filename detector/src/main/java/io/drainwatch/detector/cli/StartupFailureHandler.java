@@ -18,6 +18,10 @@ final class StartupFailureHandler implements IExecutionExceptionHandler {
             cli.getErr().println("drainwatch: configuration error: " + config.getMessage());
             return CONFIG_ERROR;
         }
+        if (e instanceof Preflight.StartupProblem problem) {
+            cli.getErr().println("drainwatch: " + problem.getMessage());
+            return CONFIG_ERROR;
+        }
         throw e;
     }
 }

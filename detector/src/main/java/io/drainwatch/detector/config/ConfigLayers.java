@@ -28,8 +28,11 @@ import org.jspecify.annotations.Nullable;
 public final class ConfigLayers {
     private static final String ENV_PREFIX = "DRAINWATCH_";
     /** Variables of the launcher and of every command, which are not settings of any role. */
-    private static final Set<String> NOT_SETTINGS =
-            Set.of("DRAINWATCH_BOOTSTRAP_SERVERS", "DRAINWATCH_JAVA_OPTS", "DRAINWATCH_LOG_LEVEL");
+    private static final Set<String> NOT_SETTINGS = Set.of(
+            "DRAINWATCH_BOOTSTRAP_SERVERS",
+            "DRAINWATCH_JAVA_OPTS",
+            "DRAINWATCH_LOG_LEVEL",
+            StateDirectory.DATA_DIR_ENV);
 
     private ConfigLayers() {}
 

@@ -51,6 +51,10 @@ public final class DetectorConfig {
             kafka.put(key, value);
         });
         kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // drainwatch's own data folder, never the OS temporary folder that Kafka Streams would pick.
+        kafka.putIfAbsent(
+                StreamsConfig.STATE_DIR_CONFIG,
+                StateDirectory.defaultPath(System.getenv()).toString());
         // One stream thread per processor unless the operator says otherwise (Kafka Streams' default is one).
         kafka.putIfAbsent(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG,

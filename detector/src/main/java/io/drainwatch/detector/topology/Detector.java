@@ -1,9 +1,11 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.config.StateDirectory;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ public final class Detector implements AutoCloseable {
 
     /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
     public static Detector start(DetectorConfig config, MeterRegistry registry) {
+        StateDirectory.prepare(Path.of(String.valueOf(config.kafka().get(StreamsConfig.STATE_DIR_CONFIG))));
         DetectorMetrics metrics = new DetectorMetrics(registry);
         AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
         KafkaStreams streams = new KafkaStreams(
