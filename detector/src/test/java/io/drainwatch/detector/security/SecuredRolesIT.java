@@ -71,9 +71,10 @@ class SecuredRolesIT {
         String applicationId = "secured-detect";
         kafka.grant(RoleAcls.detect("detect", TOPICS, applicationId));
         Scenario scenario = Scenario.generate(ScenarioParameters.defaults()
-                .withWallets(400)
                 .withSwept(20)
+                .withWallets(400)
                 .withDestinations(2)
+                .withAttacks(java.util.EnumSet.of(io.drainwatch.detector.demo.Attack.SWEEP))
                 .withBlockInterval(Duration.ofMillis(150)));
         GroundTruth truth = scenario.truth();
         int metricsPort = ExternalProcess.freePort();
