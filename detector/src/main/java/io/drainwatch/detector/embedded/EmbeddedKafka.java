@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -219,10 +221,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create the Kafka data directory", e);
         }
         int count = options.nodes();
+        // Client and controller ports are taken in one call, so a port released by the first set cannot
+        // come back in the second: a node whose two listeners share a port does not start.
+        int[] free = freePorts(2 * count);
         int[] clientPorts = options.port() == 0
-                ? freePorts(count)
+                ? Arrays.copyOfRange(free, 0, count)
                 : IntStream.range(0, count).map(i -> options.port() + i).toArray();
-        int[] controllerPorts = freePorts(count);
+        Set<Integer> taken = Arrays.stream(clientPorts).boxed().collect(Collectors.toSet());
+        int[] controllerPorts = Arrays.stream(free)
+                .skip(options.port() == 0 ? count : 0)
+                .filter(p -> !taken.contains(p))
+                .limit(count) // 2 x count free ports less at most count taken by clients: always enough
+                .toArray();
         String voters = IntStream.range(0, count)
                 .mapToObj(i -> i + "@127.0.0.1:" + controllerPorts[i])
                 .collect(Collectors.joining(","));
