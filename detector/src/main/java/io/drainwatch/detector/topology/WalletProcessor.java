@@ -26,6 +26,7 @@ import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -61,6 +62,11 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             @Nullable Approval approval) {
         Pending(Transfer transfer, String custodyGroup, long deadline) {
             this(transfer, custodyGroup, deadline, null);
+        }
+
+        /** The block of what waits, so what falls due together is judged in chain order. */
+        long block() {
+            return transfer != null ? transfer.blockNumber() : approval != null ? approval.blockNumber() : 0L;
         }
     }
 
@@ -377,6 +383,10 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                 }
             });
         }
+        // The store iterates by event id, which says nothing about the chain: what falls due in one tick
+        // is judged block by block, so the fleet stage sees this wallet stage's drains in chain order.
+        due.sort(Comparator.comparingLong((KeyValue<String, Pending> kv) -> kv.value.block())
+                .thenComparingLong(kv -> kv.value.deadline()));
         for (KeyValue<String, Pending> kv : due) {
             pending.delete(kv.key);
             Pending p = kv.value;

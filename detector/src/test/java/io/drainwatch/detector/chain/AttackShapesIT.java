@@ -313,15 +313,20 @@ class AttackShapesIT {
                         .findFirst()
                         .orElseThrow();
                 assertThat(opening.getCustodyGroup()).isEqualTo("retail");
+                // The wallet stage runs as two tasks (two partitions) whose drains reach the fleet stage in the
+                // order they were processed, not in chain order: which five victims the incident opens on
+                // depends on that order, but it opens on the fifth to arrive and on victims only.
                 assertThat(opening.getWalletsDrained())
-                        .as("wallets drained when the incident opened")
-                        .isGreaterThanOrEqualTo(5);
+                        .as("wallets drained when the incident opened: the fifth to reach it, without waiting for more")
+                        .isEqualTo(5);
                 assertThat(opening.getWallets())
                         .as("the wallets it opened on")
+                        .hasSize(5)
                         .allSatisfy(w -> assertThat(victims).contains(w));
                 assertThat(opening.getLastEvidenceTime())
-                        .as("the incident's evidence when it opened: by the eighth victim's block at the latest")
-                        .isBeforeOrEqualTo(blockTime(anvil, sweepBlocks.get(7)));
+                        .as("the incident's evidence when it opened lies within the mass sweep")
+                        .isAfterOrEqualTo(blockTime(anvil, sweepBlocks.get(4)))
+                        .isBeforeOrEqualTo(blockTime(anvil, sweepBlocks.get(MASS_VICTIMS - 1)));
 
                 // (ii) the approval, alerted in its block and raised when the spender moved the tokens
                 long approvalBlock = block(approval);
