@@ -212,6 +212,23 @@ class DeployManifestsIT {
                         .exists();
             }
         }
+        JsonNode detect = stack.at("/services/detect");
+        String dataDir = detect.at("/environment/DRAINWATCH_DATA_DIR").asText();
+        assertThat(dataDir).as("the detector's data folder").startsWith("/var/lib/");
+        assertThat(detect.get("command").toString()).as("detect command").doesNotContain("/tmp");
+        List<String> mounts = new ArrayList<>();
+        detect.get("volumes").forEach(v -> mounts.add(v.asText()));
+        assertThat(mounts)
+                .as("the detector's state outlives its container: a named volume at DRAINWATCH_DATA_DIR")
+                .anySatisfy(m -> assertThat(m).matches("[a-z][a-z0-9-]*:" + dataDir));
+        assertThat(stack.at("/volumes")
+                        .has(mounts.stream()
+                                .filter(m -> m.endsWith(":" + dataDir))
+                                .findFirst()
+                                .orElseThrow()
+                                .split(":")[0]))
+                .as("the named volume is declared")
+                .isTrue();
         Tool.Result check = Tool.run(Repo.path("deploy/prometheus"), "promtool", "check", "config", "prometheus.yml");
         assertThat(check.exitCode()).as(check.output()).isZero();
         JsonNode prometheus = PrometheusRulesIT.YAML.readTree(
