@@ -3,6 +3,7 @@ package io.drainwatch.detector.cli;
 import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Role;
+import io.drainwatch.detector.embedded.AccessCheck;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.drainwatch.detector.topology.Detector;
 import java.util.LinkedHashMap;
@@ -33,7 +34,12 @@ public final class DetectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig detectorConfig = config(System.getenv());
-        Preflight.topics(Role.DETECT, detectorConfig.topics(), kafka.clientProperties(), kafka.bootstrapServers());
+        Preflight.check(
+                new AccessCheck.Needs(
+                        Role.DETECT, detectorConfig.applicationId(), detectorConfig.applicationId() + "-preflight"),
+                detectorConfig.topics(),
+                kafka.clientProperties(),
+                kafka.bootstrapServers());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The hook waits for the detector to close: the JVM halts as soon as every hook has returned.

@@ -1,5 +1,6 @@
 package io.drainwatch.detector.cli;
 
+import io.drainwatch.detector.chain.ChainWriter;
 import io.drainwatch.detector.chain.Ingest;
 import io.drainwatch.detector.chain.IngestConfig;
 import io.drainwatch.detector.chain.IngestMetrics;
@@ -8,6 +9,7 @@ import io.drainwatch.detector.chain.RpcUrl;
 import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.Role;
 import io.drainwatch.detector.config.Settings;
+import io.drainwatch.detector.embedded.AccessCheck;
 import io.drainwatch.detector.metrics.MetricsServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,6 +207,11 @@ public final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Built built = build(System.getenv());
         IngestConfig config = built.config();
+        Preflight.check(
+                new AccessCheck.Needs(Role.INGEST, null, ChainWriter.transactionalId(config.chainId())),
+                config.topics(),
+                kafka.clientProperties(),
+                kafka.bootstrapServers());
         try (MetricsServer server = MetricsServer.start(built.metricsHost(), built.metricsPort(), "ingest")) {
             IngestMetrics metrics = new IngestMetrics(server.registry(), config.chainId());
             try {

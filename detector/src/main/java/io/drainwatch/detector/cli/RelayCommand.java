@@ -4,6 +4,7 @@ import io.drainwatch.detector.config.ConfigException;
 import io.drainwatch.detector.config.Role;
 import io.drainwatch.detector.config.Settings;
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.embedded.AccessCheck;
 import io.drainwatch.detector.metrics.KafkaClientBinding;
 import io.drainwatch.detector.metrics.MetricsServer;
 import io.drainwatch.detector.model.Urls;
@@ -123,6 +124,11 @@ public final class RelayCommand implements Runnable {
         Settings layered = settings(System.getenv());
         RelayConfig config = config(layered);
         Topics topics = Topics.from(layered.asMap());
+        Preflight.check(
+                new AccessCheck.Needs(Role.RELAY, layered.string("relay.group-id"), null),
+                topics,
+                kafka.clientProperties(),
+                kafka.bootstrapServers());
         try (MetricsServer server =
                 MetricsServer.start(layered.string("metrics.host"), layered.port("metrics.port"), "relay")) {
             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +50,8 @@ public final class TopicCheck {
     private final Admin admin;
     private final Duration timeout;
     private final String fixCommand;
+    /** Topics this client may not even describe: their state is unknown, not missing. */
+    private final Set<String> denied = new LinkedHashSet<>();
 
     /** {@code fixCommand} is what creates the topics, e.g. {@code drainwatch topics create -b host:9092}. */
     public TopicCheck(Admin admin, Duration timeout, String fixCommand) {
@@ -120,7 +123,16 @@ public final class TopicCheck {
         if (found.isEmpty()) {
             return findings;
         }
-        Map<ConfigResource, Config> configs = configs(found.keySet());
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = configs(found.keySet());
+        } catch (TopicAuthorizationException e) {
+            findings.add(new Finding(
+                    Level.WARN,
+                    "cleanup policy and replication not checked: this client may not describe topic configs"
+                            + " (DESCRIBE_CONFIGS, an administrator's ACL)"));
+            return findings;
+        }
         Set<String> compacted = Set.copyOf(topics.compacted());
         List<String> policyProblems = new ArrayList<>();
         for (String name : found.keySet()) {
@@ -174,16 +186,18 @@ public final class TopicCheck {
     private List<Finding> partitioning(
             Role role, Topics topics, List<String> names, Map<String, TopicDescription> found) {
         List<Finding> findings = new ArrayList<>();
-        List<String> missing = names.stream().filter(n -> !found.containsKey(n)).toList();
+        List<String> missing = names.stream()
+                .filter(n -> !found.containsKey(n) && !denied.contains(n))
+                .toList();
         String who = role.name().toLowerCase(java.util.Locale.ROOT);
-        if (missing.isEmpty()) {
-            findings.add(new Finding(Level.OK, who + ": all " + names.size() + " topics exist"));
-        } else {
+        if (!missing.isEmpty()) {
             findings.add(new Finding(
                     Level.FAIL,
                     who + ": missing topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                             + "; create them with: " + fixCommand));
-        }
+        } else if (denied.stream().noneMatch(names::contains)) {
+            findings.add(new Finding(Level.OK, who + ": all " + names.size() + " topics exist"));
+        } // else the access check names the topics this client may not describe
         TopicDescription transfers = found.get(topics.transfers());
         if (transfers == null) {
             return findings;
@@ -231,7 +245,9 @@ public final class TopicCheck {
                 long left = Math.max(1, deadline - System.nanoTime());
                 found.put(name, future.get(left, TimeUnit.NANOSECONDS));
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    denied.add(name); // neither found nor missing: AccessCheck names it
+                } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException(
                             "cannot describe topic " + name + ": "
                                     + Objects.requireNonNullElse(e.getCause(), e)
@@ -254,6 +270,9 @@ public final class TopicCheck {
                     .all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException refused) {
+                throw refused;
+            }
             throw new IllegalStateException(
                     "cannot read topic configs: "
                             + Objects.requireNonNullElse(e.getCause(), e).getMessage(),

@@ -1,6 +1,7 @@
 package io.drainwatch.detector.relay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainwatch.detector.model.Urls;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ public final class AlertmanagerClient {
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final List<URI> bases;
     private final List<URI> endpoints;
     private final List<java.util.Optional<String>> authorizations;
     private final List<String> names;
@@ -29,6 +32,7 @@ public final class AlertmanagerClient {
     private final HttpClient http;
 
     public AlertmanagerClient(List<URI> alertmanagers, Duration timeout) {
+        this.bases = List.copyOf(alertmanagers);
         this.endpoints =
                 alertmanagers.stream().map(AlertmanagerUrls::alertsEndpoint).toList();
         this.authorizations =
@@ -90,6 +94,51 @@ public final class AlertmanagerClient {
                     .handle((response, error) -> outcome(name, alerts.size(), response, error)));
         }
         return new Delivery(answers.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** What one Alertmanager answered to {@code GET /api/v2/status}: up with its version, or why not. */
+    public record Status(String alertmanager, boolean up, String detail) {}
+
+    /**
+     * Asks every Alertmanager for its status with the credentials the posts use, so a wrong path,
+     * password or proxy shows before the first page is due.
+     */
+    public List<Status> status() {
+        List<CompletableFuture<Status>> answers = new ArrayList<>();
+        for (int i = 0; i < bases.size(); i++) {
+            String name = names.get(i);
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            AlertmanagerUrls.endpoint(bases.get(i), "/api/v2/status"))
+                    .timeout(timeout)
+                    .GET();
+            authorizations.get(i).ifPresent(value -> request.header("Authorization", value));
+            answers.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                    .handle((response, error) -> status(name, response, error)));
+        }
+        return answers.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static Status status(String name, @Nullable HttpResponse<String> response, @Nullable Throwable error) {
+        if (error != null || response == null) {
+            Throwable cause = error == null ? new IllegalStateException("no answer") : error;
+            cause = cause.getCause() != null ? cause.getCause() : cause;
+            return new Status(name, false, "unreachable (" + cause.getClass().getSimpleName() + ")");
+        }
+        if (response.statusCode() / 100 != 2) {
+            return new Status(
+                    name,
+                    false,
+                    "answered HTTP " + response.statusCode()
+                            + (response.statusCode() == 401 || response.statusCode() == 403 ? " (credentials)" : ""));
+        }
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            String version = body.path("versionInfo").path("version").asText("unknown");
+            String cluster = body.path("cluster").path("status").asText("unknown");
+            return new Status(name, true, "Alertmanager " + version + ", cluster " + cluster);
+        } catch (JsonProcessingException e) {
+            return new Status(name, false, "answered HTTP " + response.statusCode() + " but not Alertmanager's JSON");
+        }
     }
 
     private static Outcome outcome(String name, int count, HttpResponse<String> response, Throwable error) {

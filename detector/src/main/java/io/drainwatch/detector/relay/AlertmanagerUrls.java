@@ -14,6 +14,11 @@ public final class AlertmanagerUrls {
      * path prefix), keeping its query (a proxy's token); a fragment is never sent.
      */
     static URI alertsEndpoint(URI base) {
+        return endpoint(base, "/api/v2/alerts");
+    }
+
+    /** {@code api} (for example {@code /api/v2/status}) under {@code base}, as {@link #alertsEndpoint}. */
+    static URI endpoint(URI base, String api) {
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
@@ -23,7 +28,7 @@ public final class AlertmanagerUrls {
                 .append("://")
                 .append(hostAndPort(base))
                 .append(path)
-                .append("/api/v2/alerts");
+                .append(api);
         if (base.getRawQuery() != null) {
             url.append('?').append(base.getRawQuery());
         }

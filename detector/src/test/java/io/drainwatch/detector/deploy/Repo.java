@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Paths in the repository checkout, found from the test's working directory (a module directory). */
-final class Repo {
+public final class Repo {
     private Repo() {}
 
     /** The repository root: the nearest ancestor holding {@code deploy/} and the Maven wrapper. */
-    static Path root() {
+    public static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             if (Files.isDirectory(dir.resolve("deploy")) && Files.exists(dir.resolve("mvnw"))) {
@@ -20,7 +20,7 @@ final class Repo {
                 "no repository root (deploy/ and mvnw) above " + Path.of("").toAbsolutePath());
     }
 
-    static Path path(String relative) {
+    public static Path path(String relative) {
         return root().resolve(relative);
     }
 }
