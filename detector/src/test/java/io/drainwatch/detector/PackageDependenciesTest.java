@@ -35,12 +35,13 @@ class PackageDependenciesTest {
             Map.entry("rules", Set.of("config", "model")),
             Map.entry("metrics", Set.of("rules", "config", "model")),
             Map.entry("alert", Set.of("rules", "config", "model")),
-            Map.entry("refdata", Set.of("model", "config")),
+            Map.entry("topic", Set.of("config")),
+            Map.entry("refdata", Set.of("model", "config", "topic")),
             Map.entry("embedded", Set.of("config")),
-            Map.entry("relay", Set.of("config", "model", "metrics")),
-            Map.entry("chain", Set.of("config", "model", "metrics")),
-            Map.entry("topology", Set.of("alert", "rules", "config", "model", "metrics")),
-            Map.entry("demo", Set.of("topology", "embedded", "config", "model", "metrics", "rules", "alert")),
+            Map.entry("relay", Set.of("config", "model", "metrics", "topic")),
+            Map.entry("chain", Set.of("config", "model", "metrics", "topic")),
+            Map.entry("topology", Set.of("alert", "rules", "config", "model", "metrics", "topic")),
+            Map.entry("demo", Set.of("topology", "embedded", "config", "model", "metrics", "rules", "alert", "topic")),
             Map.entry(
                     "backtest",
                     Set.of(
@@ -53,7 +54,8 @@ class PackageDependenciesTest {
                             "alert",
                             "rules",
                             "refdata",
-                            "demo")),
+                            "demo",
+                            "topic")),
             Map.entry(
                     "cli",
                     Set.of(
@@ -68,6 +70,7 @@ class PackageDependenciesTest {
                             "refdata",
                             "relay",
                             "rules",
+                            "topic",
                             "topology")));
 
     @Test

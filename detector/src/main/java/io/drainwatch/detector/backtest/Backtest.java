@@ -14,11 +14,12 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
-import io.drainwatch.schemas.serde.AvroSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -195,9 +196,9 @@ public final class Backtest {
                 settle(client, detectorConfig, detector);
             }
             return new Collected(
-                    read(client, topics.alerts(), AvroSerde.of(DrainAlert.class)),
-                    read(client, topics.incidents(), AvroSerde.of(DrainIncident.class)),
-                    read(client, topics.heads(), AvroSerde.of(BlockHead.class)));
+                    read(client, TopicCatalogue.of(topics).alerts()),
+                    read(client, TopicCatalogue.of(topics).incidents()),
+                    read(client, TopicCatalogue.of(topics).heads()));
         } finally {
             views.forEach(NodeAtBlock::close);
         }
@@ -352,8 +353,8 @@ public final class Backtest {
     }
 
     /** Every committed record of {@code topic}, in partition order, up to the end offsets taken at the start. */
-    static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-            Map<String, Object> client, String topic, AvroSerde<T> serde) {
+    static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Map<String, Object> client, Topic<T> from) {
+        String topic = from.name();
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -381,7 +382,7 @@ public final class Backtest {
                 .thenComparingLong(ConsumerRecord::offset));
         return records.stream()
                 .filter(r -> r.value() != null)
-                .map(r -> serde.decode(r.value()))
+                .map(r -> from.decode(r.value()))
                 .collect(Collectors.toList());
     }
 

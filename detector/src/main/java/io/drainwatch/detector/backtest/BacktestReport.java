@@ -1,6 +1,6 @@
 package io.drainwatch.detector.backtest;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
@@ -107,7 +107,7 @@ public record BacktestReport(
     /** A wallet that would have paged: first at {@code block}, by the alert or incident {@code by}. */
     public record PagedWallet(long chainId, String address, String custodyGroup, long block, String by) {
         String key() {
-            return Addresses.key(chainId, address);
+            return Keys.address(chainId, address);
         }
     }
 

@@ -13,11 +13,9 @@ import io.drainwatch.detector.refdata.ReferenceFormat;
 import io.drainwatch.detector.refdata.ReferenceRecord;
 import io.drainwatch.detector.refdata.RowError;
 import io.drainwatch.detector.refdata.WalletFile;
-import io.drainwatch.schemas.AddressLabel;
-import io.drainwatch.schemas.AllowedCounterparty;
-import io.drainwatch.schemas.TokenPrice;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.WatchedWallet;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -67,19 +65,19 @@ public final class ReferenceFiles {
             Topics topics,
             Instant importedAt) {
         List<Keyed> records = new ArrayList<>();
-        ParsedFile<WatchedWallet> watched =
-                add(records, "--wallets", wallets, new WalletFile(), WatchedWallet.class, topics.wallets());
+        TopicCatalogue catalogue = TopicCatalogue.of(topics);
+        ParsedFile<WatchedWallet> watched = add(records, "--wallets", wallets, new WalletFile(), catalogue.wallets());
         if (watched.accepted().isEmpty()) {
             throw new ConfigException("--wallets", wallets + " lists no wallet: a backtest needs watched wallets");
         }
         if (allowlist != null) {
-            add(records, "--allowlist", allowlist, new AllowlistFile(), AllowedCounterparty.class, topics.allowlist());
+            add(records, "--allowlist", allowlist, new AllowlistFile(), catalogue.allowlist());
         }
         if (labels != null) {
-            add(records, "--labels", labels, new LabelFile(), AddressLabel.class, topics.labels());
+            add(records, "--labels", labels, new LabelFile(), catalogue.labels());
         }
         if (prices != null) {
-            add(records, "--prices", prices, new PriceFile(importedAt), TokenPrice.class, topics.prices());
+            add(records, "--prices", prices, new PriceFile(importedAt), catalogue.prices());
         }
         List<String> groups = watched.accepted().stream()
                 .map(r -> r.value().orElseThrow().getCustodyGroup())
@@ -126,11 +124,11 @@ public final class ReferenceFiles {
     }
 
     private static <T extends SpecificRecord> ParsedFile<T> add(
-            List<Keyed> out, String option, Path file, ReferenceFormat<T> format, Class<T> type, String topic) {
-        AvroSerde<T> serde = AvroSerde.of(type);
+            List<Keyed> out, String option, Path file, ReferenceFormat<T> format, Topic<T> topic) {
         ParsedFile<T> parsed = parse(option, file, format);
         for (ReferenceRecord<T> r : parsed.accepted()) {
-            out.add(new Keyed(topic, r.key(), serde.encode(r.value().orElseThrow())));
+            out.add(new Keyed(
+                    topic.name(), r.key(), topic.serde().encode(r.value().orElseThrow())));
         }
         return parsed;
     }

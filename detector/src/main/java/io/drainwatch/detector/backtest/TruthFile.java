@@ -4,6 +4,7 @@ import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.detector.refdata.ReferenceFormat;
 import io.drainwatch.detector.refdata.RowFields;
 import io.drainwatch.detector.refdata.RowRejected;
+import io.drainwatch.detector.topic.Keys;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ public final class TruthFile implements ReferenceFormat<Victim> {
 
     @Override
     public String key(RowFields row) throws RowRejected {
-        return Addresses.key(chainId(row), address(row));
+        return Keys.address(chainId(row), address(row));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.drainwatch.detector.backtest;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +12,6 @@ import org.jspecify.annotations.Nullable;
 public record Victim(long chainId, String address, @Nullable Long firstBlock) {
     /** {@code chainId:address}, as wallets are keyed everywhere. */
     public String key() {
-        return Addresses.key(chainId, address);
+        return Keys.address(chainId, address);
     }
 }

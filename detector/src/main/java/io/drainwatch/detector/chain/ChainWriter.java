@@ -1,12 +1,7 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.Topics;
-import io.drainwatch.schemas.ApprovalEvent;
-import io.drainwatch.schemas.BalanceSnapshot;
-import io.drainwatch.schemas.BlockHead;
-import io.drainwatch.schemas.DelegationEvent;
-import io.drainwatch.schemas.TransferEvent;
-import io.drainwatch.schemas.serde.AvroSerde;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,16 +36,10 @@ public final class ChainWriter implements AutoCloseable {
     /** Tries of one commit; each may block for the producer's max.block.ms. */
     static final int COMMIT_ATTEMPTS = 3;
 
-    private static final AvroSerde<TransferEvent> TRANSFERS = AvroSerde.of(TransferEvent.class);
-    private static final AvroSerde<ApprovalEvent> APPROVALS = AvroSerde.of(ApprovalEvent.class);
-    private static final AvroSerde<DelegationEvent> DELEGATIONS = AvroSerde.of(DelegationEvent.class);
-    private static final AvroSerde<BalanceSnapshot> BALANCES = AvroSerde.of(BalanceSnapshot.class);
-    private static final AvroSerde<BlockHead> HEADS = AvroSerde.of(BlockHead.class);
-
     private final Supplier<Producer<String, byte[]>> producers;
     private Producer<String, byte[]> producer;
     private volatile boolean broken;
-    private final Topics topics;
+    private final TopicCatalogue catalogue;
     private final String progressTopic;
     private final long chainId;
     private final IngestMetrics metrics;
@@ -73,7 +62,7 @@ public final class ChainWriter implements AutoCloseable {
             IngestMetrics metrics) {
         this.producers = producers;
         this.producer = producers.get();
-        this.topics = topics;
+        this.catalogue = TopicCatalogue.of(topics);
         this.progressTopic = progressTopic;
         this.chainId = chainId;
         this.metrics = metrics;
@@ -206,20 +195,11 @@ public final class ChainWriter implements AutoCloseable {
     }
 
     private void send(BlockEvents b) {
-        for (TransferEvent t : b.transfers()) {
-            producer.send(new ProducerRecord<>(topics.transfers(), chainId + ":" + t.getFrom(), TRANSFERS.encode(t)));
-        }
-        for (ApprovalEvent a : b.approvals()) {
-            producer.send(new ProducerRecord<>(topics.approvals(), chainId + ":" + a.getOwner(), APPROVALS.encode(a)));
-        }
-        for (DelegationEvent d : b.delegations()) {
-            producer.send(new ProducerRecord<>(
-                    topics.delegations(), chainId + ":" + d.getAuthority(), DELEGATIONS.encode(d)));
-        }
-        for (BalanceSnapshot s : b.balances()) {
-            producer.send(new ProducerRecord<>(topics.balances(), chainId + ":" + s.getWallet(), BALANCES.encode(s)));
-        }
-        producer.send(new ProducerRecord<>(topics.heads(), Long.toString(chainId), HEADS.encode(b.head())));
+        b.transfers().forEach(t -> producer.send(catalogue.transfers().record(t)));
+        b.approvals().forEach(a -> producer.send(catalogue.approvals().record(a)));
+        b.delegations().forEach(d -> producer.send(catalogue.delegations().record(d)));
+        b.balances().forEach(s -> producer.send(catalogue.balances().record(s)));
+        producer.send(catalogue.heads().record(b.head()));
     }
 
     private void count(BlockEvents b) {

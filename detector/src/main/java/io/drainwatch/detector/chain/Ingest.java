@@ -1,6 +1,7 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -33,7 +34,8 @@ public final class Ingest {
                 new BlockDecoder(config.chainId(), metrics),
                 new Enricher(rpc, config.chainId(), metrics),
                 new HeadTracker(config.wsUrl(), config.pollInterval()),
-                new WatchedWallets(config.kafka(), config.topics().wallets(), config.chainId()),
+                new WatchedWallets(
+                        config.kafka(), TopicCatalogue.of(config.topics()).wallets(), config.chainId()),
                 new ChainWriter(producers, config.topics(), config.progressTopic(), config.chainId(), metrics),
                 Clock.systemUTC());
     }

@@ -1,7 +1,7 @@
 package io.drainwatch.detector.chain;
 
+import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.WatchedWallet;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,23 +26,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class WatchedWallets implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WatchedWallets.class);
-    private static final AvroSerde<WatchedWallet> SERDE = AvroSerde.of(WatchedWallet.class);
 
     private final Set<String> addresses = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Topic<WatchedWallet> wallets;
     private final String topic;
     private final String prefix;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public WatchedWallets(Map<String, Object> clientProperties, String topic, long chainId) {
+    public WatchedWallets(Map<String, Object> clientProperties, Topic<WatchedWallet> wallets, long chainId) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.topic = topic;
+        this.wallets = wallets;
+        this.topic = wallets.name();
         this.prefix = chainId + ":";
         this.thread = new Thread(this::follow, "watched-wallets-" + chainId);
         this.thread.setDaemon(true);
@@ -104,7 +105,7 @@ public final class WatchedWallets implements AutoCloseable {
         if (r.value() == null) {
             addresses.remove(address);
         } else {
-            WatchedWallet w = SERDE.decode(r.value());
+            WatchedWallet w = wallets.decode(r.value());
             addresses.add(w.getAddress().toLowerCase(java.util.Locale.ROOT));
         }
     }

@@ -1,11 +1,12 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.TransferEvent;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,10 +40,11 @@ final class WrittenEvents {
         long since =
                 blocks.stream().mapToLong(ReorgWindow.Entry::writtenAt).min().orElse(0) - MARGIN_MILLIS;
         Collector c = new Collector(chainId, hashes);
-        scan(kafka, topics.heads(), since, AvroSerde.of(BlockHead.class), (k, h) -> c.head(h));
-        scan(kafka, topics.transfers(), since, AvroSerde.of(TransferEvent.class), (k, t) -> c.transfer(t));
-        scan(kafka, topics.approvals(), since, AvroSerde.of(ApprovalEvent.class), (k, a) -> c.approval(a));
-        scan(kafka, topics.delegations(), since, AvroSerde.of(DelegationEvent.class), (k, d) -> c.delegation(d));
+        TopicCatalogue catalogue = TopicCatalogue.of(topics);
+        scan(kafka, catalogue.heads(), since, (k, h) -> c.head(h));
+        scan(kafka, catalogue.transfers(), since, (k, t) -> c.transfer(t));
+        scan(kafka, catalogue.approvals(), since, (k, a) -> c.approval(a));
+        scan(kafka, catalogue.delegations(), since, (k, d) -> c.delegation(d));
         return c.blocks();
     }
 
@@ -114,7 +116,8 @@ final class WrittenEvents {
     }
 
     private static <T extends SpecificRecord> void scan(
-            Map<String, Object> kafka, String topic, long since, AvroSerde<T> serde, BiConsumer<String, T> sink) {
+            Map<String, Object> kafka, Topic<T> from, long since, BiConsumer<String, T> sink) {
+        String topic = from.name();
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -135,7 +138,7 @@ final class WrittenEvents {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() != null) {
-                        sink.accept(r.key(), serde.decode(r.value()));
+                        sink.accept(r.key(), from.decode(r.value()));
                     }
                 }
             }

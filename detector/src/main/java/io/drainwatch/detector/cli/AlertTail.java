@@ -3,9 +3,10 @@ package io.drainwatch.detector.cli;
 import io.drainwatch.detector.alert.AlertJson;
 import io.drainwatch.detector.alert.AlertText;
 import io.drainwatch.detector.config.ConfigException;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,12 +36,12 @@ final class AlertTail {
 
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
-    private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
-    private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
-
     int run(KafkaOptions kafka, boolean fromBeginning, Format format, long max, PrintWriter out, PrintWriter err) {
-        String alertTopic = kafka.topics().alerts();
-        String incidentTopic = kafka.topics().incidents();
+        TopicCatalogue catalogue = TopicCatalogue.of(kafka.topics());
+        Topic<DrainAlert> alerts = catalogue.alerts();
+        Topic<DrainIncident> incidents = catalogue.incidents();
+        String alertTopic = alerts.name();
+        String incidentTopic = incidents.name();
         Map<String, Object> props = kafka.clientProperties();
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-alerts-tail");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,6 +1,7 @@
 package io.drainwatch.detector.cli;
 
 import io.drainwatch.detector.refdata.ImportMode;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -56,8 +57,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     /** Loads {@code file} into {@code table}'s topic, printing to {@code cli}'s streams; returns the exit code. */
     static int run(ReferenceTable table, Path file, ImportMode mode, KafkaOptions kafka, CommandLine cli) {
-        return table.importer(Instant.now())
-                .run(file, mode, kafka, table.topic(kafka.topics()), cli.getOut(), cli.getErr());
+        return table.importer(Instant.now(), TopicCatalogue.of(kafka.topics()))
+                .run(file, mode, kafka, cli.getOut(), cli.getErr());
     }
 
     /** Reads a table's command-line name ({@code signed-tx} is not an enum constant's spelling). */

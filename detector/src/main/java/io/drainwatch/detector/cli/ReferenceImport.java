@@ -7,7 +7,7 @@ import io.drainwatch.detector.refdata.ReferenceFileParser;
 import io.drainwatch.detector.refdata.ReferenceFormat;
 import io.drainwatch.detector.refdata.ReferenceRecord;
 import io.drainwatch.detector.refdata.RowError;
-import io.drainwatch.schemas.serde.AvroSerde;
+import io.drainwatch.detector.topic.Topic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -50,14 +50,15 @@ final class ReferenceImport<T extends SpecificRecord> {
     private static final int PROGRESS_FROM_ROWS = 100_000;
 
     private final ReferenceFormat<T> format;
-    private final AvroSerde<T> serde;
+    private final Topic<T> into;
 
-    ReferenceImport(ReferenceFormat<T> format, Class<T> type) {
+    ReferenceImport(ReferenceFormat<T> format, Topic<T> into) {
         this.format = format;
-        this.serde = AvroSerde.of(type);
+        this.into = into;
     }
 
-    int run(Path file, ImportMode mode, KafkaOptions kafka, String topic, PrintWriter out, PrintWriter err) {
+    int run(Path file, ImportMode mode, KafkaOptions kafka, PrintWriter out, PrintWriter err) {
+        String topic = into.name();
         boolean delete = mode == ImportMode.DELETE;
         ParsedFile<T> parsed;
         long began = System.nanoTime();
@@ -143,7 +144,7 @@ final class ReferenceImport<T extends SpecificRecord> {
             long began = System.nanoTime();
             long nextReport = began + PROGRESS_EVERY.toNanos();
             for (ReferenceRecord<T> record : records) {
-                byte[] value = record.value().map(serde::encode).orElse(null);
+                byte[] value = record.value().map(into.serde()::encode).orElse(null);
                 sends.add(producer.send(new ProducerRecord<>(topic, record.key(), value)));
                 if (System.nanoTime() >= nextReport) {
                     err.println(progress(

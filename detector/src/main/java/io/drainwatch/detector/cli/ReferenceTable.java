@@ -1,16 +1,11 @@
 package io.drainwatch.detector.cli;
 
-import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.refdata.AllowlistFile;
 import io.drainwatch.detector.refdata.LabelFile;
 import io.drainwatch.detector.refdata.PriceFile;
 import io.drainwatch.detector.refdata.SignedTxFile;
 import io.drainwatch.detector.refdata.WalletFile;
-import io.drainwatch.schemas.AddressLabel;
-import io.drainwatch.schemas.AllowedCounterparty;
-import io.drainwatch.schemas.SignedTransaction;
-import io.drainwatch.schemas.TokenPrice;
-import io.drainwatch.schemas.WatchedWallet;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -70,25 +65,14 @@ enum ReferenceTable {
         return columns;
     }
 
-    /** The topic of the table among {@code topics}. */
-    String topic(Topics topics) {
+    /** The import of this table's files into its topic of {@code topics}; prices are stamped with {@code now}. */
+    ReferenceImport<?> importer(Instant now, TopicCatalogue topics) {
         return switch (this) {
-            case WALLETS -> topics.wallets();
-            case ALLOWLIST -> topics.allowlist();
-            case LABELS -> topics.labels();
-            case PRICES -> topics.prices();
-            case SIGNED_TX -> topics.signedTx();
-        };
-    }
-
-    /** The import of this table's files; prices are stamped with {@code now}. */
-    ReferenceImport<?> importer(Instant now) {
-        return switch (this) {
-            case WALLETS -> new ReferenceImport<>(new WalletFile(), WatchedWallet.class);
-            case ALLOWLIST -> new ReferenceImport<>(new AllowlistFile(), AllowedCounterparty.class);
-            case LABELS -> new ReferenceImport<>(new LabelFile(), AddressLabel.class);
-            case PRICES -> new ReferenceImport<>(new PriceFile(now), TokenPrice.class);
-            case SIGNED_TX -> new ReferenceImport<>(new SignedTxFile(now), SignedTransaction.class);
+            case WALLETS -> new ReferenceImport<>(new WalletFile(), topics.wallets());
+            case ALLOWLIST -> new ReferenceImport<>(new AllowlistFile(), topics.allowlist());
+            case LABELS -> new ReferenceImport<>(new LabelFile(), topics.labels());
+            case PRICES -> new ReferenceImport<>(new PriceFile(now), topics.prices());
+            case SIGNED_TX -> new ReferenceImport<>(new SignedTxFile(now), topics.signedTx());
         };
     }
 }

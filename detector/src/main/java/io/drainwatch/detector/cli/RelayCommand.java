@@ -12,6 +12,7 @@ import io.drainwatch.detector.relay.AlertmanagerClient;
 import io.drainwatch.detector.relay.Relay;
 import io.drainwatch.detector.relay.RelayConfig;
 import io.drainwatch.detector.relay.RelayMetrics;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,8 +139,8 @@ public final class RelayCommand implements Runnable {
             try (KafkaClientBinding binding = KafkaClientBinding.consumer(server.registry(), consumer)) {
                 Relay relay = new Relay(
                         consumer,
-                        topics.incidents(),
-                        topics.alerts(),
+                        TopicCatalogue.of(topics).incidents(),
+                        TopicCatalogue.of(topics).alerts(),
                         config,
                         new AlertmanagerClient(config.alertmanagers(), config.requestTimeout()),
                         new RelayMetrics(server.registry()),

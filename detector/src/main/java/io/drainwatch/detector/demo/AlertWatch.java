@@ -1,9 +1,10 @@
 package io.drainwatch.detector.demo;
 
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,10 +30,9 @@ public final class AlertWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Topics topics;
+    private final Topic<DrainAlert> alertTopic;
+    private final Topic<DrainIncident> incidentTopic;
     private final Listener listener;
-    private final AvroSerde<DrainAlert> alertSerde = AvroSerde.of(DrainAlert.class);
-    private final AvroSerde<DrainIncident> incidentSerde = AvroSerde.of(DrainIncident.class);
     private final List<DrainAlert> alerts = new CopyOnWriteArrayList<>();
     private final List<DrainIncident> incidents = new CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -49,7 +49,8 @@ public final class AlertWatch implements AutoCloseable {
                 readCommitted(clientProperties, "drainwatch-demo-watch"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        this.topics = topics;
+        this.alertTopic = TopicCatalogue.of(topics).alerts();
+        this.incidentTopic = TopicCatalogue.of(topics).incidents();
         this.listener = listener;
         this.thread = new Thread(this::run, "drainwatch-demo-watch");
         this.thread.setDaemon(true);
@@ -98,12 +99,12 @@ public final class AlertWatch implements AutoCloseable {
                     if (record.value() == null) {
                         continue;
                     }
-                    if (record.topic().equals(topics.alerts())) {
-                        DrainAlert alert = alertSerde.decode(record.value());
+                    if (record.topic().equals(alertTopic.name())) {
+                        DrainAlert alert = alertTopic.decode(record.value());
                         alerts.add(alert);
                         listener.alert(alert);
                     } else {
-                        DrainIncident incident = incidentSerde.decode(record.value());
+                        DrainIncident incident = incidentTopic.decode(record.value());
                         incidents.add(incident);
                         listener.incident(incident);
                     }

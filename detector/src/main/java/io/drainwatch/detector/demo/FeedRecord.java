@@ -4,8 +4,11 @@ import io.drainwatch.detector.config.Topics;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One record of the scenario: which topic it goes to, its key and its Avro value. */
-public record FeedRecord(Target target, String key, SpecificRecord value) {
+/**
+ * One record of the scenario: which topic it goes to and its Avro value. Its key is the topic's key of
+ * the value ({@link io.drainwatch.detector.topic.TopicCatalogue}), made when it is written.
+ */
+public record FeedRecord(Target target, SpecificRecord value) {
 
     /** The topics the scenario writes, named by role so the scenario itself needs no Kafka settings. */
     public enum Target {

@@ -1,6 +1,5 @@
 package io.drainwatch.detector.demo;
 
-import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.BalanceSnapshot;
@@ -112,7 +111,6 @@ public final class Scenario {
         for (Asset asset : assets) {
             out.add(new FeedRecord(
                     FeedRecord.Target.PRICES,
-                    Addresses.key(CHAIN_ID, asset.id()),
                     TokenPrice.newBuilder()
                             .setChainId(CHAIN_ID)
                             .setAsset(asset.id())
@@ -125,7 +123,6 @@ public final class Scenario {
         for (Map.Entry<String, String> hot : hotWallets.entrySet()) {
             out.add(new FeedRecord(
                     FeedRecord.Target.ALLOWLIST,
-                    Addresses.key(CHAIN_ID, hot.getValue()) + "/" + hot.getKey(),
                     AllowedCounterparty.newBuilder()
                             .setChainId(CHAIN_ID)
                             .setAddress(hot.getValue())
@@ -135,7 +132,6 @@ public final class Scenario {
                             .build()));
             out.add(new FeedRecord(
                     FeedRecord.Target.LABELS,
-                    Addresses.key(CHAIN_ID, hot.getValue()),
                     AddressLabel.newBuilder()
                             .setChainId(CHAIN_ID)
                             .setAddress(hot.getValue())
@@ -146,7 +142,6 @@ public final class Scenario {
         }
         out.add(new FeedRecord(
                 FeedRecord.Target.ALLOWLIST,
-                Addresses.key(CHAIN_ID, userWithdrawalAddress) + "/*",
                 AllowedCounterparty.newBuilder()
                         .setChainId(CHAIN_ID)
                         .setAddress(userWithdrawalAddress)
@@ -157,7 +152,6 @@ public final class Scenario {
         for (Allowed a : allowed) {
             out.add(new FeedRecord(
                     FeedRecord.Target.ALLOWLIST,
-                    Addresses.key(CHAIN_ID, a.address()) + "/" + a.group(),
                     AllowedCounterparty.newBuilder()
                             .setChainId(CHAIN_ID)
                             .setAddress(a.address())
@@ -168,7 +162,6 @@ public final class Scenario {
         }
         out.add(new FeedRecord(
                 FeedRecord.Target.LABELS,
-                "*:" + truth.sanctioned().destination(),
                 AddressLabel.newBuilder()
                         .setChainId(null)
                         .setAddress(truth.sanctioned().destination())
@@ -178,7 +171,6 @@ public final class Scenario {
         for (Wallet wallet : wallets) {
             out.add(new FeedRecord(
                     FeedRecord.Target.WALLETS,
-                    Addresses.key(CHAIN_ID, wallet.address()),
                     WatchedWallet.newBuilder()
                             .setChainId(CHAIN_ID)
                             .setAddress(wallet.address())
@@ -192,7 +184,6 @@ public final class Scenario {
             for (Map.Entry<Asset, BigInteger> holding : wallet.opening().entrySet()) {
                 out.add(new FeedRecord(
                         FeedRecord.Target.BALANCES,
-                        Addresses.key(CHAIN_ID, wallet.address()),
                         BalanceSnapshot.newBuilder()
                                 .setChainId(CHAIN_ID)
                                 .setWallet(wallet.address())
@@ -207,7 +198,6 @@ public final class Scenario {
         }
         out.add(new FeedRecord(
                 FeedRecord.Target.HEADS,
-                Long.toString(CHAIN_ID),
                 BlockHead.newBuilder()
                         .setChainId(CHAIN_ID)
                         .setNumber(openingBlock)

@@ -84,7 +84,7 @@ public record ScenarioBlock(
                     .setSigner("custody-signer")
                     .setReference(s.reference())
                     .build();
-            out.add(new FeedRecord(FeedRecord.Target.SIGNED_TX, chainId + ":" + s.txHash(), tx));
+            out.add(new FeedRecord(FeedRecord.Target.SIGNED_TX, tx));
         }
         return out;
     }
@@ -111,7 +111,7 @@ public record ScenarioBlock(
                     .setBlockTime(blockTime)
                     .setLogIndex(logIndex)
                     .build();
-            out.add(new FeedRecord(FeedRecord.Target.APPROVALS, Addresses.key(chainId, a.owner()), event));
+            out.add(new FeedRecord(FeedRecord.Target.APPROVALS, event));
         }
         for (Delegation d : delegations) {
             DelegationEvent event = DelegationEvent.newBuilder()
@@ -126,7 +126,7 @@ public record ScenarioBlock(
                     .setBlockHash(hash)
                     .setBlockTime(blockTime)
                     .build();
-            out.add(new FeedRecord(FeedRecord.Target.DELEGATIONS, Addresses.key(chainId, d.authority()), event));
+            out.add(new FeedRecord(FeedRecord.Target.DELEGATIONS, event));
         }
         for (Move m : moves) {
             boolean nativeValue = m.logIndex() == null;
@@ -150,7 +150,7 @@ public record ScenarioBlock(
                     .setTxFrom(m.txFrom())
                     .setRecipientFresh(m.recipientFresh())
                     .build();
-            out.add(new FeedRecord(FeedRecord.Target.TRANSFERS, Addresses.key(chainId, m.from()), event));
+            out.add(new FeedRecord(FeedRecord.Target.TRANSFERS, event));
         }
         for (BalanceChange b : balances) {
             BalanceSnapshot snapshot = BalanceSnapshot.newBuilder()
@@ -164,7 +164,7 @@ public record ScenarioBlock(
                     .setBlockHash(hash)
                     .setBlockTime(blockTime)
                     .build();
-            out.add(new FeedRecord(FeedRecord.Target.BALANCES, Addresses.key(chainId, b.wallet()), snapshot));
+            out.add(new FeedRecord(FeedRecord.Target.BALANCES, snapshot));
         }
         BlockHead head = BlockHead.newBuilder()
                 .setChainId(chainId)
@@ -173,7 +173,7 @@ public record ScenarioBlock(
                 .setParentHash(parentHash)
                 .setTime(blockTime)
                 .build();
-        out.add(new FeedRecord(FeedRecord.Target.HEADS, Long.toString(chainId), head));
+        out.add(new FeedRecord(FeedRecord.Target.HEADS, head));
         return out;
     }
 

@@ -1,7 +1,8 @@
 package io.drainwatch.detector.demo;
 
 import io.drainwatch.detector.config.Topics;
-import io.drainwatch.schemas.serde.AvroSerde;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +32,8 @@ public final class ScenarioFeed implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String bootstrapServers;
-    private final Topics topics;
+    private final TopicCatalogue topics;
     private final Clock clock;
-    private final Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
 
     /** Called after each block is on the broker, with the block's time. */
     @FunctionalInterface
@@ -52,7 +52,7 @@ public final class ScenarioFeed implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
         this.bootstrapServers = String.valueOf(props.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.topics = topics;
+        this.topics = TopicCatalogue.of(topics);
         this.clock = clock;
     }
 
@@ -93,13 +93,11 @@ public final class ScenarioFeed implements AutoCloseable {
         AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
         try {
             for (FeedRecord record : records) {
-                byte[] value = serde(record.value()).encode(record.value());
-                producer.send(
-                        new ProducerRecord<>(record.target().topic(topics), record.key(), value), (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            }
-                        });
+                producer.send(record(record), (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
             }
             producer.flush();
         } catch (KafkaException e) {
@@ -113,10 +111,16 @@ public final class ScenarioFeed implements AutoCloseable {
         }
     }
 
+    /** The record of {@code r} on its topic, keyed as the catalogue keys that topic. */
     @SuppressWarnings("unchecked")
-    private AvroSerde<SpecificRecord> serde(SpecificRecord value) {
-        return serdes.computeIfAbsent(value.getClass(), type ->
-                (AvroSerde<SpecificRecord>) (AvroSerde<?>) AvroSerde.of((Class<SpecificRecord>) type));
+    private ProducerRecord<String, byte[]> record(FeedRecord r) {
+        Topic<SpecificRecord> topic =
+                (Topic<SpecificRecord>) (Topic<?>) topics.of(r.value().getClass());
+        if (!topic.name().equals(r.target().topic(topics.names()))) {
+            throw new IllegalStateException(
+                    "a " + r.value().getClass().getSimpleName() + " goes to " + topic.name() + ", not " + r.target());
+        }
+        return topic.record(r.value());
     }
 
     @Override

@@ -47,11 +47,6 @@ public final class Addresses {
         return "0x" + raw.strip().substring(2).toLowerCase(Locale.ROOT);
     }
 
-    /** The record key of an address on a chain: {@code chainId:address}. */
-    public static String key(long chainId, String address) {
-        return chainId + ":" + address;
-    }
-
     /** The EIP-55 checksummed form, for display. */
     public static String checksummed(String address) {
         return Keys.toChecksumAddress(address);

@@ -1,6 +1,6 @@
 package io.drainwatch.detector.refdata;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.CounterpartyKind;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class AllowlistFile implements ReferenceFormat<AllowedCounterparty>
     @Override
     public String key(RowFields row) throws RowRejected {
         String address = Fields.address("address", row.required("address"));
-        return Addresses.key(Fields.chainId(row.required("chain_id")), address) + "/" + row.required("custody_group");
+        return Keys.allowed(Fields.chainId(row.required("chain_id")), address, row.required("custody_group"));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.drainwatch.detector.refdata;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.LabelCategory;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class LabelFile implements ReferenceFormat<AddressLabel> {
     public String key(RowFields row) throws RowRejected {
         String address = Fields.address("address", row.required("address"));
         Optional<Long> chain = chainId(row);
-        return chain.isPresent() ? Addresses.key(chain.get(), address) : "*:" + address;
+        return chain.isPresent() ? Keys.address(chain.get(), address) : Keys.everyChain(address);
     }
 
     @Override

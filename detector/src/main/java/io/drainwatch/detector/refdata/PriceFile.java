@@ -1,6 +1,7 @@
 package io.drainwatch.detector.refdata;
 
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.TokenPrice;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public final class PriceFile implements ReferenceFormat<TokenPrice> {
 
     @Override
     public String key(RowFields row) throws RowRejected {
-        return Fields.chainId(row.required("chain_id")) + ":" + asset(row.required("asset"));
+        return Keys.price(Fields.chainId(row.required("chain_id")), asset(row.required("asset")));
     }
 
     @Override

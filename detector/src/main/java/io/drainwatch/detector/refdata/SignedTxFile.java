@@ -1,5 +1,6 @@
 package io.drainwatch.detector.refdata;
 
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.SignedTransaction;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -39,7 +40,7 @@ public final class SignedTxFile implements ReferenceFormat<SignedTransaction> {
 
     @Override
     public String key(RowFields row) throws RowRejected {
-        return Fields.chainId(row.required("chain_id")) + ":" + txHash(row.required("tx_hash"));
+        return Keys.signed(Fields.chainId(row.required("chain_id")), txHash(row.required("tx_hash")));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.drainwatch.detector.refdata;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.WatchedWallet;
 import java.util.List;
 
@@ -26,7 +26,7 @@ public final class WalletFile implements ReferenceFormat<WatchedWallet> {
 
     @Override
     public String key(RowFields row) throws RowRejected {
-        return Addresses.key(
+        return Keys.address(
                 Fields.chainId(row.required("chain_id")), Fields.address("address", row.required("address")));
     }
 

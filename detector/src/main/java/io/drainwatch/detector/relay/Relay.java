@@ -1,8 +1,8 @@
 package io.drainwatch.detector.relay;
 
+import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +52,8 @@ public final class Relay implements Runnable, AutoCloseable {
     private final RelayMetrics metrics;
     private final Clock clock;
     private final PageBook book;
-    private final AvroSerde<DrainIncident> incidents = AvroSerde.of(DrainIncident.class);
-    private final AvroSerde<DrainAlert> alerts = AvroSerde.of(DrainAlert.class);
+    private final Topic<DrainIncident> incidents;
+    private final Topic<DrainAlert> alerts;
 
     private volatile boolean running = true;
     private volatile boolean caughtUp;
@@ -67,15 +67,17 @@ public final class Relay implements Runnable, AutoCloseable {
 
     public Relay(
             Consumer<String, byte[]> consumer,
-            String incidentsTopic,
-            String alertsTopic,
+            Topic<DrainIncident> incidents,
+            Topic<DrainAlert> alerts,
             RelayConfig config,
             AlertmanagerClient alertmanager,
             RelayMetrics metrics,
             Clock clock) {
         this.consumer = consumer;
-        this.incidentsTopic = incidentsTopic;
-        this.alertsTopic = alertsTopic;
+        this.incidents = incidents;
+        this.alerts = alerts;
+        this.incidentsTopic = incidents.name();
+        this.alertsTopic = alerts.name();
         this.config = config;
         this.pages = new Pages(config);
         this.alertmanager = alertmanager;

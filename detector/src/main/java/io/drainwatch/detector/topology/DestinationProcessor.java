@@ -9,6 +9,7 @@ import io.drainwatch.detector.rules.CoordinatedSweepRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,17 +96,13 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, Entry> all = entries.all()) {
             all.forEachRemaining(kv -> {
-                Long now = latestBlockTime.get(chainOf(kv.key));
+                Long now = latestBlockTime.get(Keys.chainOf(kv.key));
                 if (now != null && CoordinatedSweepRule.expired(kv.value.state(), now, config::rules)) {
                     expired.add(kv.key);
                 }
             });
         }
         expired.forEach(entries::delete);
-    }
-
-    private static long chainOf(String key) {
-        return Long.parseLong(key.substring(0, key.indexOf(':')));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.alert.ExplorerLinks;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
-import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.CommonFunderRule;
@@ -12,15 +11,8 @@ import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.Grants;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
-import io.drainwatch.schemas.AddressLabel;
-import io.drainwatch.schemas.AllowedCounterparty;
-import io.drainwatch.schemas.BalanceSnapshot;
-import io.drainwatch.schemas.BlockHead;
-import io.drainwatch.schemas.DrainAlert;
-import io.drainwatch.schemas.DrainIncident;
-import io.drainwatch.schemas.SignedTransaction;
-import io.drainwatch.schemas.TokenPrice;
-import io.drainwatch.schemas.serde.AvroSerde;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -76,7 +68,7 @@ public final class DetectorTopology {
     public static Topology build(
             DetectorConfig config, DetectorMetrics metrics, Consumer<WatchedWalletsStore> onWatchedStore) {
         StreamsBuilder builder = new StreamsBuilder();
-        Topics topics = config.topics();
+        TopicCatalogue topics = TopicCatalogue.of(config.topics());
         ExplorerLinks links = links(config);
 
         // The pre-filter holds only the watched-wallets store: it reaches the taint set through it.
@@ -95,7 +87,7 @@ public final class DetectorTopology {
                     link.run();
                     onWatchedStore.accept(store);
                 }),
-                topics.wallets(),
+                topics.wallets().name(),
                 Consumed.with(BYTES, BYTES).withName("wallets-source"),
                 WatchedWalletsUpdater::new);
         builder.addGlobalStore(
@@ -103,14 +95,14 @@ public final class DetectorTopology {
                     taintedStore.set(store);
                     link.run();
                 }),
-                topics.alerts(),
+                topics.alerts().name(),
                 Consumed.with(BYTES, BYTES).withName("tainted-addresses-source"),
                 TaintedAddressesUpdater::new);
-        referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, AddressLabel.class, false);
-        referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, AllowedCounterparty.class, false);
-        referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, TokenPrice.class, false);
-        referenceTable(builder, topics.heads(), StoreReferenceData.HEADS, BlockHead.class, false);
-        referenceTable(builder, topics.signedTx(), StoreReferenceData.SIGNED_TX, SignedTransaction.class, true);
+        referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, false);
+        referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, false);
+        referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, false);
+        referenceTable(builder, topics.heads(), StoreReferenceData.HEADS, false);
+        referenceTable(builder, topics.signedTx(), StoreReferenceData.SIGNED_TX, true);
 
         builder.addStateStore(store(WalletProcessor.STATE, WalletState.class));
         builder.addStateStore(store(WalletProcessor.ALERTS, OpenAlert.class));
@@ -129,7 +121,7 @@ public final class DetectorTopology {
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet, and payments by
         // addresses that received drained funds, keyed by that address (the topic's own key).
         Map<String, KStream<String, WalletEvent>> filtered = builder.stream(
-                        topics.transfers(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
+                        topics.transfers().name(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
                 .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"))
                 .split(Named.as("filtered-"))
                 .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
@@ -146,8 +138,8 @@ public final class DetectorTopology {
         // Balances are repartitioned on their own: sharing a task with the transfers would make every
         // transfer wait on the (mostly empty) balances partition.
         KStream<String, WalletEvent> balances = builder.stream(
-                        topics.balances(),
-                        Consumed.with(STRING, avro(BalanceSnapshot.class)).withName("balances-source"))
+                        topics.balances().name(),
+                        Consumed.with(STRING, topics.balances().serde()).withName("balances-source"))
                 .mapValues(
                         snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot),
                         Named.as("balances-as-wallet-events"))
@@ -157,11 +149,11 @@ public final class DetectorTopology {
 
         // Approvals and delegations of watched wallets, repartitioned on their own like the balances.
         KStream<String, WalletEvent> grants = builder.stream(
-                        topics.approvals(), Consumed.with(BYTES, BYTES).withName("approvals-source"))
+                        topics.approvals().name(), Consumed.with(BYTES, BYTES).withName("approvals-source"))
                 .process(() -> GrantFilterProcessor.approvals(metrics), Named.as("filter-approvals"))
                 .merge(
                         builder.stream(
-                                        topics.delegations(),
+                                        topics.delegations().name(),
                                         Consumed.with(BYTES, BYTES).withName("delegations-source"))
                                 .process(
                                         () -> GrantFilterProcessor.delegations(metrics),
@@ -242,37 +234,33 @@ public final class DetectorTopology {
         branch(fromFleet, "fleet-incidents")
                 .mapValues(v -> ((StageOutput.Incident) v).incident(), Named.as("fleet-incident-values"))
                 .to(
-                        topics.incidents(),
-                        Produced.with(STRING, avro(DrainIncident.class)).withName("incidents-sink"));
+                        topics.incidents().name(),
+                        Produced.with(STRING, topics.incidents().serde()).withName("incidents-sink"));
 
         return builder.build();
     }
 
-    private static void alertsTo(KStream<String, StageOutput> alerts, Topics topics, String stage) {
+    private static void alertsTo(KStream<String, StageOutput> alerts, TopicCatalogue topics, String stage) {
         alerts.mapValues(v -> ((StageOutput.Alert) v).alert(), Named.as(stage + "-alert-values"))
                 .to(
-                        topics.alerts(),
-                        Produced.with(STRING, avro(DrainAlert.class)).withName(stage + "-alerts-sink"));
+                        topics.alerts().name(),
+                        Produced.with(STRING, topics.alerts().serde()).withName(stage + "-alerts-sink"));
     }
 
     private static <V extends SpecificRecord> void referenceTable(
-            StreamsBuilder builder, String topic, String store, Class<V> type, boolean persistent) {
+            StreamsBuilder builder, Topic<V> topic, String store, boolean persistent) {
         Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized = persistent
                 ? Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
                 : Materialized.<String, V>as(Stores.inMemoryKeyValueStore(store));
         builder.globalTable(
-                topic,
-                Consumed.with(STRING, avro(type)).withName(store + "-source"),
-                materialized.withKeySerde(STRING).withValueSerde(avro(type)));
+                topic.name(),
+                Consumed.with(STRING, topic.serde()).withName(store + "-source"),
+                materialized.withKeySerde(STRING).withValueSerde(topic.serde()));
     }
 
     private static <V> org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, V>> store(
             String name, Class<V> type) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), STRING, JsonSerde.of(type));
-    }
-
-    private static <V extends SpecificRecord> Serde<V> avro(Class<V> type) {
-        return AvroSerde.of(type);
     }
 
     static ExplorerLinks links(DetectorConfig config) {

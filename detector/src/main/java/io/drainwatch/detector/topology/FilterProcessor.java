@@ -1,7 +1,7 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
@@ -53,15 +53,15 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         kept++;
         TransferEvent event = serde.decode(value);
         if (fromWatched) {
-            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getFrom()))
+            context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
                     .withValue(new WalletEvent.Outflow(event)));
         }
         if (toWatched) {
-            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getTo()))
+            context.forward(record.withKey(Keys.address(event.getChainId(), event.getTo()))
                     .withValue(new WalletEvent.Inflow(event)));
         }
         if (fromTainted) {
-            context.forward(record.withKey(Addresses.key(event.getChainId(), event.getFrom()))
+            context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
                     .withValue(new WalletEvent.Hop(event)));
         }
     }

@@ -7,6 +7,7 @@ import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.RuleId;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +119,7 @@ final class FunderProcessor implements Processor<String, Funding, String, StageO
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, CommonFunderRule.FunderState> all = states.all()) {
             all.forEachRemaining(kv -> {
-                Long now = latestBlockTime.get(Long.parseLong(kv.key.substring(0, kv.key.indexOf(':'))));
+                Long now = latestBlockTime.get(Keys.chainOf(kv.key));
                 if (now != null && CommonFunderRule.expired(kv.value, now, config::rules)) {
                     expired.add(kv.key);
                 }

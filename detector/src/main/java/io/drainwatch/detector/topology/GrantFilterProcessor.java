@@ -1,7 +1,7 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.DelegationEvent;
 import io.drainwatch.schemas.serde.AvroSerde;
@@ -107,7 +107,7 @@ final class GrantFilterProcessor<T extends org.apache.avro.specific.SpecificReco
             return;
         }
         kept++;
-        context.forward(record.withKey(Addresses.key(chainId, wallet)).withValue(event.apply(grant)));
+        context.forward(record.withKey(Keys.address(chainId, wallet)).withValue(event.apply(grant)));
     }
 
     private void flushCounts() {

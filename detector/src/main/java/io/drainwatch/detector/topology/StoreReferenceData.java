@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.rules.Price;
 import io.drainwatch.detector.rules.ReferenceData;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.BlockHead;
@@ -42,31 +43,31 @@ final class StoreReferenceData implements ReferenceData {
     @Override
     public Optional<CounterpartyKind> allowed(long chainId, String address, String custodyGroup) {
         AllowedCounterparty entry =
-                get(allowlist, chainId + ":" + address + "/" + custodyGroup, AllowedCounterparty.class);
+                get(allowlist, Keys.allowed(chainId, address, custodyGroup), AllowedCounterparty.class);
         if (entry == null) {
-            entry = get(allowlist, chainId + ":" + address + "/*", AllowedCounterparty.class);
+            entry = get(allowlist, Keys.allowed(chainId, address, Keys.EVERY_GROUP), AllowedCounterparty.class);
         }
         return Optional.ofNullable(entry).map(AllowedCounterparty::getKind);
     }
 
     @Override
     public Optional<LabelCategory> label(long chainId, String address) {
-        AddressLabel label = get(labels, chainId + ":" + address, AddressLabel.class);
+        AddressLabel label = get(labels, Keys.address(chainId, address), AddressLabel.class);
         if (label == null) {
-            label = get(labels, "*:" + address, AddressLabel.class);
+            label = get(labels, Keys.everyChain(address), AddressLabel.class);
         }
         return Optional.ofNullable(label).map(AddressLabel::getCategory);
     }
 
     @Override
     public Optional<Price> price(long chainId, String asset) {
-        TokenPrice price = get(prices, chainId + ":" + asset, TokenPrice.class);
+        TokenPrice price = get(prices, Keys.price(chainId, asset), TokenPrice.class);
         return Optional.ofNullable(price).map(p -> new Price(p.getUsdPrice(), p.getDecimals()));
     }
 
     @Override
     public boolean signed(long chainId, String txHash) {
-        return get(signed, chainId + ":" + txHash, SignedTransaction.class) != null;
+        return get(signed, Keys.signed(chainId, txHash), SignedTransaction.class) != null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.rules.Taint;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.serde.AvroSerde;
@@ -146,7 +147,7 @@ public final class TaintedAddressesStore implements StateStore {
     }
 
     private static String key(long chainId, String address) {
-        return chainId + ":" + address;
+        return Keys.address(chainId, address);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.RuleSettings;
 import io.drainwatch.detector.metrics.DetectorMetrics;
-import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.Approval;
 import io.drainwatch.detector.rules.CombinedSignalsRule;
@@ -23,6 +22,7 @@ import io.drainwatch.detector.rules.UnknownApprovalRule;
 import io.drainwatch.detector.rules.VelocityRule;
 import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         if (group.isEmpty()) {
             return;
         }
-        String key = Addresses.key(t.chainId(), t.from());
+        String key = Keys.address(t.chainId(), t.from());
         if (t.removed()) {
             retract(t, group.get(), now, timestamp);
             return;
@@ -142,7 +142,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         findings.forEach(f -> emit(f, now, timestamp));
         outcome.payment()
                 .ifPresent(p -> context.forward(
-                        new Record<>(Addresses.key(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
+                        new Record<>(Keys.address(p.chainId(), p.destination()), new StageOutput.Pay(p), timestamp)));
         if (outcome.awaitSignature()) {
             pending.put(
                     t.eventId(),
@@ -155,7 +155,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         if (group.isEmpty()) {
             return;
         }
-        String key = Addresses.key(t.chainId(), t.to());
+        String key = Keys.address(t.chainId(), t.to());
         if (!t.removed()) {
             activity.put(key, orEmpty(activity.get(key)).seenAt(t.blockTime()));
         }
@@ -167,7 +167,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         outcome.findings().forEach(f -> emit(f, now, timestamp));
         CommonFunderRule.funding(t, group.get(), reference, rules)
                 .ifPresent(f -> context.forward(
-                        new Record<>(Addresses.key(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
+                        new Record<>(Keys.address(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
     }
 
     /**
@@ -207,7 +207,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         if (group.isEmpty()) {
             return;
         }
-        String key = Addresses.key(a.chainId(), a.owner());
+        String key = Keys.address(a.chainId(), a.owner());
         Grants before = orEmpty(grants.get(key));
         if (a.removed()) {
             pending.delete(pendingApproval(a));
@@ -251,7 +251,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         if (group.isEmpty()) {
             return;
         }
-        String key = Addresses.key(d.chainId(), d.authority());
+        String key = Keys.address(d.chainId(), d.authority());
         Grants before = orEmpty(grants.get(key));
         if (d.removed()) {
             Grants.DelegationGrant open = before.delegation();
@@ -297,7 +297,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         if (group.isEmpty()) {
             return;
         }
-        String key = Addresses.key(b.getChainId(), b.getWallet());
+        String key = Keys.address(b.getChainId(), b.getWallet());
         WalletState state = orEmpty(states.get(key));
         store(
                 key,
@@ -336,7 +336,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     /** A reorganisation removed {@code t}: take it out of every alert it supports and of the later stages. */
     private void retract(Transfer t, String group, long now, long timestamp) {
         pending.delete(t.eventId());
-        String walletKey = Addresses.key(t.chainId(), t.from());
+        String walletKey = Keys.address(t.chainId(), t.from());
         WalletState state = states.get(walletKey);
         if (state != null) {
             states.put(walletKey, state.withoutUnexplainedSweep(t.eventId()));
@@ -371,7 +371,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
             });
         }
         context.forward(new Record<>(
-                Addresses.key(t.chainId(), t.to()), new StageOutput.Pay(Payment.of(t, group, null)), timestamp));
+                Keys.address(t.chainId(), t.to()), new StageOutput.Pay(Payment.of(t, group, null)), timestamp));
     }
 
     private void tick(long now) {
@@ -413,7 +413,7 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
     }
 
     private void checkApprovalSigned(Approval a, String group, long now) {
-        String key = Addresses.key(a.chainId(), a.owner());
+        String key = Keys.address(a.chainId(), a.owner());
         Grants granted = orEmpty(grants.get(key));
         UnknownApprovalRule.checkSigned(a, group, granted, reference, config.rules(group))
                 .ifPresent(f -> {

@@ -1,5 +1,6 @@
 package io.drainwatch.detector.topology;
 
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.WatchedWallet;
 import io.drainwatch.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
@@ -44,13 +45,10 @@ public final class WatchedWalletsStore implements StateStore {
         if (value == null) {
             if (key != null) {
                 String k = new String(key, StandardCharsets.UTF_8);
-                int colon = k.indexOf(':');
-                if (colon > 0) {
-                    try {
-                        table.remove(Long.parseLong(k.substring(0, colon)), k.substring(colon + 1));
-                    } catch (NumberFormatException e) {
-                        // not a wallet key; nothing was stored under it
-                    }
+                try {
+                    table.remove(Keys.chainOf(k), Keys.subjectOf(k));
+                } catch (IllegalArgumentException e) {
+                    // not a wallet key; nothing was stored under it
                 }
             }
             return;

@@ -7,11 +7,11 @@ import io.drainwatch.detector.chain.DevChain;
 import io.drainwatch.detector.cli.Drainwatch;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
 import io.drainwatch.schemas.Severity;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -317,9 +317,10 @@ class BacktestIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(
                 EmbeddedKafka.Options.defaults().withDataDir(dir.resolve("data").resolve("kafka")))) {
             Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            List<DrainAlert> alerts = Backtest.read(client, "drainwatch.alerts", AvroSerde.of(DrainAlert.class));
+            List<DrainAlert> alerts =
+                    Backtest.read(client, TopicCatalogue.defaults().alerts());
             List<DrainIncident> incidents =
-                    Backtest.read(client, "drainwatch.incidents", AvroSerde.of(DrainIncident.class));
+                    Backtest.read(client, TopicCatalogue.defaults().incidents());
             Map<String, List<DrainAlert>> byId = new LinkedHashMap<>();
             alerts.forEach(a ->
                     byId.computeIfAbsent(a.getAlertId(), k -> new ArrayList<>()).add(a));
@@ -327,7 +328,7 @@ class BacktestIT {
             assertThat(alerts.stream().map(DrainAlert::getChainId)).containsOnly(CHAIN);
             assertThat(alerts.stream().flatMap(a -> a.getWallets().stream()))
                     .allSatisfy(w -> assertThat(w).isEqualTo(Addresses.normalize(w)));
-            long lastHead = Backtest.read(client, "chain.heads", AvroSerde.of(BlockHead.class)).stream()
+            long lastHead = Backtest.read(client, TopicCatalogue.defaults().heads()).stream()
                     .mapToLong(BlockHead::getNumber)
                     .max()
                     .orElse(-1);

@@ -5,6 +5,7 @@ import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.TokenPrice;
 import io.drainwatch.schemas.TransferEvent;
@@ -196,7 +197,7 @@ public final class DetectorBenchmark {
                     .build();
             producer.send(new ProducerRecord<>(
                     topics.prices(),
-                    utf8(Addresses.key(CHAIN_ID, Addresses.NATIVE)),
+                    utf8(Keys.address(CHAIN_ID, Addresses.NATIVE)),
                     AvroSerde.of(TokenPrice.class).encode(eth)));
             for (int i = 0; i < watched.length; i++) {
                 WatchedWallet wallet = WatchedWallet.newBuilder()
@@ -205,7 +206,7 @@ public final class DetectorBenchmark {
                         .setCustodyGroup("group-" + (i % 8))
                         .build();
                 producer.send(new ProducerRecord<>(
-                        topics.wallets(), utf8(Addresses.key(CHAIN_ID, watched[i])), walletSerde.encode(wallet)));
+                        topics.wallets(), utf8(Keys.address(CHAIN_ID, watched[i])), walletSerde.encode(wallet)));
             }
             producer.flush();
         }
@@ -219,7 +220,7 @@ public final class DetectorBenchmark {
         Instant time = Instant.now();
         for (int i = 0; i < NOISE_POOL; i++) {
             String from = noise[2 * i];
-            noiseKeys[i] = utf8(Addresses.key(CHAIN_ID, from));
+            noiseKeys[i] = utf8(Keys.address(CHAIN_ID, from));
             noiseValues[i] = transferSerde.encode(transfer(from, noise[2 * i + 1], i, time, null));
         }
         long interval = Math.max(1, Math.round(1 / watchedFraction));
@@ -233,7 +234,7 @@ public final class DetectorBenchmark {
                     TransferEvent t = transfer(
                             outflow ? wallet : other, outflow ? other : wallet, n, time, outflow ? wallet : null);
                     producer.send(new ProducerRecord<>(
-                            topics.transfers(), utf8(Addresses.key(CHAIN_ID, t.getFrom())), transferSerde.encode(t)));
+                            topics.transfers(), utf8(Keys.address(CHAIN_ID, t.getFrom())), transferSerde.encode(t)));
                     touching++;
                 } else {
                     int i = (int) (n % NOISE_POOL);

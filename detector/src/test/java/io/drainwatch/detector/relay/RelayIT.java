@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.deploy.DeployPaths;
 import io.drainwatch.detector.opstest.Alertmanager;
 import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.opstest.WebhookReceiver;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainIncident;
 import io.drainwatch.schemas.Severity;
@@ -186,10 +188,12 @@ class RelayIT {
                 Relay.consumerProperties(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), group),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
+        TopicCatalogue catalogue =
+                TopicCatalogue.of(Topics.from(Map.of("topic.incidents", incidents, "topic.alerts", alerts)));
         relay = new Relay(
                 consumer,
-                incidents,
-                alerts,
+                catalogue.incidents(),
+                catalogue.alerts(),
                 config,
                 new AlertmanagerClient(config.alertmanagers(), config.requestTimeout()),
                 new RelayMetrics(registry),

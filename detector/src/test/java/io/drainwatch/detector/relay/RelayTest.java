@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
@@ -272,8 +273,8 @@ class RelayTest {
         committed.forEach((p, o) -> consumer.previousRun.put(p, new OffsetAndMetadata(o)));
         Relay relay = new Relay(
                 consumer,
-                INCIDENTS.topic(),
-                ALERTS.topic(),
+                TopicCatalogue.defaults().incidents(),
+                TopicCatalogue.defaults().alerts(),
                 config,
                 new AlertmanagerClient(List.of(java.net.URI.create(alertmanager.url())), Duration.ofSeconds(2)),
                 new RelayMetrics(registry),
