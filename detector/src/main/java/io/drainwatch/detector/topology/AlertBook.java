@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -92,6 +94,13 @@ final class AlertBook {
     /** The alert at {@code key}, if open. */
     Optional<OpenAlert> get(String key) {
         return Optional.ofNullable(store.get(key));
+    }
+
+    /** Resolves every alert with no new evidence for {@code quiet} and forwards each, keyed by its id. */
+    void forwardQuiet(ProcessorContext<String, StageOutput> context, long now, Duration quiet) {
+        for (DrainAlert resolved : resolveQuiet(now, quiet)) {
+            context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
+        }
     }
 
     /** Resolves every alert with no new evidence for {@code quiet}. */

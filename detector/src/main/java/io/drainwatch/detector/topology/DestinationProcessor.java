@@ -10,7 +10,6 @@ import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.topic.Keys;
-import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,9 +71,7 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
         this.entries = context.getStateStore(STATE);
         this.alerts = new AlertBook(context.getStateStore(ALERTS), links, new StoreReferenceData(context), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-                context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
-            }
+            alerts.forwardQuiet(context, now, config.alertResolveAfter());
             expire();
         });
     }

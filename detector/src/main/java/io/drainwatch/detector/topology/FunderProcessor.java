@@ -8,7 +8,6 @@ import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.topic.Keys;
-import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,9 +53,7 @@ final class FunderProcessor implements Processor<String, Funding, String, StageO
         this.states = context.getStateStore(STATE);
         this.alerts = new AlertBook(context.getStateStore(ALERTS), links, new StoreReferenceData(context), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-                context.forward(new Record<>(resolved.getAlertId(), new StageOutput.Alert(resolved), now));
-            }
+            alerts.forwardQuiet(context, now, config.alertResolveAfter());
             expire();
         });
     }

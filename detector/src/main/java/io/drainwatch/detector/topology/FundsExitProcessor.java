@@ -68,9 +68,7 @@ final class FundsExitProcessor implements Processor<String, WalletEvent, String,
     }
 
     private void tick(long now) {
-        for (DrainAlert resolved : alerts.resolveQuiet(now, config.alertResolveAfter())) {
-            forward(resolved, now);
-        }
+        alerts.forwardQuiet(context, now, config.alertResolveAfter());
     }
 
     private void forward(DrainAlert alert, long timestamp) {

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * Rebuilt from the alerts topic on start; a taint expires {@code rules.funds-exit.taint-ttl} of block time
  * after the drain's latest evidence.
  */
-public final class TaintedAddressesStore implements StateStore {
+public final class TaintedAddressesStore extends TopicBackedStore {
     public static final String NAME = "tainted-addresses";
     private static final int VICTIMS = 5;
     private static final int TXS = 5;
@@ -37,27 +35,17 @@ public final class TaintedAddressesStore implements StateStore {
     private final AddressTable table = new AddressTable();
 
     private final Map<String, Taint> details = new ConcurrentHashMap<>();
-    private volatile boolean open;
     private volatile boolean any;
     private long newest;
     private int applied;
 
     TaintedAddressesStore(DetectorConfig config) {
+        super(NAME);
         this.config = config;
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        context.register(root, this::apply);
-        open = true;
-    }
-
     /** Applies one record of the alerts topic: a drain alert taints its destination, a retraction takes it back. */
+    @Override
     void apply(byte @Nullable [] key, byte @Nullable [] value) {
         if (value == null) {
             return;
@@ -150,70 +138,9 @@ public final class TaintedAddressesStore implements StateStore {
         return Keys.address(chainId, address);
     }
 
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
     /** Builds the store for {@code StreamsBuilder.addGlobalStore}; {@code onBuild} receives each store built. */
     static StoreBuilder<TaintedAddressesStore> builder(
             DetectorConfig config, java.util.function.Consumer<TaintedAddressesStore> onBuild) {
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<TaintedAddressesStore> withCachingEnabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<TaintedAddressesStore> withCachingDisabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<TaintedAddressesStore> withLoggingEnabled(Map<String, String> logConfig) {
-                throw new UnsupportedOperationException(
-                        "the tainted-addresses store is global: the alerts topic is its changelog");
-            }
-
-            @Override
-            public StoreBuilder<TaintedAddressesStore> withLoggingDisabled() {
-                return this;
-            }
-
-            @Override
-            public TaintedAddressesStore build() {
-                TaintedAddressesStore store = new TaintedAddressesStore(config);
-                onBuild.accept(store);
-                return store;
-            }
-
-            @Override
-            public Map<String, String> logConfig() {
-                return Map.of();
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return false;
-            }
-
-            @Override
-            public String name() {
-                return NAME;
-            }
-        };
+        return builder(NAME, "alerts", () -> new TaintedAddressesStore(config), onBuild);
     }
 }

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.jspecify.annotations.Nullable;
 
@@ -19,28 +17,21 @@ import org.jspecify.annotations.Nullable;
  * compacted wallets topic (rebuilt from the topic on every start). About 30 bytes per wallet; a
  * lookup allocates nothing.
  */
-public final class WatchedWalletsStore implements StateStore {
+public final class WatchedWalletsStore extends TopicBackedStore {
     public static final String NAME = "watched-wallets";
 
     private final AvroSerde<WatchedWallet> serde = AvroSerde.of(WatchedWallet.class);
     private final AddressTable table = new AddressTable();
     private final List<String> groups = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> groupIndex = new ConcurrentHashMap<>();
-    private volatile boolean open;
     private volatile @Nullable TaintedAddressesStore tainted;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        context.register(root, this::apply);
-        open = true;
+    public WatchedWalletsStore() {
+        super(NAME);
     }
 
     /** Applies one record of the wallets topic: a wallet to watch, or a tombstone to stop watching. */
+    @Override
     void apply(byte @Nullable [] key, byte @Nullable [] value) {
         if (value == null) {
             if (key != null) {
@@ -102,72 +93,11 @@ public final class WatchedWalletsStore implements StateStore {
         return table.size();
     }
 
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
     /**
      * Builds the store for {@code StreamsBuilder.addGlobalStore}; {@code onBuild} receives each store
      * built (for gauges). Global stores are never change-logged: their topic is their changelog.
      */
     public static StoreBuilder<WatchedWalletsStore> builder(java.util.function.Consumer<WatchedWalletsStore> onBuild) {
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<WatchedWalletsStore> withCachingEnabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<WatchedWalletsStore> withCachingDisabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<WatchedWalletsStore> withLoggingEnabled(Map<String, String> config) {
-                throw new UnsupportedOperationException(
-                        "the watched-wallets store is global: its topic is its changelog");
-            }
-
-            @Override
-            public StoreBuilder<WatchedWalletsStore> withLoggingDisabled() {
-                return this;
-            }
-
-            @Override
-            public WatchedWalletsStore build() {
-                WatchedWalletsStore store = new WatchedWalletsStore();
-                onBuild.accept(store);
-                return store;
-            }
-
-            @Override
-            public Map<String, String> logConfig() {
-                return Map.of();
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return false;
-            }
-
-            @Override
-            public String name() {
-                return NAME;
-            }
-        };
+        return builder(NAME, "wallets", WatchedWalletsStore::new, onBuild);
     }
 }
