@@ -13,22 +13,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Exception handlers that keep processing after a bad record: Kafka Streams writes the record's
- * original bytes to the dead-letter topic with the exception in its headers, and these count it.
+ * original bytes to the dead-letter topic with the exception in its headers, and these count it. For
+ * the global tables, whose dead letters Kafka Streams drops, {@link GlobalDeadLetters} sends them.
  */
 final class DeadLetters {
     /** Config key under which the detector passes its metrics to the handlers. */
     static final String METRICS = "drainwatch.detector.metrics";
+    /** Config key under which the detector passes the sender of the global tables' dead letters. */
+    static final String GLOBAL = "drainwatch.detector.global-dead-letters";
 
     private DeadLetters() {}
 
     /** For records that cannot be deserialized at a source. */
     public static final class Deserialization extends LogAndContinueExceptionHandler {
         private @Nullable DetectorMetrics metrics;
+        private @Nullable GlobalDeadLetters global;
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             metrics = (DetectorMetrics) configs.get(METRICS);
+            global = (GlobalDeadLetters) configs.get(GLOBAL);
         }
 
         @Override
@@ -37,18 +42,25 @@ final class DeadLetters {
             if (metrics != null) {
                 metrics.deadLetter("deserialization");
             }
-            return super.handleError(context, record, exception);
+            DeserializationExceptionHandler.Response response = super.handleError(context, record, exception);
+            if (global != null && GlobalDeadLetters.global(context.taskId())) {
+                global.send(response.deadLetterQueueRecords());
+                return DeserializationExceptionHandler.Response.resume();
+            }
+            return response;
         }
     }
 
     /** For records a processor fails on (including transfers the filter cannot parse). */
     public static final class Processing extends LogAndContinueProcessingExceptionHandler {
         private @Nullable DetectorMetrics metrics;
+        private @Nullable GlobalDeadLetters global;
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             metrics = (DetectorMetrics) configs.get(METRICS);
+            global = (GlobalDeadLetters) configs.get(GLOBAL);
         }
 
         @Override
@@ -60,7 +72,12 @@ final class DeadLetters {
                                 ? "malformed"
                                 : "processing");
             }
-            return super.handleError(context, record, exception);
+            ProcessingExceptionHandler.Response response = super.handleError(context, record, exception);
+            if (global != null && GlobalDeadLetters.global(context.taskId())) {
+                global.send(response.deadLetterQueueRecords());
+                return ProcessingExceptionHandler.Response.resume();
+            }
+            return response;
         }
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,14 +28,20 @@ public final class Detector implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final GlobalDeadLetters globalDeadLetters;
     private final boolean staticMember;
     private final Duration closeTimeout;
     private final CountDownLatch running = new CountDownLatch(1);
 
     private Detector(
-            KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, boolean staticMember, Duration closeTimeout) {
+            KafkaStreams streams,
+            KafkaStreamsMetrics streamsMetrics,
+            GlobalDeadLetters globalDeadLetters,
+            boolean staticMember,
+            Duration closeTimeout) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.globalDeadLetters = globalDeadLetters;
         this.staticMember = staticMember;
         this.closeTimeout = closeTimeout;
     }
@@ -44,14 +51,22 @@ public final class Detector implements AutoCloseable {
         StateDirectory.prepare(Path.of(String.valueOf(config.kafka().get(StreamsConfig.STATE_DIR_CONFIG))));
         DetectorMetrics metrics = new DetectorMetrics(registry);
         AtomicReference<WatchedWalletsStore> watched = new AtomicReference<>();
+        Properties props = DetectorTopology.streamsProperties(config, metrics);
+        GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters(
+                new StreamsConfig(props).getProducerConfigs(config.applicationId() + "-global-dead-letters"));
+        props.put(DeadLetters.GLOBAL, globalDeadLetters);
         KafkaStreams streams = new KafkaStreams(
                 DetectorTopology.build(config, metrics, watched::set),
-                DetectorTopology.streamsProperties(config, metrics),
+                props,
                 new DetectorClients(config.topics().transfers(), watched::get, metrics));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         Detector detector = new Detector(
-                streams, streamsMetrics, config.kafka().containsKey("group.instance.id"), config.shutdownTimeout());
+                streams,
+                streamsMetrics,
+                globalDeadLetters,
+                config.kafka().containsKey("group.instance.id"),
+                config.shutdownTimeout());
         for (KafkaStreams.State state : KafkaStreams.State.values()) {
             io.micrometer.core.instrument.Gauge.builder(
                             "drainwatch_streams_state", streams, s -> s.state() == state ? 1 : 0)
@@ -124,6 +139,7 @@ public final class Detector implements AutoCloseable {
                                 ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
                                 : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
+        globalDeadLetters.close();
         LOG.info("event=stopped state={}", streams.state().name().toLowerCase(Locale.ROOT));
     }
 

@@ -21,14 +21,12 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -249,13 +247,17 @@ public final class DetectorTopology {
 
     private static <V extends SpecificRecord> void referenceTable(
             StreamsBuilder builder, Topic<V> topic, String store, boolean persistent) {
-        Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized = persistent
-                ? Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-                : Materialized.<String, V>as(Stores.inMemoryKeyValueStore(store));
-        builder.globalTable(
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                persistent
+                                        ? Stores.persistentKeyValueStore(store)
+                                        : Stores.inMemoryKeyValueStore(store),
+                                STRING,
+                                topic.serde())
+                        .withLoggingDisabled(),
                 topic.name(),
-                Consumed.with(STRING, topic.serde()).withName(store + "-source"),
-                materialized.withKeySerde(STRING).withValueSerde(topic.serde()));
+                Consumed.with(STRING, BYTES).withName(store + "-source"),
+                () -> new ReferenceTableUpdater<>(store, topic));
     }
 
     private static <V> org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, V>> store(

@@ -13,7 +13,6 @@ import io.drainwatch.schemas.TokenPrice;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.jspecify.annotations.Nullable;
 
 /** {@link ReferenceData} read from the detector's global stores. */
@@ -21,7 +20,9 @@ final class StoreReferenceData implements ReferenceData {
     static final String LABELS = "labels";
     static final String ALLOWLIST = "allowlist";
     static final String PRICES = "prices";
-    static final String SIGNED_TX = "signed-tx";
+    /** Persistent (the signer log grows without bound); renamed when its values stopped being timestamped. */
+    static final String SIGNED_TX = "signed-tx-v2";
+
     static final String HEADS = "heads";
 
     private final WatchedWalletsStore watched;
@@ -88,9 +89,6 @@ final class StoreReferenceData implements ReferenceData {
 
     private static <V> @Nullable V get(ReadOnlyKeyValueStore<String, ?> store, String key, Class<V> type) {
         Object value = store.get(key);
-        if (value instanceof ValueAndTimestamp<?> timestamped) {
-            value = timestamped.value();
-        }
         return type.isInstance(value) ? type.cast(value) : null;
     }
 }
