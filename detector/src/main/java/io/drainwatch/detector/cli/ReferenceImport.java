@@ -68,6 +68,10 @@ final class ReferenceImport<T extends SpecificRecord> {
             err.println("drainwatch: " + file + ": no such file");
             err.flush();
             return UNUSABLE_FILE;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            err.println("drainwatch: " + file + ": not UTF-8 text; save it as UTF-8 (nothing was loaded)");
+            err.flush();
+            return UNUSABLE_FILE;
         } catch (IOException e) {
             err.println("drainwatch: " + file + ": cannot read: " + e.getMessage());
             err.flush();

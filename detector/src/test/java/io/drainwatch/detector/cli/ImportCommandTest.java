@@ -46,6 +46,19 @@ class ImportCommandTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsRefusedWholeSayingSo() throws Exception {
+        // Latin-1 bytes, as a spreadsheet may save them: "é" is 0xE9, never valid alone in UTF-8
+        Path latin1 = Files.write(
+                dir.resolve("latin1.csv"),
+                "chain_id,address,custody_group,owner_ref\n1,0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,retail,Ren\u00e9\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Run run = drainwatch("import", "wallets", latin1.toString(), "-b", "127.0.0.1:1");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("drainwatch: " + latin1 + ": not UTF-8 text; save it as UTF-8 (nothing was loaded)\n");
+    }
+
+    @Test
     void anUnknownTableIsRefusedNamingTheTables() {
         Run run = drainwatch("import", "pirates", "x.csv");
         assertThat(run.exit()).isEqualTo(2);
