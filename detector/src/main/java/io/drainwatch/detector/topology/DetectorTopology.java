@@ -120,7 +120,7 @@ public final class DetectorTopology {
         // addresses that received drained funds, keyed by that address (the topic's own key).
         Map<String, KStream<String, WalletEvent>> filtered = builder.stream(
                         topics.transfers().name(), Consumed.with(BYTES, BYTES).withName("transfers-source"))
-                .process(() -> new FilterProcessor(metrics), Named.as("filter-watched"))
+                .process(() -> new FilterProcessor(topics.transfers(), metrics), Named.as("filter-watched"))
                 .split(Named.as("filtered-"))
                 .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
                 .defaultBranch(Branched.as("wallet-events"));
@@ -148,13 +148,14 @@ public final class DetectorTopology {
         // Approvals and delegations of watched wallets, repartitioned on their own like the balances.
         KStream<String, WalletEvent> grants = builder.stream(
                         topics.approvals().name(), Consumed.with(BYTES, BYTES).withName("approvals-source"))
-                .process(() -> GrantFilterProcessor.approvals(metrics), Named.as("filter-approvals"))
+                .process(
+                        () -> GrantFilterProcessor.approvals(topics.approvals(), metrics), Named.as("filter-approvals"))
                 .merge(
                         builder.stream(
                                         topics.delegations().name(),
                                         Consumed.with(BYTES, BYTES).withName("delegations-source"))
                                 .process(
-                                        () -> GrantFilterProcessor.delegations(metrics),
+                                        () -> GrantFilterProcessor.delegations(topics.delegations(), metrics),
                                         Named.as("filter-delegations")),
                         Named.as("merge-grants"))
                 .repartition(Repartitioned.<String, WalletEvent>as("wallet-grant-events")

@@ -2,8 +2,8 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.TransferEvent;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,13 +18,14 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
     private final DetectorMetrics metrics;
-    private final AvroSerde<TransferEvent> serde = AvroSerde.of(TransferEvent.class);
+    private final Topic<TransferEvent> transfers;
     private ProcessorContext<String, WalletEvent> context;
     private WatchedTransferCheck check;
     private long ignored;
     private long kept;
 
-    FilterProcessor(DetectorMetrics metrics) {
+    FilterProcessor(Topic<TransferEvent> transfers, DetectorMetrics metrics) {
+        this.transfers = transfers;
         this.metrics = metrics;
     }
 
@@ -51,7 +52,7 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
             return;
         }
         kept++;
-        TransferEvent event = serde.decode(value);
+        TransferEvent event = transfers.decode(value);
         if (fromWatched) {
             context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
                     .withValue(new WalletEvent.Outflow(event)));

@@ -2,9 +2,9 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.DelegationEvent;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,71 +20,30 @@ import org.apache.kafka.streams.processor.api.Record;
 final class GrantFilterProcessor<T extends org.apache.avro.specific.SpecificRecord>
         implements Processor<byte[], byte[], String, WalletEvent> {
     private final String stream;
-    private final AvroSerde<T> serde;
+    private final Topic<T> topic;
     private final Function<T, WalletEvent> event;
-    private final OwnerOf<T> owner;
     private final DetectorMetrics metrics;
     private ProcessorContext<String, WalletEvent> context;
     private WatchedWalletsStore watched;
     private long ignored;
     private long kept;
 
-    /** The chain and owner of a grant. */
-    interface OwnerOf<T> {
-        long chainId(T grant);
-
-        String owner(T grant);
-    }
-
     private GrantFilterProcessor(
-            String stream,
-            AvroSerde<T> serde,
-            Function<T, WalletEvent> event,
-            OwnerOf<T> owner,
-            DetectorMetrics metrics) {
+            String stream, Topic<T> topic, Function<T, WalletEvent> event, DetectorMetrics metrics) {
         this.stream = stream;
-        this.serde = serde;
+        this.topic = topic;
         this.event = event;
-        this.owner = owner;
         this.metrics = metrics;
     }
 
-    static GrantFilterProcessor<ApprovalEvent> approvals(DetectorMetrics metrics) {
-        return new GrantFilterProcessor<>(
-                "approvals",
-                AvroSerde.of(ApprovalEvent.class),
-                WalletEvent.Approval::new,
-                new OwnerOf<>() {
-                    @Override
-                    public long chainId(ApprovalEvent a) {
-                        return a.getChainId();
-                    }
-
-                    @Override
-                    public String owner(ApprovalEvent a) {
-                        return a.getOwner();
-                    }
-                },
-                metrics);
+    /** Approvals, keyed by the topic as {@code chainId:owner}. */
+    static GrantFilterProcessor<ApprovalEvent> approvals(Topic<ApprovalEvent> topic, DetectorMetrics metrics) {
+        return new GrantFilterProcessor<>("approvals", topic, WalletEvent.Approval::new, metrics);
     }
 
-    static GrantFilterProcessor<DelegationEvent> delegations(DetectorMetrics metrics) {
-        return new GrantFilterProcessor<>(
-                "delegations",
-                AvroSerde.of(DelegationEvent.class),
-                WalletEvent.Delegation::new,
-                new OwnerOf<>() {
-                    @Override
-                    public long chainId(DelegationEvent d) {
-                        return d.getChainId();
-                    }
-
-                    @Override
-                    public String owner(DelegationEvent d) {
-                        return d.getAuthority();
-                    }
-                },
-                metrics);
+    /** EIP-7702 delegations, keyed by the topic as {@code chainId:authority}. */
+    static GrantFilterProcessor<DelegationEvent> delegations(Topic<DelegationEvent> topic, DetectorMetrics metrics) {
+        return new GrantFilterProcessor<>("delegations", topic, WalletEvent.Delegation::new, metrics);
     }
 
     @Override
@@ -99,15 +58,15 @@ final class GrantFilterProcessor<T extends org.apache.avro.specific.SpecificReco
         if (record.value() == null) {
             return;
         }
-        T grant = serde.decode(record.value());
-        long chainId = owner.chainId(grant);
-        String wallet = owner.owner(grant);
-        if (watched.group(chainId, wallet).isEmpty()) {
+        T grant = topic.decode(record.value());
+        // the topic's key names the granting wallet, as the chain events' keys name theirs
+        String key = topic.key(grant);
+        if (watched.group(Keys.chainOf(key), Keys.subjectOf(key)).isEmpty()) {
             ignored++;
             return;
         }
         kept++;
-        context.forward(record.withKey(Keys.address(chainId, wallet)).withValue(event.apply(grant)));
+        context.forward(record.withKey(key).withValue(event.apply(grant)));
     }
 
     private void flushCounts() {
