@@ -16,8 +16,12 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +122,24 @@ public final class Detector implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * The outflows and approvals this instance holds until the signer's grace has passed (then they are
+     * judged signed or not): zero once every one it has read has been judged. Read from the local stores,
+     * so it counts what has been processed, committed or not.
+     */
+    public long awaitingSignerGrace() {
+        long count = 0;
+        ReadOnlyKeyValueStore<String, Object> pending = streams.store(StoreQueryParameters.fromNameAndType(
+                WalletProcessor.PENDING, QueryableStoreTypes.<String, Object>keyValueStore()));
+        try (KeyValueIterator<String, Object> all = pending.all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The Kafka Streams instance, for state queries and tests. */

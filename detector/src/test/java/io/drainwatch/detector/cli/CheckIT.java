@@ -117,6 +117,7 @@ class CheckIT {
             String origin = node.getScheme() + "://" + node.getAuthority();
 
             Run ingest = run("check", "--role", "ingest", "-b", bootstrap, "--rpc-url", keyed, "--chain-id", "31337");
+            System.out.printf("check --role ingest with a node:%n%s", ingest.out());
             assertThat(ingest.exit()).as(ingest.out() + ingest.err()).isZero();
             assertThat(ingest.out())
                     .contains("ok   ingest: this client may read and write what the role does")
@@ -150,6 +151,7 @@ class CheckIT {
 
             String alertmanager = "http://relay:s3cretPassword@127.0.0.1:" + am.port();
             Run relay = run("check", "--role", "relay", "-b", bootstrap, "--alertmanager-url", alertmanager);
+            System.out.printf("check --role relay with an Alertmanager:%n%s", relay.out());
             assertThat(relay.exit()).as(relay.out() + relay.err()).isZero();
             assertThat(relay.out())
                     .containsPattern("ok   Alertmanager http://127.0.0.1:" + am.port() + ".*: Alertmanager \\d+\\.\\d+")

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,9 +119,20 @@ class DemoIT {
                                             .orElse(0)
                                     >= truth.victims(shape).size());
                 }
-                // Give the detector its grace period on the last blocks, so a late false alert would show.
-                Instant settled = blockTimes.get(end - 1).plus(DemoSettings.SETTLE);
-                await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(settled));
+                // Let the detector have its say on the last blocks, so a late false alert would show: it has
+                // committed every transfer, judged every outflow held for the signer's grace, and has no
+                // transaction open (what it wrote is committed), twice in a row.
+                AtomicInteger settledChecks = new AtomicInteger();
+                await("the detector settled on the last block")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            if (!settled(second, config.applicationId(), topics.transfers())) {
+                                settledChecks.set(0);
+                                return false;
+                            }
+                            return settledChecks.incrementAndGet() >= 2;
+                        });
             }
 
             List<DrainAlert> alerts = readCommitted(topics.alerts());
@@ -202,6 +214,47 @@ class DemoIT {
     }
 
     /** {@code drainwatch detect} in a new JVM on this test's classpath, its output in {@code log}. */
+    /**
+     * Whether {@code detector} has committed every record of {@code transfers} (the feed writes without
+     * transactions, so the end offsets are the records' ends), holds nothing for the signer's grace, and
+     * has no transaction open.
+     */
+    private static boolean settled(Detector detector, String applicationId, String transfers) throws Exception {
+        if (detector.awaitingSignerGrace() > 0) {
+            return false;
+        }
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                KAFKA.admin()
+                        .listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+        var partitions =
+                KAFKA
+                        .admin()
+                        .describeTopics(List.of(transfers))
+                        .allTopicNames()
+                        .get()
+                        .get(transfers)
+                        .partitions()
+                        .stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(transfers, p.partition()))
+                        .toList();
+        var ends = KAFKA.admin()
+                .listOffsets(partitions.stream()
+                        .collect(Collectors.toMap(p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+                .all()
+                .get();
+        for (var p : partitions) {
+            var c = committed.get(p);
+            if (c == null || c.offset() < ends.get(p).offset()) {
+                return false;
+            }
+        }
+        return KAFKA.admin().listTransactions().all().get().stream()
+                .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
+                .noneMatch(t -> t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
+    }
+
     private static Process detectorProcess(Map<String, String> settings, Path log) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
