@@ -95,7 +95,7 @@ public final class DetectorTopology {
                 }),
                 topics.alerts().name(),
                 Consumed.with(BYTES, BYTES).withName("tainted-addresses-source"),
-                TaintedAddressesUpdater::new);
+                () -> new TaintedAddressesUpdater(topics.alerts()));
         referenceTable(builder, topics.labels(), StoreReferenceData.LABELS, false);
         referenceTable(builder, topics.allowlist(), StoreReferenceData.ALLOWLIST, false);
         referenceTable(builder, topics.prices(), StoreReferenceData.PRICES, false);

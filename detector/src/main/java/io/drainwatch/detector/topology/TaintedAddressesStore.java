@@ -44,7 +44,11 @@ public final class TaintedAddressesStore extends TopicBackedStore {
         this.config = config;
     }
 
-    /** Applies one record of the alerts topic: a drain alert taints its destination, a retraction takes it back. */
+    /**
+     * Applies one record of the alerts topic while the store is rebuilt from it at start. A record this
+     * version cannot read taints nothing; {@link TaintedAddressesUpdater} sent it to the dead-letter topic
+     * when it first arrived.
+     */
     @Override
     void apply(byte @Nullable [] key, byte @Nullable [] value) {
         if (value == null) {
@@ -54,8 +58,16 @@ public final class TaintedAddressesStore extends TopicBackedStore {
         try {
             alert = serde.decode(value);
         } catch (SerializationException | org.apache.avro.AvroRuntimeException e) {
-            return; // not an alert this version can read: nothing to taint
+            return;
         }
+        apply(alert);
+    }
+
+    /**
+     * Applies one alert: a drain alert taints its destination, a retraction takes it back. An alert of a
+     * rule this version does not know (written by a newer one) taints nothing.
+     */
+    void apply(DrainAlert alert) {
         RuleId rule;
         try {
             rule = RuleId.fromId(alert.getRule());

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tables, the alerts it reads back for taint), records that do not decode (random bytes, JSON, an empty
  * value), records written under a schema this version does not know (a newer one), and a record of
  * nearly a megabyte. The detector must stay RUNNING, alert on a real drain after them, start again over
- * them (the global tables are rebuilt from their topics at every start), and put every bad record of the
- * topics it consumes as streams or tables in the dead-letter topic with the topic it came from. A bad
+ * them (the global tables are rebuilt from their topics at every start), and put every bad record, of
+ * every one of those topics, in the dead-letter topic with the topic it came from. A bad
  * record under a key the rules look up (the native coin's price) leaves the last good value in force.
  */
 class BadInputIT {
@@ -131,7 +131,8 @@ class BadInputIT {
                 TOPICS.labels(),
                 TOPICS.allowlist(),
                 TOPICS.prices(),
-                TOPICS.signedTx())) {
+                TOPICS.signedTx(),
+                TOPICS.alerts())) {
             assertThat(deadByTopic.get(topic))
                     .as("the bad records of %s in the dead-letter topic", topic)
                     .isNotNull()
