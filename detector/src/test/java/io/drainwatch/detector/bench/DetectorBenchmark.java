@@ -47,6 +47,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Throughput of the detector against Kafka's raw consume rate, measured in the same run on the same
@@ -70,6 +71,10 @@ public final class DetectorBenchmark {
 
     private final SplittableRandom random = new SplittableRandom(42);
     private final AvroSerde<TransferEvent> transferSerde = AvroSerde.of(TransferEvent.class);
+    /** Memory before the first detector starts, and in the last run before its detector closes. */
+    private @Nullable Memory memoryWithoutDetector;
+
+    private @Nullable Memory memoryWithDetector;
 
     private DetectorBenchmark(
             long events,
@@ -135,6 +140,7 @@ public final class DetectorBenchmark {
                 // The same for the detector: its first run in this JVM also compiles its own code paths (the JIT
                 // took about as much CPU as the detector itself during a first run on 2 cores); a long-running
                 // detector is past that, so the faster of two runs, each from scratch, is the figure.
+                memoryWithoutDetector = Memory.now();
                 Pass firstRun = detect(kafka, admin, topics, stateDir, 1);
                 Pass secondRun = detect(kafka, admin, topics, stateDir, 2);
                 log("detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
@@ -176,6 +182,7 @@ public final class DetectorBenchmark {
             long cpuBefore = cpuOfThreads(applicationId);
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             awaitConsumed(admin, applicationId, topics.transfers());
+            memoryWithDetector = Memory.now();
             return new Pass(
                     seconds(running),
                     (cpuOfThreads(applicationId) - cpuBefore) / 1e9,
@@ -280,6 +287,35 @@ public final class DetectorBenchmark {
      * detector the seconds it took to reach RUNNING.
      */
     private record Pass(double seconds, double cpuSeconds, double jitSeconds, double bootstrapSeconds) {}
+
+    /**
+     * The JVM's memory at one moment: resident set and its peak so far (from /proc/self/status, so Linux
+     * only; -1 elsewhere) and the heap in use after a full collection.
+     */
+    private record Memory(long residentMb, long peakResidentMb, long heapAfterGcMb) {
+        static Memory now() {
+            System.gc();
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+            long rss = -1;
+            long peak = -1;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = kilobytes(line) >> 10;
+                    } else if (line.startsWith("VmHWM:")) {
+                        peak = kilobytes(line) >> 10;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux: the heap figure alone
+            }
+            return new Memory(rss, peak, heap);
+        }
+
+        private static long kilobytes(String statusLine) {
+            return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
+        }
+    }
 
     /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
     private static long cpuOfThreads(String marker) {
@@ -388,6 +424,16 @@ public final class DetectorBenchmark {
         out.format(
                 "global table bootstrap       %.2fs, %.2fs (before the detector's clock starts)%n",
                 firstRun.bootstrapSeconds(), secondRun.bootstrapSeconds());
+        if (memoryWithoutDetector != null && memoryWithDetector != null) {
+            out.format(
+                    "heap after full GC           %,d MB with the last detector running, %,d MB before any (broker, generator and detector share one JVM)%n",
+                    memoryWithDetector.heapAfterGcMb(), memoryWithoutDetector.heapAfterGcMb());
+            out.format(
+                    "process resident memory      %,d MB with the last detector running (peak %,d MB), %,d MB before any%n",
+                    memoryWithDetector.residentMb(),
+                    memoryWithDetector.peakResidentMb(),
+                    memoryWithoutDetector.residentMb());
+        }
         System.out.print(table);
         System.out.flush();
     }
