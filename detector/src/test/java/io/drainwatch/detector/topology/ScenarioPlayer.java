@@ -1,0 +1,281 @@
+package io.drainwatch.detector.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drainwatch.detector.config.DetectorConfig;
+import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.embedded.TopicSetup;
+import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.schemas.AddressLabel;
+import io.drainwatch.schemas.AlertStatus;
+import io.drainwatch.schemas.AllowedCounterparty;
+import io.drainwatch.schemas.CounterpartyKind;
+import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.DrainIncident;
+import io.drainwatch.schemas.LabelCategory;
+import io.drainwatch.schemas.TokenPrice;
+import io.drainwatch.schemas.TransferEvent;
+import io.drainwatch.schemas.WatchedWallet;
+import io.drainwatch.schemas.serde.AvroSerde;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+
+/**
+ * Plays a seeded {@link SweepScenario} through the real detector on a test cluster and reads back what it
+ * wrote: each run gets topics and an application id of its own, so several runs share one cluster and
+ * can be compared.
+ */
+final class ScenarioPlayer {
+    /** What a run wrote, reduced to what must not depend on arrival order, timing or faults. */
+    record Outcome(
+            Map<String, Integer> firingPerAlert,
+            Map<String, String> finalSeverity,
+            Map<String, Set<String>> incidentWallets) {}
+
+    /** One run's topics and detector settings. */
+    record Run(String name, Topics topics, Map<String, String> settings, String bootstrapServers) {
+        DetectorConfig config() {
+            return DetectorConfig.withOverrides(settings, bootstrapServers);
+        }
+
+        String applicationId() {
+            return config().applicationId();
+        }
+
+        /** The same application with its state in {@code stateDir}: another instance of it. */
+        Run instance(Path stateDir) {
+            Map<String, String> other = new HashMap<>(settings);
+            other.put("kafka.state.dir", stateDir.toString());
+            return new Run(name, topics, Map.copyOf(other), bootstrapServers);
+        }
+    }
+
+    private final KafkaClusterExtension kafka;
+
+    ScenarioPlayer(KafkaClusterExtension kafka) {
+        this.kafka = kafka;
+    }
+
+    /**
+     * A run named {@code name}: its topics ({@code partitions} each, replicated {@code replicas} times)
+     * created and the scenario's reference data written; {@code extra} settings on top of the test's.
+     */
+    Run prepare(
+            String name,
+            SweepScenario scenario,
+            int partitions,
+            short replicas,
+            Path stateDir,
+            Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>();
+        Topics d = Topics.defaults();
+        Map<String, String> names = Map.ofEntries(
+                Map.entry("transfers", d.transfers()),
+                Map.entry("approvals", d.approvals()),
+                Map.entry("delegations", d.delegations()),
+                Map.entry("balances", d.balances()),
+                Map.entry("heads", d.heads()),
+                Map.entry("wallets", d.wallets()),
+                Map.entry("labels", d.labels()),
+                Map.entry("allowlist", d.allowlist()),
+                Map.entry("prices", d.prices()),
+                Map.entry("signed-tx", d.signedTx()),
+                Map.entry("alerts", d.alerts()),
+                Map.entry("incidents", d.incidents()),
+                Map.entry("dead-letter", d.deadLetter()));
+        names.forEach((role, topic) -> settings.put("topic." + role, name + "." + topic));
+        Topics topics = Topics.from(settings);
+        settings.put("kafka.state.dir", stateDir.resolve(name).toString());
+        settings.put("application.id", "replay-" + name);
+        settings.put("kafka.commit.interval.ms", "200");
+        settings.putAll(extra);
+        new TopicSetup(kafka.admin(), Duration.ofSeconds(30)).createAll(topics, partitions, replicas);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            reference(producer, topics, scenario);
+        }
+        return new Run(name, topics, Map.copyOf(settings), kafka.bootstrapServers());
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(kafka.producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static List<List<TransferEvent>> blocks(List<TransferEvent> events) {
+        Map<Long, List<TransferEvent>> byBlock = new TreeMap<>();
+        events.forEach(e -> byBlock.computeIfAbsent(e.getBlockNumber(), b -> new ArrayList<>())
+                .add(e));
+        return new ArrayList<>(byBlock.values());
+    }
+
+    static Detector start(DetectorConfig config) {
+        Detector detector = Detector.start(config, new SimpleMeterRegistry());
+        assertThat(detector.awaitRunning(Duration.ofSeconds(60)))
+                .as("detector reaches RUNNING")
+                .isTrue();
+        return detector;
+    }
+
+    static void write(KafkaProducer<byte[], byte[]> producer, Topics topics, List<TransferEvent> block) {
+        for (TransferEvent e : block) {
+            send(
+                    producer,
+                    topics.transfers(),
+                    Keys.address(e.getChainId(), e.getFrom()),
+                    AvroSerde.of(TransferEvent.class).encode(e));
+        }
+    }
+
+    private static void reference(KafkaProducer<byte[], byte[]> producer, Topics topics, SweepScenario scenario) {
+        for (String w : scenario.fleet()) {
+            send(
+                    producer,
+                    topics.wallets(),
+                    Keys.address(1, w),
+                    encode(WatchedWallet.newBuilder()
+                            .setChainId(1)
+                            .setAddress(w)
+                            .setCustodyGroup("retail")
+                            .build()));
+        }
+        send(
+                producer,
+                topics.allowlist(),
+                Keys.allowed(1, SweepScenario.HOT, Keys.EVERY_GROUP),
+                encode(AllowedCounterparty.newBuilder()
+                        .setChainId(1)
+                        .setAddress(SweepScenario.HOT)
+                        .setCustodyGroup(Keys.EVERY_GROUP)
+                        .setKind(CounterpartyKind.OWN_HOT)
+                        .build()));
+        send(
+                producer,
+                topics.labels(),
+                Keys.everyChain(SweepScenario.EXCHANGE),
+                encode(AddressLabel.newBuilder()
+                        .setAddress(SweepScenario.EXCHANGE)
+                        .setCategory(LabelCategory.EXCHANGE)
+                        .setSource("test list")
+                        .build()));
+        price(producer, topics, "native", 3000, 18);
+        price(producer, topics, SweepScenario.USDC, 1, 6);
+    }
+
+    private static void price(
+            KafkaProducer<byte[], byte[]> producer, Topics topics, String asset, double usd, int dec) {
+        send(
+                producer,
+                topics.prices(),
+                Keys.price(1, asset),
+                encode(TokenPrice.newBuilder()
+                        .setChainId(1)
+                        .setAsset(asset)
+                        .setUsdPrice(usd)
+                        .setDecimals(dec)
+                        .setUpdatedAt(SweepRun.START)
+                        .build()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> byte[] encode(V value) {
+        return AvroSerde.of((Class<V>) value.getClass()).encode(value);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write to " + topic, e);
+        }
+    }
+
+    /** Waits until the application's committed offsets cover the last record of every partition it reads. */
+    void awaitCaughtUp(String applicationId) {
+        Awaitility.await("detector caught up")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin()
+                            .listConsumerGroupOffsets(applicationId)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
+                    if (committed.isEmpty()) {
+                        return false;
+                    }
+                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
+                    for (TopicPartition partition : committed.keySet()) {
+                        byTopic.computeIfAbsent(partition.topic(), this::readToEnd);
+                    }
+                    return committed.entrySet().stream().allMatch(e -> {
+                        long next = byTopic.get(e.getKey().topic()).stream()
+                                .filter(r -> r.partition() == e.getKey().partition())
+                                .mapToLong(r -> r.offset() + 1)
+                                .max()
+                                .orElse(0);
+                        return e.getValue() != null && e.getValue().offset() >= next;
+                    });
+                });
+    }
+
+    /** What {@code run} wrote: read committed, to the end offsets. */
+    Outcome outcome(Run run) {
+        Map<String, Integer> firing = new TreeMap<>();
+        Map<String, String> severity = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readToEnd(run.topics().alerts())) {
+            DrainAlert a = AvroSerde.of(DrainAlert.class).decode(r.value());
+            firing.merge(a.getAlertId(), a.getStatus() == AlertStatus.FIRING ? 1 : 0, Integer::sum);
+            severity.put(a.getAlertId(), a.getSeverity().toString());
+        }
+        Map<String, Set<String>> incidents = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readToEnd(run.topics().incidents())) {
+            DrainIncident i = AvroSerde.of(DrainIncident.class).decode(r.value());
+            incidents.put(i.getIncidentId(), new TreeSet<>(i.getWallets()));
+        }
+        return new Outcome(firing, severity, incidents);
+    }
+
+    /** Every committed record of {@code topic}, read up to the end offsets taken when reading starts. */
+    List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+        Map<String, Object> props = new HashMap<>(kafka.consumerProps("reader-" + System.nanoTime()));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
