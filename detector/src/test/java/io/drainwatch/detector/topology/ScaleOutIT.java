@@ -1,0 +1,127 @@
+package io.drainwatch.detector.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.topology.ScenarioPlayer.Outcome;
+import io.drainwatch.detector.topology.ScenarioPlayer.Run;
+import io.drainwatch.schemas.TransferEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out under faults on a three-node cluster (replication factor 3, {@code min.insync.replicas} 2,
+ * transaction state replicated): a seeded mass sweep played block by block through one detector, then
+ * again through two instances of the same application with standby replicas, the second joining a
+ * quarter of the way in and the first leaving at three quarters, and between them the broker leading
+ * the alerts topic's first partition stopped and started again. The disturbed run must write what the
+ * undisturbed one wrote: the same alert ids, each FIRING once, the same severities and the same incident
+ * membership.
+ */
+class ScaleOutIT {
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.nodes(3);
+
+    private static final long SEED = 20261205L;
+    private static final int PARTITIONS = 4;
+
+    private final ScenarioPlayer player = new ScenarioPlayer(KAFKA);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void twoInstancesJoiningAndLeavingAcrossABrokerRestartWriteWhatOneUndisturbedInstanceWrites() throws Exception {
+        SweepScenario scenario = SweepScenario.generate(SweepRun.START, SweepScenario.Parameters.attack(SEED, 12));
+        List<List<TransferEvent>> blocks = ScenarioPlayer.blocks(scenario.events());
+        Map<String, String> scaleOut = Map.of("kafka.num.standby.replicas", "1");
+
+        Run alone = player.prepare("alone", scenario, PARTITIONS, (short) 3, stateDir, scaleOut);
+        try (KafkaProducer<byte[], byte[]> producer = player.producer();
+                Detector detector = ScenarioPlayer.start(alone.config())) {
+            blocks.forEach(block -> ScenarioPlayer.write(producer, alone.topics(), block));
+            player.awaitCaughtUp(alone.applicationId());
+        }
+        Outcome undisturbed = player.outcome(alone);
+
+        Run scaled = player.prepare("scaled", scenario, PARTITIONS, (short) 3, stateDir, scaleOut);
+        int joins = blocks.size() / 4;
+        int brokerStops = blocks.size() / 2;
+        int brokerStarts = blocks.size() * 5 / 8;
+        int leaves = blocks.size() * 3 / 4;
+        List<String> faults = new ArrayList<>();
+        Detector first = ScenarioPlayer.start(scaled.config());
+        boolean firstRunning = true;
+        Detector second = null;
+        int stopped = -1;
+        try (KafkaProducer<byte[], byte[]> producer = player.producer()) {
+            for (int i = 0; i < blocks.size(); i++) {
+                if (i == joins) {
+                    second = ScenarioPlayer.start(
+                            scaled.instance(stateDir.resolve("scaled-second")).config());
+                    faults.add("second instance joined before block " + i);
+                }
+                if (i == brokerStops) {
+                    stopped = leaderOf(scaled.topics().alerts());
+                    KAFKA.cluster().stopNode(stopped);
+                    faults.add("broker " + stopped + " (alerts leader) stopped before block " + i);
+                }
+                if (i == brokerStarts) {
+                    KAFKA.cluster().startNode(stopped);
+                    faults.add("broker " + stopped + " started before block " + i);
+                }
+                if (i == leaves) {
+                    first.close();
+                    firstRunning = false;
+                    faults.add("first instance left before block " + i);
+                }
+                ScenarioPlayer.write(producer, scaled.topics(), blocks.get(i));
+            }
+            player.awaitCaughtUp(scaled.applicationId());
+        } finally {
+            if (firstRunning) {
+                first.close();
+            }
+            if (second != null) {
+                second.close();
+            }
+        }
+        Outcome disturbed = player.outcome(scaled);
+
+        System.out.printf(
+                "scale-out seed=%d blocks=%d faults=%s alerts=%d/%d incidents=%d/%d%n",
+                SEED,
+                blocks.size(),
+                faults,
+                undisturbed.firingPerAlert().size(),
+                disturbed.firingPerAlert().size(),
+                undisturbed.incidentWallets().size(),
+                disturbed.incidentWallets().size());
+        assertThat(faults).hasSize(4);
+        assertThat(undisturbed.firingPerAlert()).isNotEmpty();
+        assertThat(undisturbed.incidentWallets()).isNotEmpty();
+        assertThat(disturbed.firingPerAlert().values())
+                .as("each alert fired once")
+                .containsOnly(1);
+        assertThat(disturbed.firingPerAlert()).isEqualTo(undisturbed.firingPerAlert());
+        assertThat(disturbed.finalSeverity()).isEqualTo(undisturbed.finalSeverity());
+        assertThat(disturbed.incidentWallets()).isEqualTo(undisturbed.incidentWallets());
+    }
+
+    private static int leaderOf(String topic) throws Exception {
+        TopicDescription description = KAFKA.admin()
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
+        return description.partitions().get(0).leader().id();
+    }
+}
