@@ -180,8 +180,14 @@ public final class DetectorBenchmark {
             log("detector run %d running after %.2fs (global tables bootstrapped)", run, bootstrap);
             long running = System.nanoTime();
             long cpuBefore = cpuOfThreads(applicationId);
+            Map<String, Long> cpuByKindBefore = cpuByThreadKind(applicationId);
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             awaitConsumed(admin, applicationId, topics.transfers());
+            Map<String, Long> cpuByKind = cpuByThreadKind(applicationId);
+            StringBuilder kinds = new StringBuilder();
+            cpuByKind.forEach((kind, nanos) -> kinds.append(String.format(
+                    Locale.ROOT, " %s %.2fs", kind, (nanos - cpuByKindBefore.getOrDefault(kind, 0L)) / 1e9)));
+            log("detector run %d cpu by thread:%s", run, kinds);
             memoryWithDetector = Memory.now();
             return new Pass(
                     seconds(running),
@@ -315,6 +321,30 @@ public final class DetectorBenchmark {
         private static long kilobytes(String statusLine) {
             return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
         }
+    }
+
+    /**
+     * CPU time of the threads whose name contains {@code marker}, by kind (the last word of the thread's
+     * name without its number: stream threads, their producers, the global thread, state updaters, admin).
+     */
+    private static Map<String, Long> cpuByThreadKind(String marker) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byKind = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(marker)) {
+                String name = info.getThreadName();
+                String kind = name.substring(name.lastIndexOf('-', name.length() - 1) + 1);
+                if (name.endsWith("-producer")) {
+                    kind = "producer";
+                } else if (name.contains("StreamThread-")) {
+                    kind = "StreamThread";
+                } else if (name.contains("StateUpdater-")) {
+                    kind = "StateUpdater";
+                }
+                byKind.merge(kind, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
+            }
+        }
+        return byKind;
     }
 
     /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
