@@ -2,13 +2,22 @@ package io.drainwatch.detector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drainwatch.detector.deploy.DeployPaths;
+import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
 import io.drainwatch.detector.topology.ScenarioPlayer.Outcome;
 import io.drainwatch.detector.topology.ScenarioPlayer.Run;
 import io.drainwatch.schemas.TransferEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scale-out under faults on a three-node cluster (replication factor 3, {@code min.insync.replicas} 2,
  * transaction state replicated): a seeded mass sweep played block by block through one detector, then
- * again through two instances of the same application with standby replicas, the second joining a
- * quarter of the way in and the first leaving at three quarters, and between them the broker leading
- * the alerts topic's first partition stopped and started again. The disturbed run must write what the
+ * again through two instances of the same application with standby replicas: the first a process of the
+ * packaged jar, the second joining in this JVM a quarter of the way in, the first killed outright
+ * (SIGKILL, its transaction left open) at three quarters, and between them the broker leading the alerts
+ * topic's first partition stopped and started again. The disturbed run must write what the
  * undisturbed one wrote: the same alert ids, each FIRING once, the same severities and the same incident
  * membership. (common-funder and coordinated-sweep ids still carry the block of their first evidence to
  * arrive, which two instances can change: for them the rule and subject are compared, and the ids printed.)
@@ -49,7 +60,11 @@ class ScaleOutIT {
     void twoInstancesJoiningAndLeavingAcrossABrokerRestartWriteWhatOneUndisturbedInstanceWrites() throws Exception {
         SweepScenario scenario = SweepScenario.generate(SweepRun.START, SweepScenario.Parameters.attack(SEED, 12));
         List<List<TransferEvent>> blocks = ScenarioPlayer.blocks(scenario.events());
-        Map<String, String> scaleOut = Map.of("kafka.num.standby.replicas", "1");
+        // A killed member is noticed after its session timeout: 6 s, the broker's least, not the default 45 s.
+        Map<String, String> scaleOut = Map.of(
+                "kafka.num.standby.replicas", "1",
+                "kafka.session.timeout.ms", "6000",
+                "kafka.heartbeat.interval.ms", "1000");
 
         Run alone = player.prepare("alone", scenario, PARTITIONS, (short) 3, stateDir, scaleOut);
         try (KafkaProducer<byte[], byte[]> producer = player.producer();
@@ -63,13 +78,12 @@ class ScaleOutIT {
         int joins = blocks.size() / 4;
         int brokerStops = blocks.size() / 2;
         int brokerStarts = blocks.size() * 5 / 8;
-        int leaves = blocks.size() * 3 / 4;
+        int kills = blocks.size() * 3 / 4;
         List<String> faults = new ArrayList<>();
-        Detector first = ScenarioPlayer.start(scaled.config());
-        boolean firstRunning = true;
         Detector second = null;
         int stopped = -1;
-        try (KafkaProducer<byte[], byte[]> producer = player.producer()) {
+        try (ExternalProcess first = detectProcess(scaled);
+                KafkaProducer<byte[], byte[]> producer = player.producer()) {
             for (int i = 0; i < blocks.size(); i++) {
                 if (i == joins) {
                     second = ScenarioPlayer.start(
@@ -85,18 +99,20 @@ class ScaleOutIT {
                     KAFKA.cluster().startNode(stopped);
                     faults.add("broker " + stopped + " started before block " + i);
                 }
-                if (i == leaves) {
-                    first.close();
-                    firstRunning = false;
-                    faults.add("first instance left before block " + i);
+                if (i == kills) {
+                    first.kill();
+                    faults.add("first instance killed (SIGKILL) before block " + i);
                 }
                 ScenarioPlayer.write(producer, scaled.topics(), blocks.get(i));
             }
             player.awaitCaughtUp(scaled.applicationId());
+            long caughtUp = System.nanoTime();
+            player.awaitNoOpenTransaction(scaled.applicationId());
+            faults.add(String.format(
+                    Locale.ROOT,
+                    "the killed instance's transaction ended %.1fs after the survivor caught up",
+                    (System.nanoTime() - caughtUp) / 1e9));
         } finally {
-            if (firstRunning) {
-                first.close();
-            }
             if (second != null) {
                 second.close();
             }
@@ -112,7 +128,7 @@ class ScaleOutIT {
                 disturbed.firingPerAlert().size(),
                 undisturbed.incidentWallets().size(),
                 disturbed.incidentWallets().size());
-        assertThat(faults).hasSize(4);
+        assertThat(faults).hasSize(5);
         assertThat(undisturbed.firingPerAlert()).isNotEmpty();
         assertThat(undisturbed.incidentWallets()).isNotEmpty();
         assertThat(disturbed.firingPerAlert().values())
@@ -149,6 +165,54 @@ class ScaleOutIT {
         Set<String> out = new TreeSet<>(a);
         out.removeAll(b);
         return out;
+    }
+
+    /**
+     * {@code drainwatch detect} from the packaged jar with {@code run}'s settings, in a JVM of its own so
+     * that it can be killed outright; returns once it is ready (its Kafka Streams client RUNNING).
+     */
+    private ExternalProcess detectProcess(Run run) {
+        int port = ExternalProcess.freePort();
+        List<String> args = new ArrayList<>(List.of(
+                "detect",
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--metrics-host",
+                "127.0.0.1",
+                "--metrics-port",
+                Integer.toString(port)));
+        new TreeMap<>(run.settings()).forEach((key, value) -> {
+            args.add("--set");
+            args.add(key + "=" + value);
+        });
+        ExternalProcess process = ExternalProcess.drainwatch(
+                "scale-out-first-detector",
+                stateDir,
+                DeployPaths.root().resolve("detector/target/drainwatch.jar"),
+                port,
+                args.toArray(String[]::new));
+        Awaitility.await("first detector ready")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> ready(process));
+        return process;
+    }
+
+    private static boolean ready(ExternalProcess process) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(process.url() + "/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static int leaderOf(String topic) throws Exception {

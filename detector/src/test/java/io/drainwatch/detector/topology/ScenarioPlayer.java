@@ -29,7 +29,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -238,8 +242,36 @@ final class ScenarioPlayer {
                 });
     }
 
-    /** What {@code run} wrote: read committed, to the end offsets. */
+    /**
+     * Waits until no transaction of {@code applicationId} is open. A killed instance leaves its transaction
+     * open until the broker aborts it (the producer's transaction timeout, then the broker's next sweep),
+     * and until then a read-committed reader stops at it: records committed after it by the instances
+     * still running are not visible yet.
+     */
+    void awaitNoOpenTransaction(String applicationId) {
+        Awaitility.await("no open transaction of " + applicationId)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> noOpenTransaction(applicationId));
+    }
+
+    /**
+     * Asks every broker with a client of its own: one that has seen a broker stop and start can be left
+     * with a broker set that no longer matches (IllegalArgumentException: Unexpected key set).
+     */
+    private boolean noOpenTransaction(String applicationId) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            return admin.listTransactions().all().get().stream()
+                    .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
+                    .noneMatch(t -> t.state() == TransactionState.ONGOING);
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** What {@code run} wrote: read committed, to the end offsets, once no transaction of it is open. */
     Outcome outcome(Run run) {
+        awaitNoOpenTransaction(run.applicationId());
         Map<String, Integer> firing = new TreeMap<>();
         Map<String, String> severity = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readToEnd(run.topics().alerts())) {
