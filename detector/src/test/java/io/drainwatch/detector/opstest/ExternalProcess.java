@@ -142,14 +142,25 @@ public final class ExternalProcess implements AutoCloseable {
                 .atMost(readyWithin)
                 .pollInterval(Duration.ofMillis(100))
                 .failFast(name + " exited:\n" + output(), () -> !process.isAlive())
-                .until(this::ready);
+                .until(() -> answers(readyPath));
     }
 
-    private boolean ready() {
+    /**
+     * Waits until {@code path} answers 200 (for a drainwatch role, {@code /ready}: its work has started,
+     * beyond the {@code /health} that {@link #drainwatch} waits for), failing at once if the process exits.
+     */
+    public void awaitAnswer(String path, Duration within) {
+        await(name + " answers " + path)
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(200))
+                .failFast(name + " exited:\n" + output(), () -> !process.isAlive())
+                .until(() -> answers(path));
+    }
+
+    private boolean answers(String path) {
         try {
             HttpResponse<Void> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url() + readyPath)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+                    HttpRequest.newBuilder(URI.create(url() + path)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

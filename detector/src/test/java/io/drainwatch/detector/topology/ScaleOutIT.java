@@ -8,11 +8,6 @@ import io.drainwatch.detector.testing.KafkaClusterExtension;
 import io.drainwatch.detector.topology.ScenarioPlayer.Outcome;
 import io.drainwatch.detector.topology.ScenarioPlayer.Run;
 import io.drainwatch.schemas.TransferEvent;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +20,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,28 +185,8 @@ class ScaleOutIT {
                 DeployPaths.root().resolve("detector/target/drainwatch.jar"),
                 port,
                 args.toArray(String[]::new));
-        Awaitility.await("first detector ready")
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> ready(process));
+        process.awaitAnswer("/ready", Duration.ofSeconds(90));
         return process;
-    }
-
-    private static boolean ready(ExternalProcess process) {
-        try {
-            HttpResponse<Void> response = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(process.url() + "/ready"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static int leaderOf(String topic) throws Exception {
