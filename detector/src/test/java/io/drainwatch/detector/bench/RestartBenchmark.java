@@ -1,0 +1,316 @@
+package io.drainwatch.detector.bench;
+
+import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.embedded.EmbeddedKafka;
+import io.drainwatch.detector.embedded.TopicSetup;
+import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.topic.TopicCatalogue;
+import io.drainwatch.schemas.DrainAlert;
+import io.drainwatch.schemas.TokenPrice;
+import io.drainwatch.schemas.TransferEvent;
+import io.drainwatch.schemas.TransferKind;
+import io.drainwatch.schemas.WatchedWallet;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * How long a detector is blind after a crash. Runs {@code drainwatch detect} in a JVM of its own with a
+ * state folder, over an embedded broker holding N watched wallets; then, round after round, kills it with
+ * SIGKILL, writes a drain of a watched wallet at that moment, starts it again on the same state, and
+ * times from the kill to the detector's {@code /ready} and to the alert on that drain. Not a test:
+ *
+ * <pre>
+ *   bin/bench-restart                       1,000,000 wallets, 3 rounds
+ *   bin/bench-restart --wallets 100000 --rounds 5
+ *   bin/bench-restart --set kafka.group.instance.id=detect-0     static membership, as in the StatefulSet
+ * </pre>
+ */
+public final class RestartBenchmark {
+    private static final long CHAIN_ID = 1;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final int wallets;
+    private final int rounds;
+    /** Detector settings given with {@code --set key=value}, passed to {@code drainwatch detect}. */
+    private final List<String> detectorSettings;
+
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final Topics topics = Topics.defaults();
+    private final TopicCatalogue catalogue = TopicCatalogue.of(topics);
+    private long block = 20_000_000;
+
+    private RestartBenchmark(int wallets, int rounds, List<String> detectorSettings) {
+        this.wallets = wallets;
+        this.rounds = rounds;
+        this.detectorSettings = detectorSettings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        List<String> settings = new ArrayList<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--set")) {
+                settings.add(args[i + 1]);
+            } else {
+                options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+        }
+        new RestartBenchmark(
+                        Integer.parseInt(options.getOrDefault("wallets", "1000000")),
+                        Integer.parseInt(options.getOrDefault("rounds", "3")),
+                        List.copyOf(settings))
+                .run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Path work = Files.createTempDirectory("drainwatch-restart-bench-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            String[] watched = addresses(wallets);
+            try (Admin admin = Admin.create(client);
+                    KafkaProducer<String, byte[]> producer = producer(client);
+                    KafkaConsumer<byte[], byte[]> alerts = alertReader(client)) {
+                new TopicSetup(admin, Duration.ofSeconds(60)).createAll(topics, 4, (short) 1);
+                long began = System.nanoTime();
+                writeReference(producer, watched);
+                log("wrote %,d watched wallets in %.1fs", wallets, seconds(began));
+
+                int port = freePort();
+                List<String> command = command(kafka.bootstrapServers(), port, work.resolve("state"));
+                Path log = work.resolve("detect.log");
+                began = System.nanoTime();
+                Process detector = start(command, log);
+                awaitReady(detector, port, log);
+                log("first start: ready after %.1fs", seconds(began));
+                follow(alerts);
+                began = System.nanoTime();
+                drain(producer, watched[0]);
+                awaitAlert(alerts, watched[0]);
+                log("first start: alert %.2fs after its drain was written", seconds(began));
+
+                List<String> rows = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    String wallet = watched[round * 7919 % watched.length];
+                    long killed = System.nanoTime();
+                    detector.destroyForcibly();
+                    detector.waitFor(30, TimeUnit.SECONDS);
+                    drain(producer, wallet);
+                    detector = start(command, log);
+                    awaitReady(detector, port, log);
+                    double ready = seconds(killed);
+                    awaitAlert(alerts, wallet);
+                    double alerted = seconds(killed);
+                    rows.add(String.format(
+                            Locale.ROOT, "round %d   ready %6.1fs   alert on the drain %6.1fs", round, ready, alerted));
+                    log("round %d: ready %.1fs, alert %.1fs after the kill", round, ready, alerted);
+                }
+                detector.destroy();
+                detector.waitFor(30, TimeUnit.SECONDS);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%n%,d watched wallets, 4 partitions; detector in its own JVM (-Xmx1g)%s; times from SIGKILL, "
+                                + "the drain written at the kill%n",
+                        wallets,
+                        detectorSettings.isEmpty() ? "" : ", settings " + detectorSettings);
+                rows.forEach(System.out::println);
+            }
+        }
+    }
+
+    private List<String> command(String bootstrap, int port, Path stateDir) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.drainwatch.detector.cli.Drainwatch",
+                "detect",
+                "--bootstrap-servers",
+                bootstrap,
+                "--metrics-host",
+                "127.0.0.1",
+                "--metrics-port",
+                Integer.toString(port),
+                "--set",
+                "application.id=drainwatch-restart-bench",
+                "--set",
+                "kafka.state.dir=" + stateDir));
+        detectorSettings.forEach(setting -> {
+            command.add("--set");
+            command.add(setting);
+        });
+        return command;
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));
+        return builder.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    private static void awaitReady(Process detector, int port, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (!detector.isAlive()) {
+                throw new IllegalStateException("the detector exited; its log: " + log);
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("the detector was not ready within 5 minutes; its log: " + log);
+    }
+
+    /** Positions the reader at the alerts topic's end, so only alerts written from now on are seen. */
+    private void follow(KafkaConsumer<byte[], byte[]> alerts) {
+        List<TopicPartition> partitions = alerts.partitionsFor(topics.alerts()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        alerts.assign(partitions);
+        alerts.seekToEnd(partitions);
+        partitions.forEach(alerts::position);
+    }
+
+    private void awaitAlert(KafkaConsumer<byte[], byte[]> alerts, String wallet) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : alerts.poll(Duration.ofMillis(100))) {
+                DrainAlert alert = catalogue.alerts().decode(r.value());
+                if (alert.getWallets().contains(wallet)) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no alert on " + wallet + " within 5 minutes");
+    }
+
+    private void writeReference(KafkaProducer<String, byte[]> producer, String[] watched) throws Exception {
+        producer.send(catalogue
+                .prices()
+                .record(TokenPrice.newBuilder()
+                        .setChainId(CHAIN_ID)
+                        .setAsset(Addresses.NATIVE)
+                        .setUsdPrice(3000)
+                        .setDecimals(18)
+                        .setSymbol("ETH")
+                        .setUpdatedAt(Instant.now())
+                        .build()));
+        for (int i = 0; i < watched.length; i++) {
+            producer.send(catalogue
+                    .wallets()
+                    .record(WatchedWallet.newBuilder()
+                            .setChainId(CHAIN_ID)
+                            .setAddress(watched[i])
+                            .setCustodyGroup("group-" + (i % 8))
+                            .build()));
+        }
+        producer.flush();
+    }
+
+    /** The whole 2 ETH of {@code wallet} sent to a fresh address: a high balance-drain alert. */
+    private void drain(KafkaProducer<String, byte[]> producer, String wallet) throws Exception {
+        block++;
+        String tx = "0x" + String.format(Locale.ROOT, "%064x", block);
+        String blockHash = "0x" + String.format(Locale.ROOT, "%064x", block + (1L << 40));
+        BigDecimal amount = new BigDecimal("2000000000000000000");
+        TransferEvent drain = TransferEvent.newBuilder()
+                .setChainId(CHAIN_ID)
+                .setFrom(wallet)
+                .setTo(addresses(1)[0])
+                .setKind(TransferKind.NATIVE)
+                .setAsset(Addresses.NATIVE)
+                .setAmount(amount)
+                .setDecimals(18)
+                .setEventId(CHAIN_ID + ":" + blockHash + ":" + tx + ":native")
+                .setTxHash(tx)
+                .setBlockNumber(block)
+                .setBlockHash(blockHash)
+                .setBlockTime(Instant.now())
+                .setTxFrom(wallet)
+                .setSenderBalanceBefore(amount)
+                .setSenderBalanceAfter(BigDecimal.ZERO)
+                .setRecipientFresh(true)
+                .build();
+        producer.send(catalogue.transfers().record(drain)).get(30, TimeUnit.SECONDS);
+    }
+
+    private KafkaProducer<String, byte[]> producer(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> alertReader(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private String[] addresses(int count) {
+        String[] out = new String[count];
+        byte[] bytes = new byte[20];
+        for (int i = 0; i < count; i++) {
+            random.nextBytes(bytes);
+            out[i] = "0x" + HexFormat.of().formatHex(bytes);
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "bench " + format + "%n", args);
+    }
+}
