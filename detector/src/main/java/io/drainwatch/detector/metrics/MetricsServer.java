@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /metrics} (Prometheus text format), {@code /health} (the process is alive) and
- * {@code /ready} (the role is doing its work, as the role's readiness check says).
+ * {@code /ready} (the role is doing its work, as the role's readiness check says; 503 until the role has
+ * set that check).
  *
  * <p>Roles start it with {@link #start(String, int, String)}: every meter then carries the common tag
  * {@code role} ({@code detect}, {@code ingest}, {@code relay}) and the JVM and process meters are bound.
@@ -31,7 +32,9 @@ public final class MetricsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
     private final PrometheusMeterRegistry registry;
     private final @Nullable HttpServer server;
-    private volatile BooleanSupplier ready = () -> true;
+    /** Not ready until the role says how to tell: a probe before then (during its start-up checks) gets 503. */
+    private volatile BooleanSupplier ready = () -> false;
+
     private volatile @Nullable ProcessMetrics processMetrics;
 
     private MetricsServer(PrometheusMeterRegistry registry, @Nullable HttpServer server) {

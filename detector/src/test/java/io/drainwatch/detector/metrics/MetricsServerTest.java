@@ -37,6 +37,9 @@ class MetricsServerTest {
     @Test
     void readyFollowsTheRoleCheck() throws Exception {
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "detect")) {
+            assertThat(get(server, "/ready").statusCode())
+                    .as("not ready before the role has started its work")
+                    .isEqualTo(503);
             server.readiness(() -> false);
             assertThat(get(server, "/ready").statusCode()).isEqualTo(503);
             assertThat(get(server, "/health").statusCode()).isEqualTo(200);
