@@ -37,15 +37,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -269,7 +263,7 @@ class AttackShapesIT {
                                         .map(ReorgWindow.Entry::number)
                                         .orElse(-1L)
                                 >= lastBlock);
-                awaitCaughtUp(APPLICATION_ID);
+                KAFKA.awaitCaughtUp(APPLICATION_ID, Duration.ofSeconds(60));
                 Set<String> victims =
                         new HashSet<>(mass.stream().map(DevChain::address).toList());
                 // The signer's grace runs on the wall clock: the last victim's unsigned sweep is judged after
@@ -289,7 +283,7 @@ class AttackShapesIT {
                                         .max()
                                         .orElse(0)
                                 >= MASS_VICTIMS);
-                awaitCaughtUp(APPLICATION_ID);
+                KAFKA.awaitCaughtUp(APPLICATION_ID, Duration.ofSeconds(60));
 
                 List<DrainAlert> alerts = readAll(topics.alerts(), DrainAlert.class);
                 List<DrainIncident> incidents = readAll(topics.incidents(), DrainIncident.class);
@@ -496,58 +490,8 @@ class AttackShapesIT {
 
     private static <V extends SpecificRecord> List<V> readAll(String topic, Class<V> type) {
         AvroSerde<V> serde = AvroSerde.of(type);
-        return readToEnd(topic).stream().map(r -> serde.decode(r.value())).toList();
-    }
-
-    /** Waits until the application's committed offsets cover the last record of every partition it reads. */
-    private static void awaitCaughtUp(String applicationId) {
-        await("detector caught up")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = KAFKA.admin()
-                            .listConsumerGroupOffsets(applicationId)
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-                    if (committed.isEmpty()) {
-                        return false;
-                    }
-                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
-                    for (TopicPartition partition : committed.keySet()) {
-                        byTopic.computeIfAbsent(partition.topic(), AttackShapesIT::readToEnd);
-                    }
-                    return committed.entrySet().stream().allMatch(e -> {
-                        long next = byTopic.get(e.getKey().topic()).stream()
-                                .filter(r -> r.partition() == e.getKey().partition())
-                                .mapToLong(r -> r.offset() + 1)
-                                .max()
-                                .orElse(0);
-                        return e.getValue() != null && e.getValue().offset() >= next;
-                    });
-                });
-    }
-
-    /** Every committed record of {@code topic}, read up to the end offsets taken when reading starts. */
-    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Map<String, Object> props = new HashMap<>(KAFKA.consumerProps("reader-" + System.nanoTime()));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return KAFKA.readCommitted(topic).stream()
+                .map(r -> serde.decode(r.value()))
+                .toList();
     }
 }

@@ -3,6 +3,7 @@ package io.drainwatch.detector.testing;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -185,6 +189,64 @@ public final class KafkaClusterExtension
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         return props;
+    }
+
+    /**
+     * Every committed record of {@code topic} (read committed), read up to the end offsets taken when
+     * reading starts; fails after 30 s naming the offsets it could not reach.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Map<String, Object> props = new HashMap<>(consumerProps("reader-" + System.nanoTime()));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Waits up to {@code within} until the committed offsets of {@code applicationId}'s group cover the
+     * last record of every partition it reads: a Kafka Streams application has processed all its input.
+     */
+    public void awaitCaughtUp(String applicationId, Duration within) {
+        Awaitility.await(applicationId + " caught up")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(applicationId)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
+                    if (committed.isEmpty()) {
+                        return false;
+                    }
+                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
+                    for (TopicPartition partition : committed.keySet()) {
+                        byTopic.computeIfAbsent(partition.topic(), this::readCommitted);
+                    }
+                    return committed.entrySet().stream().allMatch(e -> {
+                        long next = byTopic.get(e.getKey().topic()).stream()
+                                .filter(r -> r.partition() == e.getKey().partition())
+                                .mapToLong(r -> r.offset() + 1)
+                                .max()
+                                .orElse(0);
+                        return e.getValue() != null && e.getValue().offset() >= next;
+                    });
+                });
     }
 
     /** Consumer settings: bootstrap servers, string serdes, earliest offsets, the given group. */

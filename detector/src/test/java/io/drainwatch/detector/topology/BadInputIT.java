@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +27,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
@@ -112,7 +107,7 @@ class BadInputIT {
             assertThat(detector.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> dead = readAll(TOPICS.deadLetter());
+        List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.readCommitted(TOPICS.deadLetter());
         Map<String, Set<String>> deadByTopic = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             Map<String, String> h = headers(r);
@@ -220,7 +215,7 @@ class BadInputIT {
         Awaitility.await("a balance-drain alert on " + wallet)
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> readAll(TOPICS.alerts()).stream()
+                .until(() -> KAFKA.readCommitted(TOPICS.alerts()).stream()
                         .map(r -> {
                             try {
                                 return CATALOGUE.alerts().decode(r.value());
@@ -234,30 +229,6 @@ class BadInputIT {
                                 && a.getStatus() == AlertStatus.FIRING
                                 // high: the $3,000 drain was priced with the last good price
                                 && a.getSeverity() == Severity.HIGH));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Map<String, Object> props = new HashMap<>(KAFKA.consumerProps("reader-" + System.nanoTime()));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {

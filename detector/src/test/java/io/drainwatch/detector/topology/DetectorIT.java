@@ -264,8 +264,8 @@ class DetectorIT {
                 alerts(list -> drainedWallets(list).containsAll(List.of(wallet(13), wallet(14), wallet(15))));
                 // A duplicate could still be on its way from any stage: wait until the detector has
                 // committed every record of every topic it reads, then read the alerts to their end.
-                awaitCaughtUp("detector-it");
-                List<DrainAlert> all = readToEnd(TOPICS.alerts()).stream()
+                KAFKA.awaitCaughtUp("detector-it", Duration.ofSeconds(60));
+                List<DrainAlert> all = KAFKA.readCommitted(TOPICS.alerts()).stream()
                         .map(r -> AvroSerde.of(DrainAlert.class).decode(r.value()))
                         .toList();
                 List<String> firing = all.stream()
@@ -277,58 +277,6 @@ class DetectorIT {
                         .contains(wallet(10), wallet(11), wallet(12), wallet(13), wallet(14), wallet(15));
             }
         }
-    }
-
-    /**
-     * Waits until the application's committed offsets cover the last record of every partition it
-     * reads (input and repartition topics alike): all it will write for the records so far is written.
-     */
-    private static void awaitCaughtUp(String applicationId) {
-        Awaitility.await("detector caught up")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = KAFKA.admin()
-                            .listConsumerGroupOffsets(applicationId)
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
-                    for (TopicPartition partition : committed.keySet()) {
-                        byTopic.computeIfAbsent(partition.topic(), DetectorIT::readToEnd);
-                    }
-                    return committed.entrySet().stream().allMatch(e -> {
-                        long next = byTopic.get(e.getKey().topic()).stream()
-                                .filter(r -> r.partition() == e.getKey().partition())
-                                .mapToLong(r -> r.offset() + 1)
-                                .max()
-                                .orElse(0);
-                        return e.getValue() != null && e.getValue().offset() >= next;
-                    });
-                });
-    }
-
-    /** Every committed record of {@code topic}, read up to the end offsets taken when reading starts. */
-    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Map<String, Object> props = new HashMap<>(KAFKA.consumerProps("reader-" + System.nanoTime()));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 
     private static long alreadyDrained(List<DrainAlert> list) {

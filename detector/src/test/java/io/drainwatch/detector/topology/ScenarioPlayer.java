@@ -34,14 +34,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 
@@ -216,30 +211,7 @@ final class ScenarioPlayer {
 
     /** Waits until the application's committed offsets cover the last record of every partition it reads. */
     void awaitCaughtUp(String applicationId) {
-        Awaitility.await("detector caught up")
-                .atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin()
-                            .listConsumerGroupOffsets(applicationId)
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-                    if (committed.isEmpty()) {
-                        return false;
-                    }
-                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
-                    for (TopicPartition partition : committed.keySet()) {
-                        byTopic.computeIfAbsent(partition.topic(), this::readToEnd);
-                    }
-                    return committed.entrySet().stream().allMatch(e -> {
-                        long next = byTopic.get(e.getKey().topic()).stream()
-                                .filter(r -> r.partition() == e.getKey().partition())
-                                .mapToLong(r -> r.offset() + 1)
-                                .max()
-                                .orElse(0);
-                        return e.getValue() != null && e.getValue().offset() >= next;
-                    });
-                });
+        kafka.awaitCaughtUp(applicationId, Duration.ofSeconds(120));
     }
 
     /**
@@ -274,40 +246,16 @@ final class ScenarioPlayer {
         awaitNoOpenTransaction(run.applicationId());
         Map<String, Integer> firing = new TreeMap<>();
         Map<String, String> severity = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readToEnd(run.topics().alerts())) {
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(run.topics().alerts())) {
             DrainAlert a = AvroSerde.of(DrainAlert.class).decode(r.value());
             firing.merge(a.getAlertId(), a.getStatus() == AlertStatus.FIRING ? 1 : 0, Integer::sum);
             severity.put(a.getAlertId(), a.getSeverity().toString());
         }
         Map<String, Set<String>> incidents = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readToEnd(run.topics().incidents())) {
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(run.topics().incidents())) {
             DrainIncident i = AvroSerde.of(DrainIncident.class).decode(r.value());
             incidents.put(i.getIncidentId(), new TreeSet<>(i.getWallets()));
         }
         return new Outcome(firing, severity, incidents);
-    }
-
-    /** Every committed record of {@code topic}, read up to the end offsets taken when reading starts. */
-    List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka.consumerProps("reader-" + System.nanoTime()));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }
