@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Formatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,19 +119,21 @@ public final class DetectorBenchmark {
             Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (Admin admin = Admin.create(client)) {
                 new TopicSetup(admin, Duration.ofSeconds(60)).createAll(topics, partitions, (short) 1);
-                String[] watched = addresses(wallets);
+                String[] watched = Bench.addresses(random, wallets);
                 long began = System.nanoTime();
                 writeReference(client, topics, watched);
-                log("wrote %,d watched wallets in %.1fs", wallets, seconds(began));
+                Bench.log("wrote %,d watched wallets in %.1fs", wallets, Bench.seconds(began));
                 began = System.nanoTime();
                 long touching = writeTransfers(client, topics, watched);
-                log("wrote %,d transfers (%,d touching watched wallets) in %.1fs", events, touching, seconds(began));
+                Bench.log(
+                        "wrote %,d transfers (%,d touching watched wallets) in %.1fs",
+                        events, touching, Bench.seconds(began));
 
                 // Two passes: the first after a broker start runs on a cold JIT and page cache; the faster is the
                 // baseline.
                 Pass firstPass = rawConsume(client, topics.transfers());
                 Pass secondPass = rawConsume(client, topics.transfers());
-                log(
+                Bench.log(
                         "raw consumer: %,d records in %.2fs, then %.2fs",
                         events, firstPass.seconds(), secondPass.seconds());
                 Pass raw = firstPass.seconds() < secondPass.seconds() ? firstPass : secondPass;
@@ -143,7 +144,8 @@ public final class DetectorBenchmark {
                 memoryWithoutDetector = Memory.now();
                 Pass firstRun = detect(kafka, admin, topics, stateDir, 1);
                 Pass secondRun = detect(kafka, admin, topics, stateDir, 2);
-                log("detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
+                Bench.log(
+                        "detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
                 printTable(
                         raw,
                         firstRun.seconds() < secondRun.seconds() ? firstRun : secondRun,
@@ -155,7 +157,7 @@ public final class DetectorBenchmark {
             try (Stream<Path> paths = Files.walk(stateDir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
-                log("could not delete %s: %s", stateDir, e);
+                Bench.log("could not delete %s: %s", stateDir, e);
             }
         }
     }
@@ -176,22 +178,22 @@ public final class DetectorBenchmark {
             if (!detector.awaitRunning(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("the detector did not reach RUNNING: " + detector.state());
             }
-            double bootstrap = seconds(start);
-            log("detector run %d running after %.2fs (global tables bootstrapped)", run, bootstrap);
+            double bootstrap = Bench.seconds(start);
+            Bench.log("detector run %d running after %.2fs (global tables bootstrapped)", run, bootstrap);
             long running = System.nanoTime();
-            long cpuBefore = cpuOfThreads(applicationId);
             Map<String, Long> cpuByKindBefore = cpuByThreadKind(applicationId);
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             awaitConsumed(admin, applicationId, topics.transfers());
             Map<String, Long> cpuByKind = cpuByThreadKind(applicationId);
+            cpuByKind.replaceAll((kind, nanos) -> nanos - cpuByKindBefore.getOrDefault(kind, 0L));
             StringBuilder kinds = new StringBuilder();
-            cpuByKind.forEach((kind, nanos) -> kinds.append(String.format(
-                    Locale.ROOT, " %s %.2fs", kind, (nanos - cpuByKindBefore.getOrDefault(kind, 0L)) / 1e9)));
-            log("detector run %d cpu by thread:%s", run, kinds);
+            cpuByKind.forEach(
+                    (kind, nanos) -> kinds.append(String.format(Locale.ROOT, " %s %.2fs", kind, nanos / 1e9)));
+            Bench.log("detector run %d cpu by thread:%s", run, kinds);
             memoryWithDetector = Memory.now();
             return new Pass(
-                    seconds(running),
-                    (cpuOfThreads(applicationId) - cpuBefore) / 1e9,
+                    Bench.seconds(running),
+                    cpuByKind.values().stream().mapToLong(Long::longValue).sum() / 1e9,
                     (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / 1e3,
                     bootstrap);
         }
@@ -227,7 +229,7 @@ public final class DetectorBenchmark {
 
     /** Writes the transfer stream; returns how many touch a watched wallet. */
     private long writeTransfers(Map<String, Object> client, Topics topics, String[] watched) throws Exception {
-        String[] noise = addresses(NOISE_POOL * 2);
+        String[] noise = Bench.addresses(random, NOISE_POOL * 2);
         byte[][] noiseKeys = new byte[NOISE_POOL][];
         byte[][] noiseValues = new byte[NOISE_POOL][];
         Instant time = Instant.now();
@@ -324,8 +326,8 @@ public final class DetectorBenchmark {
     }
 
     /**
-     * CPU time of the threads whose name contains {@code marker}, by kind (the last word of the thread's
-     * name without its number: stream threads, their producers, the global thread, state updaters, admin).
+     * CPU time of the threads whose name contains {@code marker} (the detector's), by kind: stream threads,
+     * their producers, state updaters, or else the last word of the name (the global thread, admin).
      */
     private static Map<String, Long> cpuByThreadKind(String marker) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -333,7 +335,7 @@ public final class DetectorBenchmark {
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null && info.getThreadName().contains(marker)) {
                 String name = info.getThreadName();
-                String kind = name.substring(name.lastIndexOf('-', name.length() - 1) + 1);
+                String kind = name.substring(name.lastIndexOf('-') + 1);
                 if (name.endsWith("-producer")) {
                     kind = "producer";
                 } else if (name.contains("StreamThread-")) {
@@ -345,18 +347,6 @@ public final class DetectorBenchmark {
             }
         }
         return byKind;
-    }
-
-    /** CPU time of the threads whose name contains {@code marker} (the detector's stream and producer threads). */
-    private static long cpuOfThreads(String marker) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(marker)) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return total;
     }
 
     private Pass rawConsume(Map<String, Object> client, String topic) {
@@ -382,9 +372,9 @@ public final class DetectorBenchmark {
                 }
                 count += records.count();
             }
-            double elapsed = seconds(start);
+            double elapsed = Bench.seconds(start);
             double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            log("raw consumer read %,d bytes of values", bytes);
+            Bench.log("raw consumer read %,d bytes of values", bytes);
             return new Pass(
                     elapsed,
                     cpu,
@@ -418,7 +408,7 @@ public final class DetectorBenchmark {
                 return;
             }
             if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
-                log("detector committed %,d of %,d", done, events);
+                Bench.log("detector committed %,d of %,d", done, events);
                 lastLog = System.nanoTime();
             }
             TimeUnit.MILLISECONDS.sleep(100);
@@ -491,25 +481,7 @@ public final class DetectorBenchmark {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private String[] addresses(int count) {
-        String[] out = new String[count];
-        byte[] bytes = new byte[20];
-        for (int i = 0; i < count; i++) {
-            random.nextBytes(bytes);
-            out[i] = "0x" + HexFormat.of().formatHex(bytes);
-        }
-        return out;
-    }
-
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "bench " + format + "%n", args);
     }
 }

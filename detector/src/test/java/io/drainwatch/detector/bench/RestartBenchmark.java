@@ -4,6 +4,7 @@ import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.TokenPrice;
@@ -12,7 +13,6 @@ import io.drainwatch.schemas.TransferKind;
 import io.drainwatch.schemas.WatchedWallet;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,27 +95,27 @@ public final class RestartBenchmark {
         Path work = Files.createTempDirectory("drainwatch-restart-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            String[] watched = addresses(wallets);
+            String[] watched = Bench.addresses(random, wallets);
             try (Admin admin = Admin.create(client);
                     KafkaProducer<String, byte[]> producer = producer(client);
                     KafkaConsumer<byte[], byte[]> alerts = alertReader(client)) {
                 new TopicSetup(admin, Duration.ofSeconds(60)).createAll(topics, 4, (short) 1);
                 long began = System.nanoTime();
                 writeReference(producer, watched);
-                log("wrote %,d watched wallets in %.1fs", wallets, seconds(began));
+                Bench.log("wrote %,d watched wallets in %.1fs", wallets, Bench.seconds(began));
 
-                int port = freePort();
+                int port = ExternalProcess.freePort();
                 List<String> command = command(kafka.bootstrapServers(), port, work.resolve("state"));
                 Path log = work.resolve("detect.log");
                 began = System.nanoTime();
                 Process detector = start(command, log);
                 awaitReady(detector, port, log);
-                log("first start: ready after %.1fs", seconds(began));
+                Bench.log("first start: ready after %.1fs", Bench.seconds(began));
                 follow(alerts);
                 began = System.nanoTime();
                 drain(producer, watched[0]);
                 awaitAlert(alerts, watched[0]);
-                log("first start: alert %.2fs after its drain was written", seconds(began));
+                Bench.log("first start: alert %.2fs after its drain was written", Bench.seconds(began));
 
                 List<String> rows = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
@@ -127,12 +126,12 @@ public final class RestartBenchmark {
                     drain(producer, wallet);
                     detector = start(command, log);
                     awaitReady(detector, port, log);
-                    double ready = seconds(killed);
+                    double ready = Bench.seconds(killed);
                     awaitAlert(alerts, wallet);
-                    double alerted = seconds(killed);
+                    double alerted = Bench.seconds(killed);
                     rows.add(String.format(
                             Locale.ROOT, "round %d   ready %6.1fs   alert on the drain %6.1fs", round, ready, alerted));
-                    log("round %d: ready %.1fs, alert %.1fs after the kill", round, ready, alerted);
+                    Bench.log("round %d: ready %.1fs, alert %.1fs after the kill", round, ready, alerted);
                 }
                 detector.destroy();
                 detector.waitFor(30, TimeUnit.SECONDS);
@@ -257,7 +256,7 @@ public final class RestartBenchmark {
         TransferEvent drain = TransferEvent.newBuilder()
                 .setChainId(CHAIN_ID)
                 .setFrom(wallet)
-                .setTo(addresses(1)[0])
+                .setTo(Bench.addresses(random, 1)[0])
                 .setKind(TransferKind.NATIVE)
                 .setAsset(Addresses.NATIVE)
                 .setAmount(amount)
@@ -288,29 +287,5 @@ public final class RestartBenchmark {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private String[] addresses(int count) {
-        String[] out = new String[count];
-        byte[] bytes = new byte[20];
-        for (int i = 0; i < count; i++) {
-            random.nextBytes(bytes);
-            out[i] = "0x" + HexFormat.of().formatHex(bytes);
-        }
-        return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "bench " + format + "%n", args);
     }
 }

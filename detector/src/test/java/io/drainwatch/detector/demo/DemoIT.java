@@ -250,9 +250,7 @@ class DemoIT {
                 return false;
             }
         }
-        return KAFKA.admin().listTransactions().all().get().stream()
-                .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
-                .noneMatch(t -> t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
+        return KAFKA.noOpenTransaction(applicationId);
     }
 
     private static Process detectorProcess(Map<String, String> settings, Path log) throws java.io.IOException {

@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -247,6 +249,21 @@ public final class KafkaClusterExtension
                         return e.getValue() != null && e.getValue().offset() >= next;
                     });
                 });
+    }
+
+    /**
+     * Whether no transaction of {@code applicationId} (transactional ids {@code applicationId-...}) is
+     * open. Asks with a client of its own: one that has seen a broker stop and start can be left with a
+     * broker set that no longer matches (IllegalArgumentException: Unexpected key set).
+     */
+    public boolean noOpenTransaction(String applicationId) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            return admin.listTransactions().all().get().stream()
+                    .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
+                    .noneMatch(t -> t.state() == TransactionState.ONGOING);
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     /** Consumer settings: bootstrap servers, string serdes, earliest offsets, the given group. */

@@ -29,11 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -224,21 +220,7 @@ final class ScenarioPlayer {
         Awaitility.await("no open transaction of " + applicationId)
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> noOpenTransaction(applicationId));
-    }
-
-    /**
-     * Asks every broker with a client of its own: one that has seen a broker stop and start can be left
-     * with a broker set that no longer matches (IllegalArgumentException: Unexpected key set).
-     */
-    private boolean noOpenTransaction(String applicationId) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            return admin.listTransactions().all().get().stream()
-                    .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
-                    .noneMatch(t -> t.state() == TransactionState.ONGOING);
-        } catch (ExecutionException e) {
-            return false;
-        }
+                .until(() -> kafka.noOpenTransaction(applicationId));
     }
 
     /** What {@code run} wrote: read committed, to the end offsets, once no transaction of it is open. */
