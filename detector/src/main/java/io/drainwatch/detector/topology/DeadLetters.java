@@ -3,6 +3,8 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -10,6 +12,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exception handlers that keep processing after a bad record: Kafka Streams writes the record's
@@ -17,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * the global tables, whose dead letters Kafka Streams drops, {@link GlobalDeadLetters} sends them.
  */
 final class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** Config key under which the detector passes its metrics to the handlers. */
     static final String METRICS = "drainwatch.detector.metrics";
     /** Config key under which the detector passes the sender of the global tables' dead letters. */
@@ -51,7 +56,14 @@ final class DeadLetters {
         }
     }
 
-    /** For records a processor fails on (including transfers the filter cannot parse). */
+    /**
+     * For records a processor fails on (including transfers the filter cannot parse). Only a failure that
+     * the record itself causes sends it to the dead-letter topic: a failure of Kafka or of a state store
+     * met while processing it (a write the producer refused, a store that is closing) says nothing about the
+     * record, and resuming would keep what the processor had already written to its stores (a wallet's
+     * event marked as seen) while losing what it was forwarding (the alert). Those fail the stream thread
+     * instead: the transaction is aborted, the thread is replaced and the record processed again.
+     */
     public static final class Processing extends LogAndContinueProcessingExceptionHandler {
         private @Nullable DetectorMetrics metrics;
         private @Nullable GlobalDeadLetters global;
@@ -66,11 +78,18 @@ final class DeadLetters {
         @Override
         public ProcessingExceptionHandler.Response handleError(
                 ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (!causedByRecord(exception)) {
+                LOG.warn(
+                        "event=processing_failed action=retry processor={} topic={} partition={} offset={} error={}",
+                        context.processorNodeId(),
+                        context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        exception.toString());
+                return ProcessingExceptionHandler.Response.fail();
+            }
             if (metrics != null) {
-                metrics.deadLetter(
-                        exception instanceof org.apache.kafka.common.errors.SerializationException
-                                ? "malformed"
-                                : "processing");
+                metrics.deadLetter(exception instanceof SerializationException ? "malformed" : "processing");
             }
             ProcessingExceptionHandler.Response response = super.handleError(context, record, exception);
             if (global != null && GlobalDeadLetters.global(context.taskId())) {
@@ -79,5 +98,14 @@ final class DeadLetters {
             }
             return response;
         }
+    }
+
+    /**
+     * Whether {@code exception} comes from the record's content (it cannot be decoded, or a rule cannot
+     * read it) rather than from Kafka or a state store: every Kafka and Kafka Streams exception is the
+     * latter, except a {@link SerializationException}.
+     */
+    static boolean causedByRecord(Exception exception) {
+        return exception instanceof SerializationException || !(exception instanceof KafkaException);
     }
 }

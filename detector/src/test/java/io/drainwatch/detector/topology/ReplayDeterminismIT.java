@@ -62,6 +62,9 @@ class ReplayDeterminismIT {
                 tip.incidentWallets().size(),
                 restarted.incidentWallets().size());
         assertThat(backfill.firingPerAlert()).isNotEmpty();
+        for (Outcome o : List.of(backfill, tip, restarted)) {
+            assertThat(o.deadLetters()).as("dead letters").isEmpty();
+        }
         assertThat(tip.firingPerAlert().keySet()).anyMatch(id -> id.startsWith("gas-topup-sweep:"));
         assertThat(backfill.firingPerAlert().values())
                 .as("each alert fired once")

@@ -123,6 +123,10 @@ class ScaleOutIT {
                 undisturbed.incidentWallets().size(),
                 disturbed.incidentWallets().size());
         assertThat(faults).hasSize(5);
+        assertThat(undisturbed.deadLetters()).as("dead letters, undisturbed").isEmpty();
+        assertThat(disturbed.deadLetters())
+                .as("dead letters: a record a fault made fail is processed again, never dead-lettered")
+                .isEmpty();
         assertThat(undisturbed.firingPerAlert()).isNotEmpty();
         assertThat(undisturbed.incidentWallets()).isNotEmpty();
         assertThat(disturbed.firingPerAlert().values())

@@ -33,6 +33,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 
@@ -42,11 +43,15 @@ import org.awaitility.Awaitility;
  * can be compared.
  */
 final class ScenarioPlayer {
-    /** What a run wrote, reduced to what must not depend on arrival order, timing or faults. */
+    /**
+     * What a run wrote, reduced to what must not depend on arrival order, timing or faults; and its dead
+     * letters (where each came from and why), which a scenario of well-formed records must not have.
+     */
     record Outcome(
             Map<String, Integer> firingPerAlert,
             Map<String, String> finalSeverity,
-            Map<String, Set<String>> incidentWallets) {}
+            Map<String, Set<String>> incidentWallets,
+            List<String> deadLetters) {}
 
     /** One run's topics and detector settings. */
     record Run(String name, Topics topics, Map<String, String> settings, String bootstrapServers) {
@@ -238,6 +243,20 @@ final class ScenarioPlayer {
             DrainIncident i = AvroSerde.of(DrainIncident.class).decode(r.value());
             incidents.put(i.getIncidentId(), new TreeSet<>(i.getWallets()));
         }
-        return new Outcome(firing, severity, incidents);
+        List<String> deadLetters = kafka.readCommitted(run.topics().deadLetter()).stream()
+                .map(ScenarioPlayer::deadLetter)
+                .toList();
+        return new Outcome(firing, severity, incidents, deadLetters);
+    }
+
+    private static String deadLetter(ConsumerRecord<byte[], byte[]> r) {
+        return header(r, "__streams.errors.topic") + "-" + header(r, "__streams.errors.partition") + "@"
+                + header(r, "__streams.errors.offset") + ": " + header(r, "__streams.errors.exception") + ": "
+                + header(r, "__streams.errors.message");
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
