@@ -275,9 +275,13 @@ final class AddressTable {
         if (bytes.length != 42 || !validHex(bytes, 2)) {
             throw new IllegalArgumentException("not an address: " + address);
         }
-        long h = hex(bytes, 2, 16);
-        long m = hex(bytes, 18, 16);
-        int l = (int) hex(bytes, 34, 8);
+        put(chain, hex(bytes, 2, 16), hex(bytes, 18, 16), (int) hex(bytes, 34, 8), value);
+    }
+
+    private void put(long chain, long h, long m, int l, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("negative value " + value);
+        }
         long stamp = lock.writeLock();
         try {
             if ((used + 1) * 2 > table.mask + 1) {
@@ -317,6 +321,44 @@ final class AddressTable {
 
     int size() {
         return size;
+    }
+
+    /** Forgets every entry. */
+    void clear() {
+        long stamp = lock.writeLock();
+        try {
+            table = new Table(1024);
+            size = 0;
+            used = 0;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Writes every entry to {@code out}: their count, then each one's chain, address and value. Call from the writer. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        Table t = table;
+        out.writeInt(size);
+        for (int i = 0; i <= t.mask; i++) {
+            if (t.tags[i] != 0 && t.values[i] >= 0) {
+                out.writeLong(t.chains[i]);
+                out.writeLong(t.hi[i]);
+                out.writeLong(t.mid[i]);
+                out.writeInt(t.lo[i]);
+                out.writeInt(t.values[i]);
+            }
+        }
+    }
+
+    /** Adds the entries that {@link #writeTo} wrote. */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        int count = in.readInt();
+        if (count < 0) {
+            throw new java.io.IOException("negative entry count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            put(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt());
+        }
     }
 
     private void rehash(int capacity) {

@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -245,8 +246,24 @@ class DetectorIT {
                                 .count()
                         >= 3 + alreadyDrained(list));
             }
+            // The watched wallets were written to a snapshot, so a restart replays only what changed since.
+            assertThat(stateDir.resolve("detector-it/global/watched-wallets.snapshot"))
+                    .isNotEmptyFile();
+            // Changes to the watched wallets while the detector is down apply when it restarts: wallet 16 is
+            // no longer watched, wallet 40 is.
+            send(producer, TOPICS.wallets(), "1:" + wallet(16), null);
+            send(
+                    producer,
+                    TOPICS.wallets(),
+                    "1:" + wallet(40),
+                    AvroSerde.of(WatchedWallet.class)
+                            .encode(WatchedWallet.newBuilder()
+                                    .setChainId(1)
+                                    .setAddress(wallet(40))
+                                    .setCustodyGroup("retail")
+                                    .build()));
             // Events that arrive while the detector is down are processed after it restarts.
-            for (int i = 13; i < 16; i++) {
+            for (int i : new int[] {13, 14, 15, 16, 40}) {
                 chain.nextBlock();
                 send(
                         producer,
@@ -261,7 +278,8 @@ class DetectorIT {
                                         BigInteger.ZERO)));
             }
             try (Detector detector = startDetector(config(), new SimpleMeterRegistry())) {
-                alerts(list -> drainedWallets(list).containsAll(List.of(wallet(13), wallet(14), wallet(15))));
+                alerts(list ->
+                        drainedWallets(list).containsAll(List.of(wallet(13), wallet(14), wallet(15), wallet(40))));
                 // A duplicate could still be on its way from any stage: wait until the detector has
                 // committed every record of every topic it reads, then read the alerts to their end.
                 KAFKA.awaitCaughtUp("detector-it", Duration.ofSeconds(60));
@@ -274,7 +292,8 @@ class DetectorIT {
                         .toList();
                 assertThat(firing).as("each alert fired exactly once").doesNotHaveDuplicates();
                 assertThat(drainedWallets(all))
-                        .contains(wallet(10), wallet(11), wallet(12), wallet(13), wallet(14), wallet(15));
+                        .contains(wallet(10), wallet(11), wallet(12), wallet(13), wallet(14), wallet(15), wallet(40))
+                        .doesNotContain(wallet(16));
             }
         }
     }
@@ -340,7 +359,8 @@ class DetectorIT {
         return new KafkaProducer<>(KAFKA.producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, String key, byte @Nullable [] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
                     .get();
