@@ -50,7 +50,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   bin/bench-restart                       1,000,000 wallets, 3 rounds
  *   bin/bench-restart --wallets 100000 --rounds 5
  *   bin/bench-restart --set kafka.group.instance.id=detect-0     static membership, as in the StatefulSet
+ *   bin/bench-restart --wallets 10000000 --detector-heap 1536m   the detector's heap (default 1g)
  * </pre>
+ *
+ * It also prints the detector process's resident memory (its own, not the benchmark's) once it has
+ * alerted after its first start, and at the end.
  */
 public final class RestartBenchmark {
     private static final long CHAIN_ID = 1;
@@ -59,6 +63,7 @@ public final class RestartBenchmark {
 
     private final int wallets;
     private final int rounds;
+    private final String detectorHeap;
     /** Detector settings given with {@code --set key=value}, passed to {@code drainwatch detect}. */
     private final List<String> detectorSettings;
 
@@ -67,9 +72,10 @@ public final class RestartBenchmark {
     private final TopicCatalogue catalogue = TopicCatalogue.of(topics);
     private long block = 20_000_000;
 
-    private RestartBenchmark(int wallets, int rounds, List<String> detectorSettings) {
+    private RestartBenchmark(int wallets, int rounds, String detectorHeap, List<String> detectorSettings) {
         this.wallets = wallets;
         this.rounds = rounds;
+        this.detectorHeap = detectorHeap;
         this.detectorSettings = detectorSettings;
     }
 
@@ -86,6 +92,7 @@ public final class RestartBenchmark {
         new RestartBenchmark(
                         Integer.parseInt(options.getOrDefault("wallets", "1000000")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")),
+                        options.getOrDefault("detector-heap", "1g"),
                         List.copyOf(settings))
                 .run();
         System.exit(0);
@@ -116,6 +123,8 @@ public final class RestartBenchmark {
                 drain(producer, watched[0]);
                 awaitAlert(alerts, watched[0]);
                 Bench.log("first start: alert %.2fs after its drain was written", Bench.seconds(began));
+                String firstMemory = memory(detector);
+                Bench.log("first start: detector process %s", firstMemory);
 
                 List<String> rows = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
@@ -133,15 +142,22 @@ public final class RestartBenchmark {
                             Locale.ROOT, "round %d   ready %6.1fs   alert on the drain %6.1fs", round, ready, alerted));
                     Bench.log("round %d: ready %.1fs, alert %.1fs after the kill", round, ready, alerted);
                 }
+                String lastMemory = memory(detector);
                 detector.destroy();
                 detector.waitFor(30, TimeUnit.SECONDS);
                 System.out.printf(
                         Locale.ROOT,
-                        "%n%,d watched wallets, 4 partitions; detector in its own JVM (-Xmx1g)%s; times from SIGKILL, "
+                        "%n%,d watched wallets, 4 partitions; detector in its own JVM (-Xmx%s)%s; times from SIGKILL, "
                                 + "the drain written at the kill%n",
                         wallets,
+                        detectorHeap,
                         detectorSettings.isEmpty() ? "" : ", settings " + detectorSettings);
                 rows.forEach(System.out::println);
+                System.out.printf(
+                        Locale.ROOT,
+                        "detector process after its first start: %s; after the last round: %s%n",
+                        firstMemory,
+                        lastMemory);
             }
         }
     }
@@ -149,7 +165,7 @@ public final class RestartBenchmark {
     private List<String> command(String bootstrap, int port, Path stateDir) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
+                "-Xmx" + detectorHeap,
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.drainwatch.detector.cli.Drainwatch",
@@ -169,6 +185,30 @@ public final class RestartBenchmark {
             command.add(setting);
         });
         return command;
+    }
+
+    /** The process's resident memory and its peak, from {@code /proc} (Linux). */
+    private static String memory(Process process) throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return "resident memory unknown (no /proc)";
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (String line : Files.readAllLines(status)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "resident %,d MB (peak %,d MB)",
+                kilobytes(fields.get("VmRSS")) / 1024,
+                kilobytes(fields.get("VmHWM")) / 1024);
+    }
+
+    private static long kilobytes(String field) {
+        return field == null ? 0 : Long.parseLong(field.replace("kB", "").trim());
     }
 
     private static Process start(List<String> command, Path log) throws IOException {
