@@ -6,9 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.WatchedWallet;
 import io.drainwatch.schemas.serde.AvroSerde;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -65,6 +72,39 @@ class FilterPartsTest {
         table.remove(1, Chain.address(7919 * 42));
         assertThat(table.get(1, Chain.address(7919 * 42))).isEqualTo(AddressTable.ABSENT);
         assertThat(table.get(1, "0xnot-an-address-at-all-but-42-chars-long!")).isEqualTo(AddressTable.ABSENT);
+    }
+
+    @Test
+    void tableAgreesWithAMapThroughGrowthDeletionsAndASnapshotRoundTrip() throws Exception {
+        AddressTable table = new AddressTable();
+        Map<String, Integer> model = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 200_000; i++) {
+            String address = Chain.address(random.nextInt(60_000));
+            if (random.nextInt(4) == 0) {
+                table.remove(1, address);
+                model.remove(address);
+            } else {
+                int value = random.nextInt(1000);
+                table.put(1, address, value);
+                model.put(address, value);
+            }
+        }
+        assertThat(table.size()).isEqualTo(model.size());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        table.writeTo(new DataOutputStream(bytes));
+        AddressTable copy = new AddressTable();
+        copy.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(copy.size()).isEqualTo(model.size());
+        for (int n = 0; n < 60_000; n++) {
+            String address = Chain.address(n);
+            int expected = model.getOrDefault(address, AddressTable.ABSENT);
+            assertThat(table.get(1, address)).as(address).isEqualTo(expected);
+            assertThat(copy.get(1, address)).as(address).isEqualTo(expected);
+        }
+        copy.clear();
+        assertThat(copy.size()).isZero();
+        assertThat(copy.get(1, Chain.address(1))).isEqualTo(AddressTable.ABSENT);
     }
 
     @Test
