@@ -7,11 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
@@ -50,6 +55,30 @@ public final class Detector implements AutoCloseable {
         this.closeTimeout = closeTimeout;
     }
 
+    /**
+     * The id Kafka gave {@code topic}, so that the watched-wallets snapshot of a topic deleted and created
+     * again is not used; null (no snapshot) when Kafka does not say within 15 s.
+     */
+    private static @Nullable String topicId(Properties props, String applicationId, String topic) {
+        try (Admin admin = Admin.create(new StreamsConfig(props).getAdminConfigs(applicationId + "-topic-id"))) {
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(15, TimeUnit.SECONDS)
+                    .get(topic);
+            return description == null ? null : description.topicId().toString();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn(
+                    "event=snapshot_disabled store={} reason=\"cannot read the id of {}: {}\"",
+                    WatchedWalletsStore.NAME,
+                    topic,
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Builds the topology from {@code config} and starts it; returns at once (see {@link #awaitRunning}). */
     public static Detector start(DetectorConfig config, MeterRegistry registry) {
         StateDirectory.prepare(Path.of(String.valueOf(config.kafka().get(StreamsConfig.STATE_DIR_CONFIG))));
@@ -59,8 +88,13 @@ public final class Detector implements AutoCloseable {
         GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters(
                 new StreamsConfig(props).getProducerConfigs(config.applicationId() + "-global-dead-letters"));
         props.put(DeadLetters.GLOBAL, globalDeadLetters);
+        String walletsTopicId =
+                topicId(props, config.applicationId(), config.topics().wallets());
         KafkaStreams streams = new KafkaStreams(
-                DetectorTopology.build(config, metrics, watched::set),
+                DetectorTopology.build(config, metrics, store -> {
+                    store.expectTopicId(walletsTopicId);
+                    watched.set(store);
+                }),
                 props,
                 new DetectorClients(config.topics().transfers(), watched::get, metrics));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);

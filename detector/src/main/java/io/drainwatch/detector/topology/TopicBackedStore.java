@@ -31,18 +31,21 @@ import org.slf4j.LoggerFactory;
  * the topic is its changelog. A store that {@linkplain #snapshots() snapshots} also writes what it holds,
  * with the topic offsets it covers, to a file in the global state folder at each of Kafka Streams'
  * commits, and reads it back at start: a restart then replays only what the topic gained since, instead
- * of the whole topic (a few seconds at a million wallets). A snapshot that cannot be read is deleted and
- * the store rebuilt from the topic.
+ * of the whole topic (a few seconds at a million wallets). A snapshot that cannot be read, or that was
+ * written for another topic of the same name (deleted and created again), is deleted and the store
+ * rebuilt from the topic.
  */
 abstract class TopicBackedStore implements StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(TopicBackedStore.class);
-    private static final int MAGIC = 0x44575331; // "DWS1"
+    private static final int MAGIC = 0x44575332; // "DWS2"
 
     private final String name;
     private volatile boolean open;
     private final Map<TopicPartition, Long> offsets = new HashMap<>();
     /** The snapshot file, set at the first {@link #init}. */
     private @Nullable Path snapshot;
+    /** The id Kafka gave the store's topic: a snapshot of a topic since deleted and created again is not used. */
+    private volatile @Nullable String topicId;
 
     TopicBackedStore(String name) {
         this.name = name;
@@ -50,6 +53,15 @@ abstract class TopicBackedStore implements StateStore {
 
     /** Applies one record of the store's topic (a tombstone has no value). */
     abstract void apply(byte @Nullable [] key, byte @Nullable [] value);
+
+    /**
+     * The id of the store's topic as Kafka knows it ({@code Admin.describeTopics}), set before Kafka Streams
+     * starts. Without it the store neither loads nor writes a snapshot, since it could not tell a snapshot of
+     * this topic from one of a topic that was deleted and created again under the same name.
+     */
+    void expectTopicId(@Nullable String id) {
+        this.topicId = id;
+    }
 
     /** Whether this store keeps a snapshot; if so it implements the three methods below. */
     boolean snapshots() {
@@ -84,19 +96,26 @@ abstract class TopicBackedStore implements StateStore {
         if (snapshots() && snapshot == null) {
             clear();
             snapshot = context.stateDir().toPath().resolve(name + ".snapshot");
-            load(snapshot);
+            String id = topicId;
+            if (id != null) {
+                load(snapshot, id);
+            }
         }
         context.register(root, this::apply);
         open = true;
     }
 
-    private void load(Path file) {
+    private void load(Path file, String id) {
         long began = System.nanoTime();
         try (InputStream raw = Files.newInputStream(file)) {
             CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), new CRC32());
             DataInputStream in = new DataInputStream(checked);
             if (in.readInt() != MAGIC) {
-                throw new IOException("not a snapshot of drainwatch");
+                throw new IOException("not a snapshot of this version of drainwatch");
+            }
+            String written = in.readUTF();
+            if (!written.equals(id)) {
+                throw new IOException("a snapshot of another topic (id " + written + ", now " + id + ")");
             }
             int partitions = in.readInt();
             Map<TopicPartition, Long> read = new HashMap<>();
@@ -131,7 +150,8 @@ abstract class TopicBackedStore implements StateStore {
     @Override
     public final void commit(Map<TopicPartition, Long> changelogOffsets) {
         Path file = snapshot;
-        if (file == null || changelogOffsets.isEmpty() || changelogOffsets.equals(offsets)) {
+        String id = topicId;
+        if (file == null || id == null || changelogOffsets.isEmpty() || changelogOffsets.equals(offsets)) {
             return;
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -141,6 +161,7 @@ abstract class TopicBackedStore implements StateStore {
                         new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), new CRC32());
                 DataOutputStream out = new DataOutputStream(checked);
                 out.writeInt(MAGIC);
+                out.writeUTF(id);
                 out.writeInt(changelogOffsets.size());
                 for (Map.Entry<TopicPartition, Long> e : changelogOffsets.entrySet()) {
                     out.writeUTF(e.getKey().topic());

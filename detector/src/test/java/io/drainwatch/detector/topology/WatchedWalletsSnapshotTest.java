@@ -70,6 +70,34 @@ class WatchedWalletsSnapshotTest {
     }
 
     @Test
+    void aSnapshotOfATopicDeletedAndCreatedAgainIsNotUsed() {
+        WatchedWalletsStore before = open();
+        before.apply(key(A), wallet(A, "retail"));
+        before.commit(Map.of(WALLETS_0, 42L));
+
+        WatchedWalletsStore after = open(context(), "topic-id-2");
+        assertThat(after.size()).isZero();
+        assertThat(after.committedOffset(WALLETS_0)).isNull();
+        assertThat(stateDir.resolve("watched-wallets.snapshot")).doesNotExist();
+    }
+
+    @Test
+    void withoutTheTopicsIdNoSnapshotIsReadOrWritten() {
+        WatchedWalletsStore before = open();
+        before.apply(key(A), wallet(A, "retail"));
+        before.commit(Map.of(WALLETS_0, 42L));
+
+        WatchedWalletsStore unknown = new WatchedWalletsStore();
+        unknown.init(context().getStateStoreContext(), unknown);
+        assertThat(unknown.size()).isZero();
+        unknown.apply(key(B), wallet(B, "retail"));
+        unknown.commit(Map.of(WALLETS_0, 50L));
+        assertThat(open().committedOffset(WALLETS_0))
+                .as("the snapshot written with the id")
+                .isEqualTo(42L);
+    }
+
+    @Test
     void withoutASnapshotTheStoreStartsEmptyAndReplaysTheWholeTopic() {
         WatchedWalletsStore store = open();
         assertThat(store.size()).isZero();
@@ -77,12 +105,19 @@ class WatchedWalletsSnapshotTest {
     }
 
     private WatchedWalletsStore open() {
+        return open(context(), "topic-id-1");
+    }
+
+    private MockProcessorContext<Void, Void> context() {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        MockProcessorContext<Void, Void> context =
-                new MockProcessorContext<>(config, new TaskId(0, 0), stateDir.toFile());
+        return new MockProcessorContext<>(config, new TaskId(0, 0), stateDir.toFile());
+    }
+
+    private static WatchedWalletsStore open(MockProcessorContext<Void, Void> context, String topicId) {
         WatchedWalletsStore store = new WatchedWalletsStore();
+        store.expectTopicId(topicId);
         store.init(context.getStateStoreContext(), store);
         return store;
     }
