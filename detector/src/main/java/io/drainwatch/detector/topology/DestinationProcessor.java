@@ -9,24 +9,18 @@ import io.drainwatch.detector.rules.CoordinatedSweepRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
-import io.drainwatch.detector.topic.Keys;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 3, keyed by destination: counts the distinct watched wallets paying each unknown address,
  * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took.
  */
-final class DestinationProcessor implements Processor<String, Payment, String, StageOutput> {
+final class DestinationProcessor extends RuleStage<Payment> {
     static final String STATE = "destination-state";
     static final String ALERTS = "destination-alerts";
     /** Payments kept per destination before a sweep is recognised; the threshold is a handful of wallets. */
@@ -38,68 +32,30 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
      */
     record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
 
-    /** How far block time must advance before expired destinations are looked for again. */
-    static final long EXPIRY_STEP_MS = 60_000;
-
     private static final CoordinatedSweepRule.Payer EMPTY_PAYER =
             new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
 
-    private final DetectorConfig config;
-    private final ExplorerLinks links;
-    private final DetectorMetrics metrics;
-    private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, Entry> entries;
     private AlertBook alerts;
-    /**
-     * Per chain, the latest block time of a payment this instance processed. Destinations expire on
-     * block time, like the rule's window: record timestamps are ingestion times, and a backfill of old
-     * blocks must not expire its own payers. After a restart nothing expires until payments arrive.
-     */
-    private final Map<Long, Long> latestBlockTime = new HashMap<>();
-
-    private long expiredAt = Long.MIN_VALUE;
+    /** Destinations whose payers have all left the window are deleted, on block time. */
+    private final BlockTimeExpiry expiry = new BlockTimeExpiry();
 
     DestinationProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-        this.config = config;
-        this.links = links;
-        this.metrics = metrics;
+        super(config, links, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, StageOutput> context) {
-        this.context = context;
+        super.init(context);
         this.entries = context.getStateStore(STATE);
-        this.alerts = new AlertBook(context.getStateStore(ALERTS), links, new StoreReferenceData(context), metrics);
-        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            alerts.forwardQuiet(context, now, config.alertResolveAfter());
-            expire();
-        });
+        this.alerts = alertBook(ALERTS);
     }
 
-    /**
-     * Deletes the destinations whose payers have all left the window (see {@link
-     * CoordinatedSweepRule#expired}); otherwise every unknown address ever paid would stay forever. The
-     * store is scanned only when block time has moved on by a step since the last scan.
-     */
-    private void expire() {
-        long latest = latestBlockTime.values().stream()
-                .mapToLong(Long::longValue)
-                .max()
-                .orElse(Long.MIN_VALUE);
-        if (latest == Long.MIN_VALUE || (expiredAt != Long.MIN_VALUE && latest - expiredAt < EXPIRY_STEP_MS)) {
-            return;
-        }
-        expiredAt = latest;
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Entry> all = entries.all()) {
-            all.forEachRemaining(kv -> {
-                Long now = latestBlockTime.get(Keys.chainOf(kv.key));
-                if (now != null && CoordinatedSweepRule.expired(kv.value.state(), now, config::rules)) {
-                    expired.add(kv.key);
-                }
-            });
-        }
-        expired.forEach(entries::delete);
+    @Override
+    void tick(long now) {
+        alerts.forwardQuiet(context, now, config.alertResolveAfter());
+        expiry.expire(
+                entries, (entry, blockTime) -> CoordinatedSweepRule.expired(entry.state(), blockTime, config::rules));
     }
 
     @Override
@@ -109,7 +65,7 @@ final class DestinationProcessor implements Processor<String, Payment, String, S
             return;
         }
         long now = context.currentSystemTimeMs();
-        latestBlockTime.merge(p.chainId(), p.blockTime(), Math::max);
+        expiry.saw(p.chainId(), p.blockTime());
         Entry entry = entries.get(record.key());
         if (p.removed()) {
             onRemoved(record.key(), p, entry, now, record.timestamp());

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * resolves it when the attack goes quiet. The decisions are {@link FleetStateMachine}'s; this class
  * reads and writes the stores and forwards what it decided.
  */
-final class FleetProcessor implements Processor<String, FleetSignal, String, StageOutput> {
+final class FleetProcessor extends RuleStage<FleetSignal> {
     static final String STATE = "fleet-state";
     static final String MEMBERS = "fleet-incident-wallets";
     /** The drain alerts this stage writes (those that page nothing by themselves), by alert id, until they end. */
@@ -49,29 +47,20 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
             @Nullable Severity raisedTo,
             @Nullable String incidentId) {}
 
-    private final DetectorConfig config;
-    private final ExplorerLinks links;
-    private final DetectorMetrics metrics;
-    private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, FleetState> states;
     private KeyValueStore<String, FleetState.DrainedWallet> members;
     private KeyValueStore<String, LowAlert> lowAlerts;
-    private StoreReferenceData reference;
 
     FleetProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-        this.config = config;
-        this.links = links;
-        this.metrics = metrics;
+        super(config, links, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, StageOutput> context) {
-        this.context = context;
+        super.init(context);
         this.states = context.getStateStore(STATE);
         this.members = context.getStateStore(MEMBERS);
         this.lowAlerts = context.getStateStore(LOW_ALERTS);
-        this.reference = new StoreReferenceData(context);
-        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
     @Override
@@ -109,7 +98,8 @@ final class FleetProcessor implements Processor<String, FleetSignal, String, Sta
         }
     }
 
-    private void tick(long now) {
+    @Override
+    void tick(long now) {
         List<KeyValue<String, FleetState>> all = new ArrayList<>();
         try (KeyValueIterator<String, FleetState> it = states.all()) {
             it.forEachRemaining(all::add);

@@ -9,8 +9,6 @@ import io.drainwatch.detector.rules.Taint;
 import io.drainwatch.detector.rules.Transfer;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -19,30 +17,21 @@ import org.apache.kafka.streams.processor.api.Record;
  * which is also the key of the transfers topic, so no repartition is needed): raises {@code funds-exit} when it
  * pays a mixer, bridge or exchange, and keeps those alerts open in its store.
  */
-final class FundsExitProcessor implements Processor<String, WalletEvent, String, StageOutput> {
+final class FundsExitProcessor extends RuleStage<WalletEvent> {
     static final String ALERTS = "funds-exit-alerts";
 
-    private final DetectorConfig config;
-    private final ExplorerLinks links;
-    private final DetectorMetrics metrics;
-    private ProcessorContext<String, StageOutput> context;
     private TaintedAddressesStore tainted;
-    private StoreReferenceData reference;
     private AlertBook alerts;
 
     FundsExitProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-        this.config = config;
-        this.links = links;
-        this.metrics = metrics;
+        super(config, links, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, StageOutput> context) {
-        this.context = context;
+        super.init(context);
         this.tainted = context.getStateStore(TaintedAddressesStore.NAME);
-        this.reference = new StoreReferenceData(context);
-        this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
-        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        this.alerts = alertBook(ALERTS);
     }
 
     @Override
@@ -67,7 +56,8 @@ final class FundsExitProcessor implements Processor<String, WalletEvent, String,
                 .ifPresent(alert -> forward(alert, record.timestamp()));
     }
 
-    private void tick(long now) {
+    @Override
+    void tick(long now) {
         alerts.forwardQuiet(context, now, config.alertResolveAfter());
     }
 

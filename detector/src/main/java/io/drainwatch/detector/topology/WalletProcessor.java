@@ -30,8 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -44,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * addresses to the per-destination stage, gas from outside addresses to the per-funder stage and
  * drains to the fleet stage.
  */
-final class WalletProcessor implements Processor<String, WalletEvent, String, StageOutput> {
+final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String STATE = "wallet-state";
     static final String ALERTS = "wallet-alerts";
     static final String PENDING = "wallet-pending-signatures";
@@ -70,33 +68,24 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
         }
     }
 
-    private final DetectorConfig config;
-    private final ExplorerLinks links;
-    private final DetectorMetrics metrics;
-    private ProcessorContext<String, StageOutput> context;
     private KeyValueStore<String, WalletState> states;
     private KeyValueStore<String, Pending> pending;
     private KeyValueStore<String, Grants> grants;
     private KeyValueStore<String, Activity> activity;
-    private StoreReferenceData reference;
     private AlertBook alerts;
 
     WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
-        this.config = config;
-        this.links = links;
-        this.metrics = metrics;
+        super(config, links, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, StageOutput> context) {
-        this.context = context;
+        super.init(context);
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
-        this.reference = new StoreReferenceData(context);
-        this.alerts = new AlertBook(context.getStateStore(ALERTS), links, reference, metrics);
-        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        this.alerts = alertBook(ALERTS);
     }
 
     @Override
@@ -374,7 +363,8 @@ final class WalletProcessor implements Processor<String, WalletEvent, String, St
                 Keys.address(t.chainId(), t.to()), new StageOutput.Pay(Payment.of(t, group, null)), timestamp));
     }
 
-    private void tick(long now) {
+    @Override
+    void tick(long now) {
         List<KeyValue<String, Pending>> due = new ArrayList<>();
         try (KeyValueIterator<String, Pending> all = pending.all()) {
             all.forEachRemaining(kv -> {
