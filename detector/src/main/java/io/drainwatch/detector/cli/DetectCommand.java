@@ -23,13 +23,7 @@ import picocli.CommandLine.Mixin;
 public final class DetectCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka = new KafkaOptions();
-
-    @Mixin
-    SettingsOptions settings = new SettingsOptions();
-
-    @Mixin
-    MetricsOptions metricsOptions = new MetricsOptions();
+    RoleOptions role = new RoleOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -38,8 +32,8 @@ public final class DetectCommand implements Callable<Integer> {
                 new AccessCheck.Needs(
                         Role.DETECT, detectorConfig.applicationId(), detectorConfig.applicationId() + "-preflight"),
                 detectorConfig.topics(),
-                kafka.clientProperties(),
-                kafka.bootstrapServers());
+                role.kafka.clientProperties(),
+                role.kafka.bootstrapServers());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The hook waits for the detector to close: the JVM halts as soon as every hook has returned.
@@ -84,19 +78,19 @@ public final class DetectCommand implements Callable<Integer> {
      */
     DetectorConfig config(Map<String, String> env) {
         Map<String, String> client = new LinkedHashMap<>();
-        kafka.clientProperties().forEach((k, v) -> {
+        role.kafka.clientProperties().forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) {
                 client.put(k, String.valueOf(v));
             }
         });
-        kafka.topics(); // validates the roles
+        role.kafka.topics(); // validates the roles
         OptionLayer options = new OptionLayer()
                 .entries("--kafka-config", "kafka.", client)
-                .entries("--topic", "topic.", kafka.topicOverrides)
-                .with(metricsOptions.layer());
+                .entries("--topic", "topic.", role.kafka.topicOverrides)
+                .with(role.metrics.layer());
         try {
             return DetectorConfig.from(
-                    settings.settings(Role.DETECT, options, env).asMap(), kafka.bootstrapServers());
+                    role.settings.settings(Role.DETECT, options, env).asMap(), role.kafka.bootstrapServers());
         } catch (ConfigException e) {
             throw options.named(e);
         }

@@ -41,13 +41,7 @@ public final class IngestCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(IngestCommand.class);
 
     @Mixin
-    KafkaOptions kafka = new KafkaOptions();
-
-    @Mixin
-    SettingsOptions settings = new SettingsOptions();
-
-    @Mixin
-    MetricsOptions metricsOptions = new MetricsOptions();
+    RoleOptions role = new RoleOptions();
 
     @Option(
             names = "--rpc-url",
@@ -158,7 +152,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     /** The options given, as keys of the ingest role. */
     private OptionLayer options() {
-        kafka.topics(); // validates the roles
+        role.kafka.topics(); // validates the roles
         return new OptionLayer()
                 .option("--rpc-url", "rpc.urls", rpcUrls.isEmpty() ? null : rpcUrls)
                 .option("--ws-url", "ws.url", wsUrl)
@@ -174,8 +168,8 @@ public final class IngestCommand implements Callable<Integer> {
                 .option("--rpc-rate", "rpc.rate", rpcRate)
                 .option("--rpc-batch", "rpc.batch", rpcBatch)
                 .option("--progress-topic", "ingest.progress-topic", progressTopic)
-                .entries("--topic", "topic.", kafka.topicOverrides)
-                .with(metricsOptions.layer());
+                .entries("--topic", "topic.", role.kafka.topicOverrides)
+                .with(role.metrics.layer());
     }
 
     /** The validated configuration of this command line and the process's environment. */
@@ -189,10 +183,10 @@ public final class IngestCommand implements Callable<Integer> {
 
     private Built build(Map<String, String> env) {
         OptionLayer options = options();
-        Settings layered = settings.settings(Role.INGEST, options, env);
+        Settings layered = role.settings.settings(Role.INGEST, options, env);
         try {
             return new Built(
-                    IngestConfig.from(layered, kafka.clientProperties()),
+                    IngestConfig.from(layered, role.kafka.clientProperties()),
                     layered.string("metrics.host"),
                     layered.port("metrics.port"),
                     options);
@@ -210,8 +204,8 @@ public final class IngestCommand implements Callable<Integer> {
         Preflight.check(
                 new AccessCheck.Needs(Role.INGEST, null, ChainWriter.transactionalId(config.chainId())),
                 config.topics(),
-                kafka.clientProperties(),
-                kafka.bootstrapServers());
+                role.kafka.clientProperties(),
+                role.kafka.bootstrapServers());
         try (MetricsServer server = MetricsServer.start(built.metricsHost(), built.metricsPort(), "ingest")) {
             IngestMetrics metrics = new IngestMetrics(server.registry(), config.chainId());
             try {

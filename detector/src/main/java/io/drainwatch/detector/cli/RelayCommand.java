@@ -43,13 +43,7 @@ public final class RelayCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
 
     @Mixin
-    KafkaOptions kafka = new KafkaOptions();
-
-    @Mixin
-    SettingsOptions settings = new SettingsOptions();
-
-    @Mixin
-    MetricsOptions metricsOptions = new MetricsOptions();
+    RoleOptions role = new RoleOptions();
 
     @Option(
             names = "--alertmanager-url",
@@ -128,12 +122,12 @@ public final class RelayCommand implements Runnable {
         Preflight.check(
                 new AccessCheck.Needs(Role.RELAY, layered.string("relay.group-id"), null),
                 topics,
-                kafka.clientProperties(),
-                kafka.bootstrapServers());
+                role.kafka.clientProperties(),
+                role.kafka.bootstrapServers());
         try (MetricsServer server =
                 MetricsServer.start(layered.string("metrics.host"), layered.port("metrics.port"), "relay")) {
             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                    Relay.consumerProperties(kafka.clientProperties(), layered.string("relay.group-id")),
+                    Relay.consumerProperties(role.kafka.clientProperties(), layered.string("relay.group-id")),
                     new StringDeserializer(),
                     new ByteArrayDeserializer());
             try (KafkaClientBinding binding = KafkaClientBinding.consumer(server.registry(), consumer)) {
@@ -175,7 +169,7 @@ public final class RelayCommand implements Runnable {
 
     /** The options given, as keys of the relay role. */
     private OptionLayer options() {
-        kafka.topics(); // validates the roles
+        role.kafka.topics(); // validates the roles
         return new OptionLayer()
                 .option("--alertmanager-url", "alertmanager.urls", alertmanagers.isEmpty() ? null : alertmanagers)
                 .option("--repost-interval", "relay.repost-interval", repostInterval)
@@ -186,13 +180,13 @@ public final class RelayCommand implements Runnable {
                 .option("--request-timeout", "relay.request-timeout", requestTimeout)
                 .option("--max-backoff", "relay.max-backoff", maxBackoff)
                 .option("--group-id", "relay.group-id", groupId)
-                .entries("--topic", "topic.", kafka.topicOverrides)
-                .with(metricsOptions.layer());
+                .entries("--topic", "topic.", role.kafka.topicOverrides)
+                .with(role.metrics.layer());
     }
 
     /** The relay's layered settings: defaults, {@code --config}, {@code env}, the options, {@code --set}. */
     Settings settings(Map<String, String> env) {
-        return settings.settings(Role.RELAY, options(), env);
+        return role.settings.settings(Role.RELAY, options(), env);
     }
 
     /** The validated relay configuration of {@code layered}; its metrics address is checked too. */

@@ -129,7 +129,7 @@ class IngestCommandTest {
     void metricsPortMinusOneIsAValueNotAnOption() {
         IngestCommand command = new IngestCommand();
         new CommandLine(command).parseArgs("--metrics-port", "-1", "--metrics-host", "127.0.0.1");
-        assertThat(command.metricsOptions.layer().values())
+        assertThat(command.role.metrics.layer().values())
                 .containsExactlyInAnyOrderEntriesOf(
                         java.util.Map.of("metrics.port", "-1", "metrics.host", "127.0.0.1"));
     }
