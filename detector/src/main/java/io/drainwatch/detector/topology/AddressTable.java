@@ -279,27 +279,32 @@ final class AddressTable {
     }
 
     private void put(long chain, long h, long m, int l, int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("negative value " + value);
-        }
         long stamp = lock.writeLock();
         try {
-            if (full(used + 1, table.mask + 1)) {
-                // mostly live entries: double; mostly deleted slots: clear them at the same size
-                rehash(2L * size > table.mask + 1 ? (table.mask + 1) * 2 : table.mask + 1);
-            }
-            Table t = table;
-            int slot = t.slot(chain, h, m, l);
-            if (slot >= 0) {
-                t.values[slot] = value;
-                return;
-            }
-            t.fill(-1 - slot, chain, h, m, l, value);
-            size++;
-            used++;
+            insert(chain, h, m, l, value);
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /** Adds or replaces one entry; the caller holds the write lock. */
+    private void insert(long chain, long h, long m, int l, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("negative value " + value);
+        }
+        if (full(used + 1, table.mask + 1)) {
+            // mostly live entries: double; mostly deleted slots: clear them at the same size
+            rehash(2L * size > table.mask + 1 ? (table.mask + 1) * 2 : table.mask + 1);
+        }
+        Table t = table;
+        int slot = t.slot(chain, h, m, l);
+        if (slot >= 0) {
+            t.values[slot] = value;
+            return;
+        }
+        t.fill(-1 - slot, chain, h, m, l, value);
+        size++;
+        used++;
     }
 
     void remove(long chain, String address) {
@@ -360,13 +365,13 @@ final class AddressTable {
         return slots * 4 > capacity * 3;
     }
 
-    /** Adds the entries that {@link #writeTo} wrote. */
+    /** Adds the entries that {@link #writeTo} wrote; readers wait until it is done (it runs at start, before any). */
     void readFrom(java.io.DataInput in) throws java.io.IOException {
         int count = in.readInt();
         if (count < 0 || count > 1 << 28) {
             throw new java.io.IOException("implausible entry count " + count);
         }
-        long stamp = lock.writeLock();
+        long stamp = lock.writeLock(); // once for the whole load, not once an entry
         try {
             int capacity = table.mask + 1;
             while (full((long) used + count, capacity)) {
@@ -375,11 +380,11 @@ final class AddressTable {
             if (capacity > table.mask + 1) {
                 rehash(capacity); // once, instead of at each doubling while the entries are added
             }
+            for (int i = 0; i < count; i++) {
+                insert(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt());
+            }
         } finally {
             lock.unlockWrite(stamp);
-        }
-        for (int i = 0; i < count; i++) {
-            put(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt());
         }
     }
 

@@ -304,24 +304,8 @@ public final class DetectorBenchmark {
         static Memory now() {
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-            long rss = -1;
-            long peak = -1;
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        rss = kilobytes(line) >> 10;
-                    } else if (line.startsWith("VmHWM:")) {
-                        peak = kilobytes(line) >> 10;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux: the heap figure alone
-            }
-            return new Memory(rss, peak, heap);
-        }
-
-        private static long kilobytes(String statusLine) {
-            return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
+            Bench.Resident resident = Bench.Resident.of("self");
+            return new Memory(resident.mb(), resident.peakMb(), heap);
         }
     }
 

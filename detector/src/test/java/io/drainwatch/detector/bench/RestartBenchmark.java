@@ -187,28 +187,12 @@ public final class RestartBenchmark {
         return command;
     }
 
-    /** The process's resident memory and its peak, from {@code /proc} (Linux). */
-    private static String memory(Process process) throws IOException {
-        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-        if (!Files.exists(status)) {
-            return "resident memory unknown (no /proc)";
-        }
-        Map<String, String> fields = new HashMap<>();
-        for (String line : Files.readAllLines(status)) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
-            }
-        }
-        return String.format(
-                Locale.ROOT,
-                "resident %,d MB (peak %,d MB)",
-                kilobytes(fields.get("VmRSS")) / 1024,
-                kilobytes(fields.get("VmHWM")) / 1024);
-    }
-
-    private static long kilobytes(String field) {
-        return field == null ? 0 : Long.parseLong(field.replace("kB", "").trim());
+    /** The process's resident memory and its peak, as the benchmark prints them. */
+    private static String memory(Process process) {
+        Bench.Resident r = Bench.Resident.of(Long.toString(process.pid()));
+        return r.mb() < 0
+                ? "resident memory unknown (no /proc)"
+                : String.format(Locale.ROOT, "resident %,d MB (peak %,d MB)", r.mb(), r.peakMb());
     }
 
     private static Process start(List<String> command, Path log) throws IOException {
