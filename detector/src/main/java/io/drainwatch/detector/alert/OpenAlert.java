@@ -92,21 +92,7 @@ public record OpenAlert(
 
     /** The next version without the evidence of {@code eventId}, which a reorganisation removed. */
     public OpenAlert without(String eventId) {
-        List<Evidence> next =
-                evidence.stream().filter(e -> !e.eventId().equals(eventId)).toList();
-        return new OpenAlert(
-                alertId,
-                rule,
-                severity,
-                chainId,
-                custodyGroup,
-                subject,
-                version + 1,
-                next,
-                summary,
-                description,
-                thresholds,
-                lastChange);
+        return next(evidence.stream().filter(e -> !e.eventId().equals(eventId)).toList());
     }
 
     /**
@@ -134,6 +120,10 @@ public record OpenAlert(
 
     /** The next version, unchanged but for its version number (for RESOLVED and RETRACTED). */
     public OpenAlert ended() {
+        return next(evidence);
+    }
+
+    private OpenAlert next(List<Evidence> nextEvidence) {
         return new OpenAlert(
                 alertId,
                 rule,
@@ -142,7 +132,7 @@ public record OpenAlert(
                 custodyGroup,
                 subject,
                 version + 1,
-                evidence,
+                nextEvidence,
                 summary,
                 description,
                 thresholds,

@@ -16,6 +16,7 @@ import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.detector.topic.TopicCatalogue;
+import io.drainwatch.detector.topic.TopicScan;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DrainAlert;
@@ -44,10 +45,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -354,35 +351,20 @@ public final class Backtest {
 
     /** Every committed record of {@code topic}, in partition order, up to the end offsets taken at the start. */
     static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Map<String, Object> client, Topic<T> from) {
-        String topic = from.name();
         Map<String, Object> props = new HashMap<>(client);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "drainwatch-backtest-report");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
-                if (System.nanoTime() > deadline) {
-                    throw new BacktestException("cannot read topic " + topic + " to its end within 2 minutes");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+        List<Map.Entry<ConsumerRecord<String, byte[]>, T>> records = new ArrayList<>();
+        try {
+            TopicScan.read(props, from, 0, Duration.ofMinutes(2), (r, value) -> records.add(Map.entry(r, value)));
+        } catch (IllegalStateException e) {
+            throw new BacktestException(String.valueOf(e.getMessage()), e);
         }
         // the versions of one alert or incident share a key, so a partition holds them in the order written
-        records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
-                .thenComparingLong(ConsumerRecord::offset));
         return records.stream()
-                .filter(r -> r.value() != null)
-                .map(r -> from.decode(r.value()))
+                .sorted(Comparator.<Map.Entry<ConsumerRecord<String, byte[]>, T>>comparingInt(
+                                e -> e.getKey().partition())
+                        .thenComparingLong(e -> e.getKey().offset()))
+                .map(Map.Entry::getValue)
                 .collect(Collectors.toList());
     }
 

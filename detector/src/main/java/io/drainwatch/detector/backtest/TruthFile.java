@@ -1,6 +1,6 @@
 package io.drainwatch.detector.backtest;
 
-import io.drainwatch.detector.model.Addresses;
+import io.drainwatch.detector.refdata.Fields;
 import io.drainwatch.detector.refdata.ReferenceFormat;
 import io.drainwatch.detector.refdata.RowFields;
 import io.drainwatch.detector.refdata.RowRejected;
@@ -51,24 +51,10 @@ public final class TruthFile implements ReferenceFormat<Victim> {
     }
 
     private static long chainId(RowFields row) throws RowRejected {
-        String raw = row.required("chain_id");
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new RowRejected("chain_id must be a positive integer, was '" + raw + "'");
+        return Fields.chainId(row.required("chain_id"));
     }
 
     private static String address(RowFields row) throws RowRejected {
-        String raw = row.required("address");
-        Optional<String> problem = Addresses.problem(raw);
-        if (problem.isPresent()) {
-            throw new RowRejected("address: " + problem.get());
-        }
-        return Addresses.normalize(raw);
+        return Fields.address("address", row.required("address"));
     }
 }

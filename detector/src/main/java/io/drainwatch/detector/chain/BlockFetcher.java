@@ -110,14 +110,18 @@ public final class BlockFetcher {
                 Receipt receipt = NodeData.receipt(r);
                 receipts.put(receipt.txHash(), receipt);
             }
-            Map<String, Frame> frames = switch (traces) {
-                case DEBUG -> debugFrames(b, results.get(i++));
-                case PARITY -> parityFrames(b, results.get(i++));
-                case NONE -> Map.of();
-            };
-            out.add(new FetchedBlock(b, receipts, frames));
+            out.add(new FetchedBlock(b, receipts, traces == TraceMode.NONE ? Map.of() : frames(b, results.get(i++))));
         }
         return out;
+    }
+
+    /** The root frame of every transaction of {@code b}, from the node's answer to the trace call. */
+    private Map<String, Frame> frames(Block b, JsonNode trace) {
+        return switch (traces) {
+            case DEBUG -> debugFrames(b, trace);
+            case PARITY -> parityFrames(b, trace);
+            case NONE -> Map.of();
+        };
     }
 
     /** Method-not-found style answers: the node does not offer the call at all. */
@@ -154,12 +158,7 @@ public final class BlockFetcher {
                 Receipt receipt = NodeData.receipt(r);
                 receipts.put(receipt.txHash(), receipt);
             }
-            Map<String, Frame> frames = switch (traces) {
-                case DEBUG -> debugFrames(b, results.get(i++));
-                case PARITY -> parityFrames(b, results.get(i++));
-                case NONE -> Map.of();
-            };
-            out.add(new FetchedBlock(b, receipts, frames));
+            out.add(new FetchedBlock(b, receipts, traces == TraceMode.NONE ? Map.of() : frames(b, results.get(i++))));
         }
         return out;
     }

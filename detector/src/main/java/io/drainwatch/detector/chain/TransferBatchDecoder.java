@@ -2,7 +2,6 @@ package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.chain.NodeData.Log;
 import io.drainwatch.detector.chain.NodeData.Transaction;
-import io.drainwatch.schemas.TransferKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +26,7 @@ final class TransferBatchDecoder implements LogDecoder {
         }
         String idx = Integer.toString(l.logIndex());
         for (int i = 0; i < ids.size(); i++) {
-            block.transfers.add(block.transfer(
-                            tx,
-                            TransferKind.ERC1155,
-                            Hex.addressFromWord(l.topics().get(2)),
-                            Hex.addressFromWord(l.topics().get(3)),
-                            l.address(),
-                            values.get(i),
-                            ids.get(i),
-                            l.logIndex(),
-                            idx + ":" + i)
-                    .build());
+            TransferSingleDecoder.add(block, tx, l, values.get(i), ids.get(i), idx + ":" + i);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.Topics;
-import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.detector.topic.TopicCatalogue;
+import io.drainwatch.detector.topic.TopicScan;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.BlockHead;
 import io.drainwatch.schemas.DelegationEvent;
@@ -13,16 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads back what this ingestor wrote for some blocks, so a restarted ingestor can retract the
@@ -31,6 +22,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class WrittenEvents {
     private static final long MARGIN_MILLIS = Duration.ofMinutes(5).toMillis();
+    /** How long reading one topic back may take before the ingestor gives up starting. */
+    private static final Duration READ_WITHIN = Duration.ofMinutes(5);
 
     private WrittenEvents() {}
 
@@ -41,10 +34,10 @@ final class WrittenEvents {
                 blocks.stream().mapToLong(ReorgWindow.Entry::writtenAt).min().orElse(0) - MARGIN_MILLIS;
         Collector c = new Collector(chainId, hashes);
         TopicCatalogue catalogue = TopicCatalogue.of(topics);
-        scan(kafka, catalogue.heads(), since, (k, h) -> c.head(h));
-        scan(kafka, catalogue.transfers(), since, (k, t) -> c.transfer(t));
-        scan(kafka, catalogue.approvals(), since, (k, a) -> c.approval(a));
-        scan(kafka, catalogue.delegations(), since, (k, d) -> c.delegation(d));
+        TopicScan.read(kafka, catalogue.heads(), since, READ_WITHIN, (r, h) -> c.head(h));
+        TopicScan.read(kafka, catalogue.transfers(), since, READ_WITHIN, (r, t) -> c.transfer(t));
+        TopicScan.read(kafka, catalogue.approvals(), since, READ_WITHIN, (r, a) -> c.approval(a));
+        TopicScan.read(kafka, catalogue.delegations(), since, READ_WITHIN, (r, d) -> c.delegation(d));
         return c.blocks();
     }
 
@@ -112,36 +105,6 @@ final class WrittenEvents {
                             List.copyOf(delegations.getOrDefault(hash, Map.of()).values()),
                             List.of())));
             return out;
-        }
-    }
-
-    private static <T extends SpecificRecord> void scan(
-            Map<String, Object> kafka, Topic<T> from, long since, BiConsumer<String, T> sink) {
-        String topic = from.name();
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(
-                    partitions.stream().collect(Collectors.toMap(p -> p, p -> Math.max(0, since))));
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp at = start.get(p);
-                consumer.seek(p, at == null ? end.getOrDefault(p, 0L) : at.offset());
-            }
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        sink.accept(r.key(), from.decode(r.value()));
-                    }
-                }
-            }
         }
     }
 }

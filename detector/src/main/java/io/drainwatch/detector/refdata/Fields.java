@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Parsing of the column types shared by the file formats, with reasons an operator can act on. */
-final class Fields {
+public final class Fields {
     private Fields() {}
 
     /** A chain id: a positive decimal integer (1 for Ethereum mainnet). */
-    static long chainId(String raw) throws RowRejected {
+    public static long chainId(String raw) throws RowRejected {
         try {
             long id = Long.parseLong(raw);
             if (id > 0) {
@@ -24,7 +24,7 @@ final class Fields {
     }
 
     /** An EVM address as lowercase 0x hex; mixed case must carry a valid EIP-55 checksum. */
-    static String address(String column, String raw) throws RowRejected {
+    public static String address(String column, String raw) throws RowRejected {
         var problem = Addresses.problem(raw);
         if (problem.isPresent()) {
             throw new RowRejected(column + ": " + problem.get());

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param amount null for ApprovalForAll
  * @param approved false when the event revokes (amount 0 or ApprovalForAll false)
- * @param txFrom who submitted the transaction (differs from the owner for permits)
+ * @param at where the chain included it; its submitter differs from the owner for permits
  */
 public record Approval(
         long chainId,
@@ -20,12 +20,7 @@ public record Approval(
         String token,
         @Nullable BigInteger amount,
         boolean approved,
-        String eventId,
-        String txHash,
-        @Nullable String txFrom,
-        long blockNumber,
-        long blockTime,
-        boolean removed) {
+        Inclusion at) {
 
     /** The largest ERC-20 allowance, which wallets and dapps use for "unlimited". */
     public static final BigInteger MAX_UINT256 = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);

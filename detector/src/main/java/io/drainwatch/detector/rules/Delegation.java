@@ -1,22 +1,10 @@
 package io.drainwatch.detector.rules;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * An EIP-7702 authorisation as the rules see it: from {@code blockNumber} on, calls to
+ * An EIP-7702 authorisation as the rules see it: from the block it is included in ({@code at}) on, calls to
  * {@code authority} run {@code delegate}'s code. A delegate of the zero address clears it.
  */
-public record Delegation(
-        long chainId,
-        String authority,
-        String delegate,
-        long authorizationNonce,
-        String eventId,
-        String txHash,
-        @Nullable String txFrom,
-        long blockNumber,
-        long blockTime,
-        boolean removed) {
+public record Delegation(long chainId, String authority, String delegate, long authorizationNonce, Inclusion at) {
 
     public static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 

@@ -33,8 +33,8 @@ public final class DelegationRule {
             return new Outcome(grants, Optional.empty(), false);
         }
         Grants next = grants.withDelegation(
-                new Grants.DelegationGrant(d.delegate(), d.eventId(), d.txHash(), d.blockNumber()));
-        boolean signed = ref.signed(d.chainId(), d.txHash());
+                new Grants.DelegationGrant(d.delegate(), d.at().eventId(), d.at().txHash(), d.at().blockNumber()));
+        boolean signed = ref.signed(d.chainId(), d.at().txHash());
         String signer = signed
                 ? "The custodian's signer has a record of this transaction: if the delegation is intended, allowlist "
                         + d.delegate() + " for group " + group + "; if not, the signer was tricked into it. "
@@ -51,8 +51,8 @@ public final class DelegationRule {
                         "Wallet " + Money.shortAddress(d.authority()) + " delegated (EIP-7702) to unknown contract "
                                 + Money.shortAddress(d.delegate()),
                         "Watched wallet " + d.authority() + " (group " + group
-                                + ") signed an EIP-7702 authorisation in transaction " + d.txHash() + " (block "
-                                + d.blockNumber() + ") that makes it run the code of " + d.delegate()
+                                + ") signed an EIP-7702 authorisation in transaction " + d.at().txHash() + " (block "
+                                + d.at().blockNumber() + ") that makes it run the code of " + d.delegate()
                                 + ", a contract that is not the custodian's or allowlisted. That code can move "
                                 + "everything the wallet holds and every later deposit. " + signer
                                 + "Only the wallet's key can sign such an authorisation: treat the key as "

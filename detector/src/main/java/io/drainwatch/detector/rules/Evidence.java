@@ -37,32 +37,25 @@ public record Evidence(
 
     /** The evidence of an approval: the spender is its destination, the token its asset. */
     public static Evidence of(Approval a) {
-        return new Evidence(
-                a.eventId(),
-                a.txHash(),
-                a.blockNumber(),
-                a.blockTime(),
-                a.owner(),
-                a.spender(),
-                a.token(),
-                a.amount(),
-                null,
-                null,
-                null,
-                null);
+        return granted(a.at(), a.owner(), a.spender(), a.token(), a.amount());
     }
 
     /** The evidence of a delegation: the delegate contract is its destination. */
     public static Evidence of(Delegation d) {
+        return granted(d.at(), d.authority(), d.delegate(), null, null);
+    }
+
+    private static Evidence granted(
+            Inclusion at, String from, String to, @Nullable String asset, @Nullable BigInteger amount) {
         return new Evidence(
-                d.eventId(),
-                d.txHash(),
-                d.blockNumber(),
-                d.blockTime(),
-                d.authority(),
-                d.delegate(),
-                null,
-                null,
+                at.eventId(),
+                at.txHash(),
+                at.blockNumber(),
+                at.blockTime(),
+                from,
+                to,
+                asset,
+                amount,
                 null,
                 null,
                 null,

@@ -27,42 +27,6 @@ public record Transfer(
         @Nullable Boolean recipientFresh,
         @Nullable String txFrom) {
 
-    /** A transfer whose transaction sender is not known. */
-    public Transfer(
-            long chainId,
-            String from,
-            String to,
-            TransferKind kind,
-            String asset,
-            BigInteger amount,
-            @Nullable Integer decimals,
-            String eventId,
-            String txHash,
-            long blockNumber,
-            long blockTime,
-            boolean removed,
-            @Nullable BigInteger balanceBefore,
-            @Nullable BigInteger balanceAfter,
-            @Nullable Boolean recipientFresh) {
-        this(
-                chainId,
-                from,
-                to,
-                kind,
-                asset,
-                amount,
-                decimals,
-                eventId,
-                txHash,
-                blockNumber,
-                blockTime,
-                removed,
-                balanceBefore,
-                balanceAfter,
-                recipientFresh,
-                null);
-    }
-
     /** Whether the chain's own coin moved (top-level or internal). */
     public boolean isNative() {
         return kind == TransferKind.NATIVE || kind == TransferKind.INTERNAL;

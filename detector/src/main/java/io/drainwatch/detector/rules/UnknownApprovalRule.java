@@ -45,7 +45,7 @@ public final class UnknownApprovalRule {
         Optional<LabelCategory> denylisted =
                 ref.label(a.chainId(), a.spender()).filter(rules.denylistedCategories()::contains);
         Severity severity = a.unlimited() || denylisted.isPresent() ? Severity.HIGH : Severity.MEDIUM;
-        boolean signed = ref.signed(a.chainId(), a.txHash());
+        boolean signed = ref.signed(a.chainId(), a.at().txHash());
         boolean awaitSignature = rules.unauthorizedOutflow() && !signed;
         Grants next = grants.withApproval(new Grants.ApprovalGrant(
                 a.spender(),
@@ -53,9 +53,9 @@ public final class UnknownApprovalRule {
                 a.kind().name(),
                 a.unlimited(),
                 severity,
-                a.eventId(),
-                a.txHash(),
-                a.blockNumber()));
+                a.at().eventId(),
+                a.at().txHash(),
+                a.at().blockNumber()));
         String what = what(a);
         String why = denylisted
                 .map(c -> " The spender is labelled " + c.name().toLowerCase(Locale.ROOT) + ".")
@@ -71,7 +71,7 @@ public final class UnknownApprovalRule {
         } else {
             signer = " drainwatch has no signer log for group " + group
                     + ", so it cannot tell whether the custodian authorised this: check the signer's records for "
-                    + a.txHash() + ".";
+                    + a.at().txHash() + ".";
         }
         return new Outcome(
                 next,
@@ -85,8 +85,8 @@ public final class UnknownApprovalRule {
                         "Wallet " + Money.shortAddress(a.owner()) + " approved unknown spender "
                                 + Money.shortAddress(a.spender()) + " for " + what,
                         "Watched wallet " + a.owner() + " (group " + group + ") gave " + a.spender() + " the right to"
-                                + " move " + what + " (" + kindName(a.kind()) + ", transaction " + a.txHash()
-                                + ", block " + a.blockNumber() + "). The spender is not the custodian's and not"
+                                + " move " + what + " (" + kindName(a.kind()) + ", transaction " + a.at().txHash()
+                                + ", block " + a.at().blockNumber() + "). The spender is not the custodian's and not"
                                 + " allowlisted." + why + signer + " Until it is revoked the spender can take the"
                                 + " tokens at any time: revoke it (approve 0 / setApprovalForAll false) or move the"
                                 + " tokens to a wallet it cannot touch.",
@@ -101,12 +101,13 @@ public final class UnknownApprovalRule {
      */
     public static Optional<Finding> checkSigned(
             Approval a, String group, Grants grants, ReferenceData ref, RuleSettings rules) {
-        if (ref.signed(a.chainId(), a.txHash()) || grants.approval(a.eventId()).isEmpty()) {
+        if (ref.signed(a.chainId(), a.at().txHash())
+                || grants.approval(a.at().eventId()).isEmpty()) {
             return Optional.empty();
         }
         Evidence approval = Evidence.of(a);
         Evidence unsigned = new Evidence(
-                a.eventId() + UNSIGNED,
+                a.at().eventId() + UNSIGNED,
                 approval.txHash(),
                 approval.blockNumber(),
                 approval.blockTime(),
@@ -128,7 +129,8 @@ public final class UnknownApprovalRule {
                 "Wallet " + Money.shortAddress(a.owner()) + " approved unknown spender "
                         + Money.shortAddress(a.spender()) + " without the custodian's signer",
                 "Watched wallet " + a.owner() + " (group " + group + ") gave " + a.spender() + " the right to move "
-                        + what(a) + " in transaction " + a.txHash() + ", and the custodian's signer has no record of"
+                        + what(a) + " in transaction " + a.at().txHash()
+                        + ", and the custodian's signer has no record of"
                         + " that transaction " + rules.unauthorizedGrace().toSeconds() + "s after it was seen."
                         + " Someone else holds this wallet's key or signed a permit with it: move the wallet's"
                         + " tokens to a wallet the spender cannot touch now, then revoke the approval.",

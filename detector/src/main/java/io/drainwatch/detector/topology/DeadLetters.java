@@ -1,8 +1,10 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -31,28 +33,22 @@ final class DeadLetters {
 
     /** For records that cannot be deserialized at a source. */
     public static final class Deserialization extends LogAndContinueExceptionHandler {
-        private @Nullable DetectorMetrics metrics;
-        private @Nullable GlobalDeadLetters global;
+        private Reporting reporting = Reporting.NONE;
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
-            metrics = (DetectorMetrics) configs.get(METRICS);
-            global = (GlobalDeadLetters) configs.get(GLOBAL);
+            reporting = Reporting.from(configs);
         }
 
         @Override
         public DeserializationExceptionHandler.Response handleError(
                 ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-            if (metrics != null) {
-                metrics.deadLetter("deserialization");
-            }
+            reporting.count("deserialization");
             DeserializationExceptionHandler.Response response = super.handleError(context, record, exception);
-            if (global != null && GlobalDeadLetters.global(context.taskId())) {
-                global.send(response.deadLetterQueueRecords());
-                return DeserializationExceptionHandler.Response.resume();
-            }
-            return response;
+            return reporting.sentForGlobal(context, response.deadLetterQueueRecords())
+                    ? DeserializationExceptionHandler.Response.resume()
+                    : response;
         }
     }
 
@@ -65,14 +61,12 @@ final class DeadLetters {
      * instead: the transaction is aborted, the thread is replaced and the record processed again.
      */
     public static final class Processing extends LogAndContinueProcessingExceptionHandler {
-        private @Nullable DetectorMetrics metrics;
-        private @Nullable GlobalDeadLetters global;
+        private Reporting reporting = Reporting.NONE;
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
-            metrics = (DetectorMetrics) configs.get(METRICS);
-            global = (GlobalDeadLetters) configs.get(GLOBAL);
+            reporting = Reporting.from(configs);
         }
 
         @Override
@@ -88,15 +82,36 @@ final class DeadLetters {
                         exception.toString());
                 return ProcessingExceptionHandler.Response.fail();
             }
-            if (metrics != null) {
-                metrics.deadLetter(exception instanceof SerializationException ? "malformed" : "processing");
-            }
+            reporting.count(exception instanceof SerializationException ? "malformed" : "processing");
             ProcessingExceptionHandler.Response response = super.handleError(context, record, exception);
-            if (global != null && GlobalDeadLetters.global(context.taskId())) {
-                global.send(response.deadLetterQueueRecords());
-                return ProcessingExceptionHandler.Response.resume();
+            return reporting.sentForGlobal(context, response.deadLetterQueueRecords())
+                    ? ProcessingExceptionHandler.Response.resume()
+                    : response;
+        }
+    }
+
+    /** Where the handlers report: the detector's metrics, and the sender of the global tables' dead letters. */
+    private record Reporting(
+            @Nullable DetectorMetrics metrics, @Nullable GlobalDeadLetters global) {
+        static final Reporting NONE = new Reporting(null, null);
+
+        static Reporting from(Map<String, ?> configs) {
+            return new Reporting((DetectorMetrics) configs.get(METRICS), (GlobalDeadLetters) configs.get(GLOBAL));
+        }
+
+        void count(String reason) {
+            if (metrics != null) {
+                metrics.deadLetter(reason);
             }
-            return response;
+        }
+
+        /** Sends the dead letters of a global table's record itself (Kafka Streams drops them); whether it did. */
+        boolean sentForGlobal(ErrorHandlerContext context, List<ProducerRecord<byte[], byte[]>> records) {
+            if (global != null && GlobalDeadLetters.global(context.taskId())) {
+                global.send(records);
+                return true;
+            }
+            return false;
         }
     }
 

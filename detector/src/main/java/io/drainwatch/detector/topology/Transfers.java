@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.rules.Approval;
 import io.drainwatch.detector.rules.Delegation;
+import io.drainwatch.detector.rules.Inclusion;
 import io.drainwatch.detector.rules.Transfer;
 import io.drainwatch.schemas.ApprovalEvent;
 import io.drainwatch.schemas.DelegationEvent;
@@ -43,12 +44,13 @@ final class Transfers {
                 e.getToken(),
                 nullableInteger(e.getAmount()),
                 e.getApproved(),
-                e.getEventId(),
-                e.getTxHash(),
-                e.getTxFrom(),
-                e.getBlockNumber(),
-                e.getBlockTime().toEpochMilli(),
-                e.getRemoved());
+                new Inclusion(
+                        e.getEventId(),
+                        e.getTxHash(),
+                        e.getTxFrom(),
+                        e.getBlockNumber(),
+                        e.getBlockTime().toEpochMilli(),
+                        e.getRemoved()));
     }
 
     static Delegation of(DelegationEvent e) {
@@ -57,12 +59,13 @@ final class Transfers {
                 e.getAuthority(),
                 e.getDelegate(),
                 e.getAuthorizationNonce(),
-                e.getEventId(),
-                e.getTxHash(),
-                e.getTxFrom(),
-                e.getBlockNumber(),
-                e.getBlockTime().toEpochMilli(),
-                e.getRemoved());
+                new Inclusion(
+                        e.getEventId(),
+                        e.getTxHash(),
+                        e.getTxFrom(),
+                        e.getBlockNumber(),
+                        e.getBlockTime().toEpochMilli(),
+                        e.getRemoved()));
     }
 
     static BigInteger integer(BigDecimal d) {

@@ -64,7 +64,9 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
         /** The block of what waits, so what falls due together is judged in chain order. */
         long block() {
-            return transfer != null ? transfer.blockNumber() : approval != null ? approval.blockNumber() : 0L;
+            return transfer != null
+                    ? transfer.blockNumber()
+                    : approval != null ? approval.at().blockNumber() : 0L;
         }
     }
 
@@ -198,17 +200,17 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         }
         String key = Keys.address(a.chainId(), a.owner());
         Grants before = orEmpty(grants.get(key));
-        if (a.removed()) {
+        if (a.at().removed()) {
             pending.delete(pendingApproval(a));
-            grants.put(key, before.withoutApprovals(g -> g.eventId().equals(a.eventId())));
+            grants.put(key, before.withoutApprovals(g -> g.eventId().equals(a.at().eventId())));
             String alert = AlertBook.key(RuleId.UNKNOWN_APPROVAL, a.chainId(), a.owner());
-            retractEvidence(alert, a.eventId() + UnknownApprovalRule.UNSIGNED, now, timestamp);
-            retractEvidence(alert, a.eventId(), now, timestamp);
+            retractEvidence(alert, a.at().eventId() + UnknownApprovalRule.UNSIGNED, now, timestamp);
+            retractEvidence(alert, a.at().eventId(), now, timestamp);
             retractEvidence(
-                    AlertBook.key(RuleId.COMBINED_SIGNALS, a.chainId(), a.owner()), a.eventId(), now, timestamp);
+                    AlertBook.key(RuleId.COMBINED_SIGNALS, a.chainId(), a.owner()), a.at().eventId(), now, timestamp);
             Activity act = activity.get(key);
             if (act != null) {
-                activity.put(key, act.without(a.eventId()));
+                activity.put(key, act.without(a.at().eventId()));
             }
             return;
         }
@@ -217,10 +219,10 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         grants.put(key, outcome.grants());
         outcome.finding().ifPresent(f -> {
             emit(f, now, timestamp);
-            combine(key, a.blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
+            combine(key, a.at().blockTime(), List.of(f), rules).ifPresent(c -> emit(c, now, timestamp));
         });
         // Outflows of this block or later that arrived before the approval: judged as if it had come first.
-        for (Transfer out : outcome.grants().outflowsSince(a.blockNumber())) {
+        for (Transfer out : outcome.grants().outflowsSince(a.at().blockNumber())) {
             UnknownApprovalRule.onOutflow(out, group.get(), outcome.grants(), reference)
                     .ifPresent(f -> emit(f, now, timestamp));
         }
@@ -242,12 +244,13 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         }
         String key = Keys.address(d.chainId(), d.authority());
         Grants before = orEmpty(grants.get(key));
-        if (d.removed()) {
+        if (d.at().removed()) {
             Grants.DelegationGrant open = before.delegation();
-            if (open != null && open.eventId().equals(d.eventId())) {
+            if (open != null && open.eventId().equals(d.at().eventId())) {
                 grants.put(key, before.withDelegation(null));
             }
-            retractEvidence(AlertBook.key(RuleId.DELEGATION, d.chainId(), d.authority()), d.eventId(), now, timestamp);
+            retractEvidence(
+                    AlertBook.key(RuleId.DELEGATION, d.chainId(), d.authority()), d.at().eventId(), now, timestamp);
             return;
         }
         DelegationRule.Outcome outcome =
@@ -258,14 +261,14 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         }
         outcome.finding().ifPresent(f -> emit(f, now, timestamp));
         // Outflows of this block or later that arrived before the delegation: judged as if it had come first.
-        for (Transfer out : outcome.grants().outflowsSince(d.blockNumber())) {
+        for (Transfer out : outcome.grants().outflowsSince(d.at().blockNumber())) {
             DelegationRule.onOutflow(out, group.get(), outcome.grants(), reference)
                     .ifPresent(f -> emit(f, now, timestamp));
         }
     }
 
     private static String pendingApproval(Approval a) {
-        return "approval|" + a.eventId();
+        return "approval|" + a.at().eventId();
     }
 
     private void resolve(RuleId rule, long chainId, String wallet, long now, long timestamp) {
@@ -407,7 +410,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         Grants granted = orEmpty(grants.get(key));
         UnknownApprovalRule.checkSigned(a, group, granted, reference, config.rules(group))
                 .ifPresent(f -> {
-                    grants.put(key, granted.withApprovalSeverity(a.eventId(), f.severity()));
+                    grants.put(key, granted.withApprovalSeverity(a.at().eventId(), f.severity()));
                     emit(f, now, now);
                 });
     }

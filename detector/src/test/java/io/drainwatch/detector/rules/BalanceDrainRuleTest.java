@@ -208,6 +208,7 @@ class BalanceDrainRuleTest {
                 false,
                 BigInteger.TEN,
                 BigInteger.ZERO,
+                null,
                 null);
         assertThat(BalanceDrainRule.evaluate(unpriced, "retail", WalletState.empty(), ref, Fixtures.rules())
                         .finding())

@@ -39,6 +39,7 @@ class CommonFunderRuleTest {
                 false,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -45,6 +45,7 @@ final class Fixtures {
                 false,
                 before,
                 after,
+                null,
                 null);
     }
 
@@ -64,6 +65,7 @@ final class Fixtures {
                 false,
                 before,
                 after,
+                null,
                 null);
     }
 

@@ -73,6 +73,7 @@ class FundsExitRuleTest {
                 true,
                 null,
                 null,
+                null,
                 null);
         assertThat(FundsExitRule.evaluate(removed, taint, ref, Fixtures.rules()))
                 .isEmpty();

@@ -28,17 +28,16 @@ class GrantRulesTest {
                 TOKEN,
                 amount,
                 amount == null || amount.signum() > 0,
-                "a-" + block,
-                "0xa" + block,
-                WALLET,
-                block,
-                block * 12_000,
-                false);
+                new Inclusion("a-" + block, "0xa" + block, WALLET, block, block * 12_000, false));
     }
 
     private static Delegation delegation(String delegate, long block) {
         return new Delegation(
-                1, WALLET, delegate, 0, "d-" + block, "0xd" + block, WALLET, block, block * 12_000, false);
+                1,
+                WALLET,
+                delegate,
+                0,
+                new Inclusion("d-" + block, "0xd" + block, WALLET, block, block * 12_000, false));
     }
 
     private static Transfer pulled(String txFrom, long block) {
@@ -142,7 +141,7 @@ class GrantRulesTest {
         assertThat(logged.awaitSignature()).isTrue();
         assertThat(UnknownApprovalRule.checkSigned(a, "retail", logged.grants(), ref, withLog))
                 .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
-        ref.signed.add(a.txHash());
+        ref.signed.add(a.at().txHash());
         assertThat(UnknownApprovalRule.checkSigned(a, "retail", logged.grants(), ref, withLog))
                 .isEmpty();
     }

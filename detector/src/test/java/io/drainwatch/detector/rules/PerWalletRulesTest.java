@@ -105,6 +105,7 @@ class PerWalletRulesTest {
                 true,
                 null,
                 null,
+                null,
                 null);
         WalletState reorged = WalletRules.onInflow(removed, "retail", funded, ref, Fixtures.rules())
                 .state();
@@ -180,7 +181,8 @@ class PerWalletRulesTest {
                 false,
                 t.balanceBefore(),
                 t.balanceAfter(),
-                true);
+                true,
+                null);
         assertThat(NewDestinationRule.evaluate(fresh, "retail", WalletState.empty(), ref, Fixtures.rules()))
                 .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
         assertThat(NewDestinationRule.evaluate(
