@@ -11,6 +11,8 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.topic.Topic;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.AllowedCounterparty;
@@ -77,6 +79,7 @@ class AttackShapesIT {
     void everyShapeIsAlertedInItsBlockAndTheLookAlikesDoNotPage() throws Exception {
         long began = System.nanoTime();
         Topics topics = Topics.defaults();
+        TopicCatalogue catalogue = TopicCatalogue.of(topics);
         new TopicSetup(KAFKA.admin(), Duration.ofSeconds(30)).createAll(topics, 2, (short) 1);
 
         try (AnvilNode anvil = AnvilNode.start();
@@ -112,11 +115,11 @@ class AttackShapesIT {
 
             long fromBlock = anvil.blockNumber() + 1;
             String token = chain.deploy(hot, "Token", uint(DOLLAR.multiply(BigInteger.valueOf(10_000_000))));
-            groupOf.forEach((w, g) -> send(producer, topics.wallets(), CHAIN + ":" + w, watched(w, g)));
-            send(producer, topics.allowlist(), CHAIN + ":" + address(hot) + "/*", allowed(address(hot), "*"));
-            send(producer, topics.allowlist(), CHAIN + ":" + router + "/treasury", allowed(router, "treasury"));
-            send(producer, topics.prices(), CHAIN + ":native", price("native", 3000, 18));
-            send(producer, topics.prices(), CHAIN + ":" + token, price(token, 1, 6));
+            groupOf.forEach((w, g) -> send(producer, catalogue.wallets(), watched(w, g)));
+            send(producer, catalogue.allowlist(), allowed(address(hot), "*"));
+            send(producer, catalogue.allowlist(), allowed(router, "treasury"));
+            send(producer, catalogue.prices(), price("native", 3000, 18));
+            send(producer, catalogue.prices(), price(token, 1, 6));
 
             Map<String, String> settings = new HashMap<>();
             settings.put("application.id", APPLICATION_ID);
@@ -436,8 +439,7 @@ class AttackShapesIT {
         String hash = Hex.lower(receipt.get("transactionHash").asText());
         send(
                 producer,
-                topics.signedTx(),
-                CHAIN + ":" + hash,
+                TopicCatalogue.of(topics).signedTx(),
                 SignedTransaction.newBuilder()
                         .setChainId(CHAIN)
                         .setTxHash(hash)
@@ -474,17 +476,15 @@ class AttackShapesIT {
                 .build();
     }
 
-    @SuppressWarnings("unchecked")
     private static <V extends SpecificRecord> void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, String key, V value) {
+            KafkaProducer<byte[], byte[]> producer, Topic<V> topic, V value) {
+        ProducerRecord<String, byte[]> record = topic.record(value);
         try {
             producer.send(new ProducerRecord<>(
-                            topic,
-                            key.getBytes(StandardCharsets.UTF_8),
-                            AvroSerde.of((Class<V>) value.getClass()).encode(value)))
+                            record.topic(), record.key().getBytes(StandardCharsets.UTF_8), record.value()))
                     .get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot write to " + topic, e);
+            throw new IllegalStateException("cannot write to " + topic.name(), e);
         }
     }
 

@@ -2,15 +2,14 @@ package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.topic.TopicCatalogue;
 import io.drainwatch.schemas.WatchedWallet;
-import io.drainwatch.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -112,10 +111,7 @@ final class IngestFixture {
                     .setAddress(address)
                     .setCustodyGroup("it")
                     .build();
-            producer.send(new ProducerRecord<>(
-                    topics.wallets(),
-                    AnvilNode.CHAIN_ID + ":" + address,
-                    AvroSerde.of(WatchedWallet.class).encode(w)));
+            producer.send(TopicCatalogue.of(topics).wallets().record(w));
         }
     }
 
