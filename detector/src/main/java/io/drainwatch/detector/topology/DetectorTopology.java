@@ -7,9 +7,7 @@ import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.FleetState;
-import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.Grants;
-import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.detector.topic.TopicCatalogue;
@@ -29,7 +27,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -123,6 +120,7 @@ public final class DetectorTopology {
                 .process(() -> new FilterProcessor(topics.transfers(), metrics), Named.as("filter-watched"))
                 .split(Named.as("filtered-"))
                 .branch((k, v) -> v instanceof WalletEvent.Hop, Branched.as("hops"))
+                .branch((k, v) -> v instanceof WalletEvent.Topup, Branched.as("topups"))
                 .defaultBranch(Branched.as("wallet-events"));
         KStream<String, WalletEvent> watched = branch(filtered, "filtered-wallet-events");
 
@@ -141,9 +139,7 @@ public final class DetectorTopology {
                 .mapValues(
                         snapshot -> (WalletEvent) new WalletEvent.Balance(snapshot),
                         Named.as("balances-as-wallet-events"))
-                .repartition(Repartitioned.<String, WalletEvent>as("wallet-balances")
-                        .withKeySerde(STRING)
-                        .withValueSerde(new WalletEvent.WalletEventSerde()));
+                .repartition(Repartition.WALLET_BALANCES.spec());
 
         // Approvals and delegations of watched wallets, repartitioned on their own like the balances.
         KStream<String, WalletEvent> grants = builder.stream(
@@ -158,15 +154,10 @@ public final class DetectorTopology {
                                         () -> GrantFilterProcessor.delegations(topics.delegations(), metrics),
                                         Named.as("filter-delegations")),
                         Named.as("merge-grants"))
-                .repartition(Repartitioned.<String, WalletEvent>as("wallet-grant-events")
-                        .withKeySerde(STRING)
-                        .withValueSerde(new WalletEvent.WalletEventSerde()));
+                .repartition(Repartition.WALLET_GRANTS.spec());
 
         // 2. Per wallet.
-        Map<String, KStream<String, StageOutput>> fromWallets = watched.repartition(
-                        Repartitioned.<String, WalletEvent>as("wallet-events")
-                                .withKeySerde(STRING)
-                                .withValueSerde(new WalletEvent.WalletEventSerde()))
+        Map<String, KStream<String, StageOutput>> fromWallets = watched.repartition(Repartition.WALLET_EVENTS.spec())
                 .merge(balances, Named.as("merge-wallet-events"))
                 .merge(grants, Named.as("merge-wallet-grant-events"))
                 .process(
@@ -180,16 +171,13 @@ public final class DetectorTopology {
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
-                .branch((k, v) -> v instanceof StageOutput.Fund, Branched.as("fundings"))
                 .defaultBranch(Branched.as("fleet"));
         alertsTo(branch(fromWallets, "wallet-alerts"), topics, "wallet");
 
         // 3. Per destination.
         Map<String, KStream<String, StageOutput>> fromDestinations = branch(fromWallets, "wallet-payments")
                 .mapValues(v -> ((StageOutput.Pay) v).payment(), Named.as("wallet-payment-values"))
-                .repartition(Repartitioned.<String, Payment>as("destination-payments")
-                        .withKeySerde(STRING)
-                        .withValueSerde(JsonSerde.of(Payment.class)))
+                .repartition(Repartition.DESTINATION_PAYMENTS.spec())
                 .process(
                         () -> new DestinationProcessor(config, links, metrics),
                         Named.as("destination-rules"),
@@ -200,12 +188,9 @@ public final class DetectorTopology {
                 .defaultBranch(Branched.as("fleet"));
         alertsTo(branch(fromDestinations, "destination-alerts"), topics, "destination");
 
-        // 3b. Per funder: gas paid to watched wallets, re-keyed by who paid it.
-        KStream<String, StageOutput> fromFunders = branch(fromWallets, "wallet-fundings")
-                .mapValues(v -> ((StageOutput.Fund) v).funding(), Named.as("wallet-funding-values"))
-                .repartition(Repartitioned.<String, Funding>as("funder-fundings")
-                        .withKeySerde(STRING)
-                        .withValueSerde(JsonSerde.of(Funding.class)))
+        // 3b. Per funder: native coin paid into watched wallets, keyed by who paid it (the transfers
+        // topic's own key, so no repartition: one funder's top-ups arrive in chain order).
+        KStream<String, StageOutput> fromFunders = branch(filtered, "filtered-topups")
                 .process(
                         () -> new FunderProcessor(config, links, metrics),
                         Named.as("funder-rules"),
@@ -217,9 +202,7 @@ public final class DetectorTopology {
         Map<String, KStream<String, StageOutput>> fromFleet = branch(fromWallets, "wallet-fleet")
                 .merge(branch(fromDestinations, "destination-fleet"), Named.as("merge-fleet-signals"))
                 .mapValues(v -> ((StageOutput.Fleet) v).signal(), Named.as("fleet-signal-values"))
-                .repartition(Repartitioned.<String, FleetSignal>as("fleet-signals")
-                        .withKeySerde(STRING)
-                        .withValueSerde(JsonSerde.of(FleetSignal.class)))
+                .repartition(Repartition.FLEET_SIGNALS.spec())
                 .process(
                         () -> new FleetProcessor(config, links, metrics),
                         Named.as("fleet-rules"),

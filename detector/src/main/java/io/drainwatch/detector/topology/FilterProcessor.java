@@ -4,6 +4,7 @@ import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.TransferEvent;
+import io.drainwatch.schemas.TransferKind;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -13,8 +14,10 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Stage 1: drops every transfer that neither comes from nor goes to a watched wallet, reading only
  * the record's first bytes and allocating nothing for it. The rest is decoded and forwarded keyed
- * by the watched wallet (twice when both ends are watched). A transfer sent by an address that received
- * drained funds goes on as a hop, keyed by that address, to the funds-exit stage.
+ * by the watched wallet (twice when both ends are watched). Two kinds go on keyed by the sender, the
+ * transfers topic's own key, so that they stay in its partition and in chain order: native coin paid
+ * into a watched wallet, as a top-up, to the funder stage, and a transfer sent by an address that
+ * received drained funds, as a hop, to the funds-exit stage.
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
     private final DetectorMetrics metrics;
@@ -60,6 +63,10 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         if (toWatched) {
             context.forward(record.withKey(Keys.address(event.getChainId(), event.getTo()))
                     .withValue(new WalletEvent.Inflow(event)));
+            if (event.getKind() == TransferKind.NATIVE || event.getKind() == TransferKind.INTERNAL) {
+                context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
+                        .withValue(new WalletEvent.Topup(event)));
+            }
         }
         if (fromTainted) {
             context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))

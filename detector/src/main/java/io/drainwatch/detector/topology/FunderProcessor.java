@@ -7,15 +7,20 @@ import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.RuleId;
+import io.drainwatch.detector.rules.Transfer;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 3b, keyed by funder: counts the distinct watched wallets each outside address pays gas to
- * and raises {@code common-funder}, the inflow-side twin of the per-destination stage.
+ * and raises {@code common-funder}, the inflow-side twin of the per-destination stage. Its input is the
+ * filter's top-ups, still in the transfers topic's partition of their sender: one funder's top-ups
+ * arrive in chain order, so the top-up that crosses the threshold, and with it the alert's id, is the
+ * same however the chain is read (in batches, block by block, or across restarts).
  */
-final class FunderProcessor extends RuleStage<Funding> {
+final class FunderProcessor extends RuleStage<WalletEvent> {
     static final String STATE = "funder-state";
     static final String ALERTS = "funder-alerts";
 
@@ -42,11 +47,18 @@ final class FunderProcessor extends RuleStage<Funding> {
     }
 
     @Override
-    public void process(Record<String, Funding> record) {
-        Funding f = record.value();
-        if (f == null) {
+    public void process(Record<String, WalletEvent> record) {
+        if (!(record.value() instanceof WalletEvent.Topup topup)) {
             return;
         }
+        Transfer in = Transfers.of(topup.transfer());
+        Optional<Funding> funding = reference
+                .group(in.chainId(), in.to())
+                .flatMap(group -> CommonFunderRule.funding(in, group, reference, config.rules(group)));
+        if (funding.isEmpty()) {
+            return;
+        }
+        Funding f = funding.get();
         long now = context.currentSystemTimeMs();
         expiry.saw(f.chainId(), f.blockTime());
         CommonFunderRule.FunderState state = states.get(record.key());

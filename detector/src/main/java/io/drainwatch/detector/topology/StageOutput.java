@@ -1,6 +1,5 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.rules.Funding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.schemas.DrainAlert;
 import io.drainwatch.schemas.DrainIncident;
@@ -10,8 +9,6 @@ sealed interface StageOutput {
     record Alert(DrainAlert alert) implements StageOutput {}
 
     record Pay(Payment payment) implements StageOutput {}
-
-    record Fund(Funding funding) implements StageOutput {}
 
     record Fleet(FleetSignal signal) implements StageOutput {}
 

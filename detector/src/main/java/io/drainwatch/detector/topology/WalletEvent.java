@@ -11,7 +11,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Something that happened to a watched wallet, as the per-wallet stage receives it (keyed by wallet). */
+/**
+ * Something that happened to a watched wallet, as the per-wallet stage receives it (keyed by wallet),
+ * or a transfer that the filter hands straight to a stage keyed by its sender (a hop, a top-up).
+ */
 sealed interface WalletEvent {
     /** Value left the wallet. */
     record Outflow(TransferEvent transfer) implements WalletEvent {}
@@ -31,6 +34,12 @@ sealed interface WalletEvent {
     /** Value left an address that received drained funds (keyed by that address, for funds-exit). */
     record Hop(TransferEvent transfer) implements WalletEvent {}
 
+    /**
+     * Native coin arrived in a watched wallet, keyed by its sender, for common-funder. It stays in the
+     * transfers topic's own partition, so one sender's top-ups reach the funder stage in chain order.
+     */
+    record Topup(TransferEvent transfer) implements WalletEvent {}
+
     /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
     final class WalletEventSerde implements Serde<WalletEvent> {
         private static final byte OUT = 'O';
@@ -39,6 +48,7 @@ sealed interface WalletEvent {
         private static final byte APPROVAL = 'A';
         private static final byte DELEGATION = 'D';
         private static final byte HOP = 'H';
+        private static final byte TOPUP = 'T';
         private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
         private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
         private final AvroSerde<ApprovalEvent> approvals = AvroSerde.of(ApprovalEvent.class);
@@ -73,6 +83,10 @@ sealed interface WalletEvent {
                         tag = HOP;
                         body = transfers.encode(h.transfer());
                     }
+                    case Topup t -> {
+                        tag = TOPUP;
+                        body = transfers.encode(t.transfer());
+                    }
                     case Delegation d -> {
                         tag = DELEGATION;
                         body = delegations.encode(d.delegation());
@@ -99,6 +113,7 @@ sealed interface WalletEvent {
                     case APPROVAL -> new Approval(approvals.decode(body));
                     case DELEGATION -> new Delegation(delegations.decode(body));
                     case HOP -> new Hop(transfers.decode(body));
+                    case TOPUP -> new Topup(transfers.decode(body));
                     default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
                 };
             };

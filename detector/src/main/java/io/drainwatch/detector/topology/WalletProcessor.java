@@ -8,7 +8,6 @@ import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.rules.Activity;
 import io.drainwatch.detector.rules.Approval;
 import io.drainwatch.detector.rules.CombinedSignalsRule;
-import io.drainwatch.detector.rules.CommonFunderRule;
 import io.drainwatch.detector.rules.Delegation;
 import io.drainwatch.detector.rules.DelegationRule;
 import io.drainwatch.detector.rules.DormantWakeRule;
@@ -99,7 +98,9 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
             case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
             case WalletEvent.Approval a -> onApproval(Transfers.of(a.approval()), now, record.timestamp());
             case WalletEvent.Delegation d -> onDelegation(Transfers.of(d.delegation()), now, record.timestamp());
-            case WalletEvent.Hop h -> {} // handled by the funds-exit stage, never repartitioned by wallet
+            // for the funds-exit and funder stages, which take them keyed by sender: never repartitioned by wallet
+            case WalletEvent.Hop h -> {}
+            case WalletEvent.Topup t -> {}
             case null -> {}
         }
     }
@@ -156,9 +157,6 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         store(key, t.chainId(), group.get(), state, outcome.state(), timestamp);
         // A top-up from an earlier block than outflows that arrived before it.
         outcome.findings().forEach(f -> emit(f, now, timestamp));
-        CommonFunderRule.funding(t, group.get(), reference, rules)
-                .ifPresent(f -> context.forward(
-                        new Record<>(Keys.address(f.chainId(), f.funder()), new StageOutput.Fund(f), timestamp)));
     }
 
     /**

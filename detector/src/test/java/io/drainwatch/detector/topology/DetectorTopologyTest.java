@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -621,6 +622,27 @@ class DetectorTopologyTest {
         assertThat(alerts.readValuesToList())
                 .isNotEmpty()
                 .allSatisfy(a -> assertThat(a.getRule()).isEqualTo("common-funder"));
+    }
+
+    /**
+     * common-funder's alert id carries the block of the top-up that crosses its threshold, so its stage
+     * must see one funder's top-ups in chain order: in the sub-topology of the transfers topic (whose key
+     * is the sender), with no repartition between, where a partition's order is the ingestor's.
+     */
+    @Test
+    void theFunderStageReadsTopUpsInTheTransfersTopicsOwnPartitionOrder() {
+        DetectorConfig config =
+                DetectorConfig.withOverrides(Map.of("kafka.state.dir", stateDir.toString()), "unused:9092");
+        TopologyDescription description = DetectorTopology.build(config, new DetectorMetrics(registry), store -> {})
+                .describe();
+        TopologyDescription.Subtopology withFunder = description.subtopologies().stream()
+                .filter(sub -> sub.nodes().stream().anyMatch(n -> n.name().equals("funder-rules")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(withFunder.nodes())
+                .filteredOn(n -> n instanceof TopologyDescription.Source)
+                .extracting(n -> ((TopologyDescription.Source) n).topicSet())
+                .containsExactlyInAnyOrder(Set.of(topics.transfers()));
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGKILL, its transaction left open) at three quarters, and between them the broker leading the alerts
  * topic's first partition stopped and started again. The disturbed run must write what the
  * undisturbed one wrote: the same alert ids, each FIRING once, the same severities and the same incident
- * membership. (common-funder and coordinated-sweep ids still carry the block of their first evidence to
+ * membership. (coordinated-sweep ids still carry the block of their first evidence to
  * arrive, which two instances can change: for them the rule and subject are compared, and the ids printed.)
  */
 class ScaleOutIT {
@@ -42,8 +42,8 @@ class ScaleOutIT {
     private static final long SEED = 20261205L;
     private static final int PARTITIONS = 4;
 
-    /** Rules whose fundings or payments reach their stage from several partitions, in arrival order. */
-    private static final List<String> ARRIVAL_ORDER_RULES = List.of("common-funder", "coordinated-sweep");
+    /** Rules whose evidence reaches their stage from several partitions, in arrival order. */
+    private static final List<String> ARRIVAL_ORDER_RULES = List.of("coordinated-sweep");
 
     private final ScenarioPlayer player = new ScenarioPlayer(KAFKA);
 
