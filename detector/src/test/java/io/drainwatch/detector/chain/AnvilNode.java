@@ -110,6 +110,37 @@ public final class AnvilNode implements AutoCloseable {
         }
     }
 
+    /** Freezes anvil (SIGSTOP): it holds its connections and answers nothing until {@link #resume}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets anvil run again after {@link #pause} (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException("anvil is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal anvil", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling anvil", e);
+        }
+    }
+
     public RpcUrl httpUrl() {
         return new RpcUrl(URI.create("http://127.0.0.1:" + port));
     }

@@ -129,38 +129,10 @@ class IngestCrashIT {
 
     private static Process launch(IngestFixture fx, AnvilNode anvil, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Drainwatch.class.getName(),
-                "ingest",
-                "--chain-id",
-                "31337",
-                "--from-block",
-                "0",
-                "--poll-interval",
-                "PT0.2S",
-                "--rpc-timeout",
-                "PT2S",
-                "--metrics-port",
-                "0",
-                "--bootstrap-servers",
-                fx.kafka.bootstrapServers(),
-                "--progress-topic",
-                fx.progressTopic,
-                "--topic",
-                "transfers=" + fx.topics.transfers(),
-                "--topic",
-                "approvals=" + fx.topics.approvals(),
-                "--topic",
-                "delegations=" + fx.topics.delegations(),
-                "--topic",
-                "balances=" + fx.topics.balances(),
-                "--topic",
-                "heads=" + fx.topics.heads(),
-                "--topic",
-                "wallets=" + fx.topics.wallets()));
+        List<String> cmd = new ArrayList<>(
+                List.of(java, "-cp", System.getProperty("java.class.path"), Drainwatch.class.getName()));
+        cmd.addAll(IngestArgs.of(fx.kafka.bootstrapServers(), fx.progressTopic, fx.topics));
+        cmd.addAll(List.of("--metrics-port", "0"));
         ProcessBuilder process = new ProcessBuilder(cmd);
         // Variables of the test tools (DW_TOOL_ANVIL, ...) are not settings: ingest stops on them.
         process.environment().keySet().removeIf(name -> name.startsWith("DRAINWATCH_"));

@@ -2,6 +2,7 @@ package io.drainwatch.detector.opstest;
 
 import static org.awaitility.Awaitility.await;
 
+import io.drainwatch.detector.deploy.DeployPaths;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,6 +76,34 @@ public final class ExternalProcess implements AutoCloseable {
         p.withoutDrainwatchVariables = true;
         p.startProcess();
         return p;
+    }
+
+    /**
+     * {@code drainwatch detect} from the packaged jar on {@code bootstrapServers} with {@code settings}
+     * (each a {@code --set key=value}), its metrics on a free port of the loopback interface; returns once
+     * {@code /health} answers (wait for {@code /ready} with {@link #awaitAnswer} for a running topology).
+     */
+    public static ExternalProcess detect(
+            String name, Path workDir, String bootstrapServers, Map<String, String> settings) {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of(
+                "detect",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--metrics-host",
+                "127.0.0.1",
+                "--metrics-port",
+                Integer.toString(port)));
+        new TreeMap<>(settings).forEach((key, value) -> {
+            args.add("--set");
+            args.add(key + "=" + value);
+        });
+        return drainwatch(name, workDir, jar(), port, args.toArray(String[]::new));
+    }
+
+    /** The packaged program, {@code detector/target/drainwatch.jar} (mvn verify packages it before the ITs). */
+    public static Path jar() {
+        return DeployPaths.root().resolve("detector/target/drainwatch.jar");
     }
 
     /** A TCP port free right now on the loopback interface. */

@@ -3,27 +3,19 @@ package io.drainwatch.detector.testing;
 import io.drainwatch.detector.embedded.EmbeddedKafka;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
@@ -79,6 +71,11 @@ public final class KafkaClusterExtension
     /** {@code count} nodes, internal topics replicated to all of them. */
     public static KafkaClusterExtension nodes(int count) {
         return new KafkaClusterExtension(EmbeddedKafka.Options.defaults().withNodes(count));
+    }
+
+    /** The same cluster with broker setting {@code key} set to {@code value} on every node. */
+    public KafkaClusterExtension withBrokerConfig(String key, String value) {
+        return new KafkaClusterExtension(options.withBrokerConfig(key, value));
     }
 
     @Override
@@ -198,27 +195,7 @@ public final class KafkaClusterExtension
      * reading starts; fails after 30 s naming the offsets it could not reach.
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Map<String, Object> props = new HashMap<>(consumerProps("reader-" + System.nanoTime()));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + topic + " to its end offsets " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return reads().readCommitted(topic);
     }
 
     /**
@@ -226,56 +203,22 @@ public final class KafkaClusterExtension
      * last record of every partition it reads: a Kafka Streams application has processed all its input.
      */
     public void awaitCaughtUp(String applicationId, Duration within) {
-        Awaitility.await(applicationId + " caught up")
-                .atMost(within)
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(applicationId)
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-                    if (committed.isEmpty()) {
-                        return false;
-                    }
-                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
-                    for (TopicPartition partition : committed.keySet()) {
-                        byTopic.computeIfAbsent(partition.topic(), this::readCommitted);
-                    }
-                    return committed.entrySet().stream().allMatch(e -> {
-                        long next = byTopic.get(e.getKey().topic()).stream()
-                                .filter(r -> r.partition() == e.getKey().partition())
-                                .mapToLong(r -> r.offset() + 1)
-                                .max()
-                                .orElse(0);
-                        return e.getValue() != null && e.getValue().offset() >= next;
-                    });
-                });
+        reads().awaitCaughtUp(applicationId, within);
     }
 
-    /**
-     * Whether no transaction of {@code applicationId} (transactional ids {@code applicationId-...}) is
-     * open. Asks with a client of its own: one that has seen a broker stop and start can be left with a
-     * broker set that no longer matches (IllegalArgumentException: Unexpected key set).
-     */
+    /** Whether no transaction of {@code applicationId} is open ({@link KafkaReads#noOpenTransaction}). */
     public boolean noOpenTransaction(String applicationId) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            return admin.listTransactions().all().get().stream()
-                    .filter(t -> t.transactionalId().startsWith(applicationId + "-"))
-                    .noneMatch(t -> t.state() == TransactionState.ONGOING);
-        } catch (ExecutionException e) {
-            return false;
-        }
+        return reads().noOpenTransaction(applicationId);
     }
 
     /** Consumer settings: bootstrap servers, string serdes, earliest offsets, the given group. */
     public Map<String, Object> consumerProps(String groupId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return props;
+        return reads().consumerProps(groupId);
+    }
+
+    /** Reads of this cluster, for code that takes a {@link KafkaReads}. */
+    public KafkaReads reads() {
+        return new KafkaReads(bootstrapServers(), admin());
     }
 
     private TestKafka running() {

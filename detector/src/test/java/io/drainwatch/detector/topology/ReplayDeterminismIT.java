@@ -3,7 +3,6 @@ package io.drainwatch.detector.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drainwatch.detector.testing.KafkaClusterExtension;
-import io.drainwatch.detector.topology.ScenarioPlayer.Outcome;
 import io.drainwatch.detector.topology.ScenarioPlayer.Run;
 import io.drainwatch.schemas.TransferEvent;
 import java.nio.file.Path;
@@ -40,14 +39,14 @@ class ReplayDeterminismIT {
         SweepScenario scenario = SweepScenario.generate(SweepRun.START, SweepScenario.Parameters.attack(SEED, 12));
         List<List<TransferEvent>> blocks = ScenarioPlayer.blocks(scenario.events());
 
-        Outcome backfill = play("backfill", scenario, blocks, Set.of(), true);
-        Outcome tip = play("tip", scenario, blocks, Set.of(), false);
+        RunOutcome backfill = play("backfill", scenario, blocks, Set.of(), true);
+        RunOutcome tip = play("tip", scenario, blocks, Set.of(), false);
         Random random = new Random(SEED);
         Set<Integer> stops = new TreeSet<>();
         while (stops.size() < 2) {
             stops.add(1 + random.nextInt(blocks.size() - 1));
         }
-        Outcome restarted = play("restarts", scenario, blocks, stops, false);
+        RunOutcome restarted = play("restarts", scenario, blocks, stops, false);
 
         System.out.printf(
                 "replay-determinism seed=%d blocks=%d events=%d stops=%s alerts=%d/%d/%d incidents=%d/%d/%d%n",
@@ -62,7 +61,7 @@ class ReplayDeterminismIT {
                 tip.incidentWallets().size(),
                 restarted.incidentWallets().size());
         assertThat(backfill.firingPerAlert()).isNotEmpty();
-        for (Outcome o : List.of(backfill, tip, restarted)) {
+        for (RunOutcome o : List.of(backfill, tip, restarted)) {
             assertThat(o.deadLetters()).as("dead letters").isEmpty();
         }
         assertThat(tip.firingPerAlert().keySet()).anyMatch(id -> id.startsWith("gas-topup-sweep:"));
@@ -77,7 +76,7 @@ class ReplayDeterminismIT {
         assertThat(restarted.incidentWallets()).isEqualTo(backfill.incidentWallets());
     }
 
-    private Outcome play(
+    private RunOutcome play(
             String name,
             SweepScenario scenario,
             List<List<TransferEvent>> blocks,

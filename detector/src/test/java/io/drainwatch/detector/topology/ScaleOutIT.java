@@ -2,10 +2,8 @@ package io.drainwatch.detector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drainwatch.detector.deploy.DeployPaths;
 import io.drainwatch.detector.opstest.ExternalProcess;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
-import io.drainwatch.detector.topology.ScenarioPlayer.Outcome;
 import io.drainwatch.detector.topology.ScenarioPlayer.Run;
 import io.drainwatch.schemas.TransferEvent;
 import java.nio.file.Path;
@@ -14,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,9 +37,6 @@ class ScaleOutIT {
     private static final long SEED = 20261205L;
     private static final int PARTITIONS = 4;
 
-    /** Rules whose evidence reaches their stage from several partitions, in arrival order. */
-    private static final List<String> ARRIVAL_ORDER_RULES = List.of("coordinated-sweep");
-
     private final ScenarioPlayer player = new ScenarioPlayer(KAFKA);
 
     @TempDir
@@ -66,7 +58,7 @@ class ScaleOutIT {
             blocks.forEach(block -> ScenarioPlayer.write(producer, alone.topics(), block));
             player.awaitCaughtUp(alone.applicationId());
         }
-        Outcome undisturbed = player.outcome(alone);
+        RunOutcome undisturbed = player.outcome(alone);
 
         Run scaled = player.prepare("scaled", scenario, PARTITIONS, (short) 3, stateDir, scaleOut);
         int joins = blocks.size() / 4;
@@ -111,7 +103,7 @@ class ScaleOutIT {
                 second.close();
             }
         }
-        Outcome disturbed = player.outcome(scaled);
+        RunOutcome disturbed = player.outcome(scaled);
 
         System.out.printf(
                 "scale-out seed=%d blocks=%d faults=%s alerts=%d/%d incidents=%d/%d%n",
@@ -134,35 +126,17 @@ class ScaleOutIT {
                 .containsOnly(1);
         System.out.printf(
                 "scale-out alert ids only undisturbed=%s only disturbed=%s%n",
-                difference(
+                RunOutcome.difference(
                         undisturbed.firingPerAlert().keySet(),
                         disturbed.firingPerAlert().keySet()),
-                difference(
+                RunOutcome.difference(
                         disturbed.firingPerAlert().keySet(),
                         undisturbed.firingPerAlert().keySet()));
-        assertThat(comparable(disturbed.firingPerAlert())).isEqualTo(comparable(undisturbed.firingPerAlert()));
-        assertThat(comparable(disturbed.finalSeverity())).isEqualTo(comparable(undisturbed.finalSeverity()));
+        assertThat(RunOutcome.comparable(disturbed.firingPerAlert()))
+                .isEqualTo(RunOutcome.comparable(undisturbed.firingPerAlert()));
+        assertThat(RunOutcome.comparable(disturbed.finalSeverity()))
+                .isEqualTo(RunOutcome.comparable(undisturbed.finalSeverity()));
         assertThat(disturbed.incidentWallets()).isEqualTo(undisturbed.incidentWallets());
-    }
-
-    /**
-     * The alert ids as compared: exact, except for the rules that docs/rules.md lists as still judged in
-     * arrival order across partitions, whose id ends with the block of the first evidence to arrive; for
-     * them the rule, chain and subject must match.
-     */
-    private static <V> Map<String, V> comparable(Map<String, V> byAlertId) {
-        Map<String, V> out = new TreeMap<>();
-        byAlertId.forEach((id, value) -> {
-            boolean arrivalOrder = ARRIVAL_ORDER_RULES.stream().anyMatch(rule -> id.startsWith(rule + ":"));
-            out.put(arrivalOrder ? id.substring(0, id.lastIndexOf(':')) : id, value);
-        });
-        return out;
-    }
-
-    private static Set<String> difference(Set<String> a, Set<String> b) {
-        Set<String> out = new TreeSet<>(a);
-        out.removeAll(b);
-        return out;
     }
 
     /**
@@ -170,25 +144,8 @@ class ScaleOutIT {
      * that it can be killed outright; returns once it is ready (its Kafka Streams client RUNNING).
      */
     private ExternalProcess detectProcess(Run run) {
-        int port = ExternalProcess.freePort();
-        List<String> args = new ArrayList<>(List.of(
-                "detect",
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--metrics-host",
-                "127.0.0.1",
-                "--metrics-port",
-                Integer.toString(port)));
-        new TreeMap<>(run.settings()).forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        ExternalProcess process = ExternalProcess.drainwatch(
-                "scale-out-first-detector",
-                stateDir,
-                DeployPaths.root().resolve("detector/target/drainwatch.jar"),
-                port,
-                args.toArray(String[]::new));
+        ExternalProcess process =
+                ExternalProcess.detect("scale-out-first-detector", stateDir, KAFKA.bootstrapServers(), run.settings());
         process.awaitAnswer("/ready", Duration.ofSeconds(90));
         return process;
     }

@@ -6,13 +6,11 @@ import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
+import io.drainwatch.detector.testing.KafkaReads;
 import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.schemas.AddressLabel;
-import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.CounterpartyKind;
-import io.drainwatch.schemas.DrainAlert;
-import io.drainwatch.schemas.DrainIncident;
 import io.drainwatch.schemas.LabelCategory;
 import io.drainwatch.schemas.TokenPrice;
 import io.drainwatch.schemas.TransferEvent;
@@ -26,16 +24,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.awaitility.Awaitility;
 
 /**
  * Plays a seeded {@link SweepScenario} through the real detector on a test cluster and reads back what it
@@ -43,16 +36,6 @@ import org.awaitility.Awaitility;
  * can be compared.
  */
 final class ScenarioPlayer {
-    /**
-     * What a run wrote, reduced to what must not depend on arrival order, timing or faults; and its dead
-     * letters (where each came from and why), which a scenario of well-formed records must not have.
-     */
-    record Outcome(
-            Map<String, Integer> firingPerAlert,
-            Map<String, String> finalSeverity,
-            Map<String, Set<String>> incidentWallets,
-            List<String> deadLetters) {}
-
     /** One run's topics and detector settings. */
     record Run(String name, Topics topics, Map<String, String> settings, String bootstrapServers) {
         DetectorConfig config() {
@@ -89,22 +72,7 @@ final class ScenarioPlayer {
             Path stateDir,
             Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
-        Topics d = Topics.defaults();
-        Map<String, String> names = Map.ofEntries(
-                Map.entry("transfers", d.transfers()),
-                Map.entry("approvals", d.approvals()),
-                Map.entry("delegations", d.delegations()),
-                Map.entry("balances", d.balances()),
-                Map.entry("heads", d.heads()),
-                Map.entry("wallets", d.wallets()),
-                Map.entry("labels", d.labels()),
-                Map.entry("allowlist", d.allowlist()),
-                Map.entry("prices", d.prices()),
-                Map.entry("signed-tx", d.signedTx()),
-                Map.entry("alerts", d.alerts()),
-                Map.entry("incidents", d.incidents()),
-                Map.entry("dead-letter", d.deadLetter()));
-        names.forEach((role, topic) -> settings.put("topic." + role, name + "." + topic));
+        settings.putAll(RunTopics.of(name));
         Topics topics = Topics.from(settings);
         settings.put("kafka.state.dir", stateDir.resolve(name).toString());
         settings.put("application.id", "replay-" + name);
@@ -215,48 +183,14 @@ final class ScenarioPlayer {
         kafka.awaitCaughtUp(applicationId, Duration.ofSeconds(120));
     }
 
-    /**
-     * Waits until no transaction of {@code applicationId} is open. A killed instance leaves its transaction
-     * open until the broker aborts it (the producer's transaction timeout, then the broker's next sweep),
-     * and until then a read-committed reader stops at it: records committed after it by the instances
-     * still running are not visible yet.
-     */
+    /** Waits until no transaction of {@code applicationId} is open ({@link KafkaReads#awaitNoOpenTransaction}). */
     void awaitNoOpenTransaction(String applicationId) {
-        Awaitility.await("no open transaction of " + applicationId)
-                .atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> kafka.noOpenTransaction(applicationId));
+        kafka.reads().awaitNoOpenTransaction(applicationId, Duration.ofSeconds(120));
     }
 
     /** What {@code run} wrote: read committed, to the end offsets, once no transaction of it is open. */
-    Outcome outcome(Run run) {
+    RunOutcome outcome(Run run) {
         awaitNoOpenTransaction(run.applicationId());
-        Map<String, Integer> firing = new TreeMap<>();
-        Map<String, String> severity = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(run.topics().alerts())) {
-            DrainAlert a = AvroSerde.of(DrainAlert.class).decode(r.value());
-            firing.merge(a.getAlertId(), a.getStatus() == AlertStatus.FIRING ? 1 : 0, Integer::sum);
-            severity.put(a.getAlertId(), a.getSeverity().toString());
-        }
-        Map<String, Set<String>> incidents = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(run.topics().incidents())) {
-            DrainIncident i = AvroSerde.of(DrainIncident.class).decode(r.value());
-            incidents.put(i.getIncidentId(), new TreeSet<>(i.getWallets()));
-        }
-        List<String> deadLetters = kafka.readCommitted(run.topics().deadLetter()).stream()
-                .map(ScenarioPlayer::deadLetter)
-                .toList();
-        return new Outcome(firing, severity, incidents, deadLetters);
-    }
-
-    private static String deadLetter(ConsumerRecord<byte[], byte[]> r) {
-        return header(r, "__streams.errors.topic") + "-" + header(r, "__streams.errors.partition") + "@"
-                + header(r, "__streams.errors.offset") + ": " + header(r, "__streams.errors.exception") + ": "
-                + header(r, "__streams.errors.message");
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+        return RunOutcome.read(kafka.reads(), run.topics());
     }
 }
