@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScaleOutIT {
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.nodes(3);
+    static final KafkaClusterExtension KAFKA =
+            KafkaClusterExtension.nodes(3).withBrokerConfig("min.insync.replicas", "2");
 
     private static final long SEED = 20261205L;
     private static final int PARTITIONS = 4;
