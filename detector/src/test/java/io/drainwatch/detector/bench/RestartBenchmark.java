@@ -51,7 +51,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   bin/bench-restart --wallets 100000 --rounds 5
  *   bin/bench-restart --set kafka.group.instance.id=detect-0     static membership, as in the StatefulSet
  *   bin/bench-restart --wallets 10000000 --detector-heap 1536m   the detector's heap (default 1g)
+ *   bin/bench-restart --java-opts "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/dw.jsa"
  * </pre>
+ *
+ * <p>The detector runs from the packaged jar, as {@code bin/drainwatch} runs it. Before the rounds it is
+ * stopped once with SIGTERM and started again (timed as well): with a class-data archive given in
+ * {@code --java-opts}, that stop is what writes the archive, as a first rolling restart would.
  *
  * It also prints the detector process's resident memory (its own, not the benchmark's) once it has
  * alerted after its first start, and at the end.
@@ -64,6 +69,10 @@ public final class RestartBenchmark {
     private final int wallets;
     private final int rounds;
     private final String detectorHeap;
+    /** Options for the detector's JVM, given with {@code --java-opts}. */
+    private final List<String> javaOptions;
+    /** The packaged detector, {@code --jar}. */
+    private final Path jar;
     /** Detector settings given with {@code --set key=value}, passed to {@code drainwatch detect}. */
     private final List<String> detectorSettings;
 
@@ -72,10 +81,18 @@ public final class RestartBenchmark {
     private final TopicCatalogue catalogue = TopicCatalogue.of(topics);
     private long block = 20_000_000;
 
-    private RestartBenchmark(int wallets, int rounds, String detectorHeap, List<String> detectorSettings) {
+    private RestartBenchmark(
+            int wallets,
+            int rounds,
+            String detectorHeap,
+            List<String> javaOptions,
+            Path jar,
+            List<String> detectorSettings) {
         this.wallets = wallets;
         this.rounds = rounds;
         this.detectorHeap = detectorHeap;
+        this.javaOptions = javaOptions;
+        this.jar = jar;
         this.detectorSettings = detectorSettings;
     }
 
@@ -93,6 +110,10 @@ public final class RestartBenchmark {
                         Integer.parseInt(options.getOrDefault("wallets", "1000000")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")),
                         options.getOrDefault("detector-heap", "1g"),
+                        List.of(options.getOrDefault("java-opts", "").trim().split("\\s+")).stream()
+                                .filter(o -> !o.isEmpty())
+                                .toList(),
+                        Path.of(options.getOrDefault("jar", "detector/target/drainwatch.jar")),
                         List.copyOf(settings))
                 .run();
         System.exit(0);
@@ -127,6 +148,27 @@ public final class RestartBenchmark {
                 Bench.log("first start: detector process %s", firstMemory);
 
                 List<String> rows = new ArrayList<>();
+                String wallet0 = watched[watched.length / 2];
+                long stopped = System.nanoTime();
+                detector.destroy();
+                detector.waitFor(5, TimeUnit.MINUTES);
+                double stopSeconds = Bench.seconds(stopped);
+                drain(producer, wallet0);
+                long restarted = System.nanoTime();
+                detector = start(command, log);
+                awaitReady(detector, port, log);
+                double gracefulReady = Bench.seconds(restarted);
+                awaitAlert(alerts, wallet0);
+                double gracefulAlert = Bench.seconds(restarted);
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "SIGTERM (stopped in %.1fs): ready %6.1fs   alert on the drain %6.1fs   from the start",
+                        stopSeconds,
+                        gracefulReady,
+                        gracefulAlert));
+                Bench.log(
+                        "after SIGTERM: stopped in %.1fs, ready %.1fs, alert %.1fs after the start",
+                        stopSeconds, gracefulReady, gracefulAlert);
                 for (int round = 1; round <= rounds; round++) {
                     String wallet = watched[round * 7919 % watched.length];
                     long killed = System.nanoTime();
@@ -147,10 +189,11 @@ public final class RestartBenchmark {
                 detector.waitFor(30, TimeUnit.SECONDS);
                 System.out.printf(
                         Locale.ROOT,
-                        "%n%,d watched wallets, 4 partitions; detector in its own JVM (-Xmx%s)%s; times from SIGKILL, "
+                        "%n%,d watched wallets, 4 partitions; detector in its own JVM (-Xmx%s%s)%s; times from SIGKILL, "
                                 + "the drain written at the kill%n",
                         wallets,
                         detectorHeap,
+                        javaOptions.isEmpty() ? "" : " " + String.join(" ", javaOptions),
                         detectorSettings.isEmpty() ? "" : ", settings " + detectorSettings);
                 rows.forEach(System.out::println);
                 System.out.printf(
@@ -163,12 +206,12 @@ public final class RestartBenchmark {
     }
 
     private List<String> command(String bootstrap, int port, Path stateDir) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + detectorHeap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.drainwatch.detector.cli.Drainwatch",
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + detectorHeap));
+        command.addAll(javaOptions);
+        command.addAll(List.of(
+                "-jar",
+                jar.toAbsolutePath().toString(),
                 "detect",
                 "--bootstrap-servers",
                 bootstrap,
