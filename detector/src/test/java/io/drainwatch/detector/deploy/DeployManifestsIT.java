@@ -106,6 +106,10 @@ class DeployManifestsIT {
                 .isEqualTo("metadata.name");
         assertThat(env.get("DRAINWATCH_KAFKA_GROUP_INSTANCE_ID").get("value").asText())
                 .isEqualTo("$(POD_NAME)");
+        // The class-data archive is only worth having if it outlives the pod, like the state.
+        assertThat(env.get("DRAINWATCH_JAVA_OPTS").get("value").asText())
+                .as("the detector's JVM options")
+                .contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + stateDir + "/");
     }
 
     @Test
@@ -216,6 +220,9 @@ class DeployManifestsIT {
         String dataDir = detect.at("/environment/DRAINWATCH_DATA_DIR").asText();
         assertThat(dataDir).as("the detector's data folder").startsWith("/var/lib/");
         assertThat(detect.get("command").toString()).as("detect command").doesNotContain("/tmp");
+        assertThat(detect.get("command").toString())
+                .as("the class-data archive outlives the container, with the state")
+                .contains("-XX:SharedArchiveFile=" + dataDir + "/");
         List<String> mounts = new ArrayList<>();
         detect.get("volumes").forEach(v -> mounts.add(v.asText()));
         assertThat(mounts)
