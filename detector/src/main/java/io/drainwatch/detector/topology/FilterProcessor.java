@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.TransferKind;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Stage 1: drops every transfer that neither comes from nor goes to a watched wallet, reading only
@@ -17,7 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * by the watched wallet (twice when both ends are watched). Two kinds go on keyed by the sender, the
  * transfers topic's own key, so that they stay in its partition and in chain order: native coin paid
  * into a watched wallet, as a top-up, to the funder stage, and a transfer sent by an address that
- * received drained funds, as a hop, to the funds-exit stage.
+ * received drained funds, as a hop, to the funds-exit stage. A progress tick of the ingestor (no value,
+ * a {@link ProgressTick} header) goes on to every wallet task, saying which partition it came from.
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
     private final DetectorMetrics metrics;
@@ -44,6 +47,7 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         if (value == null) {
+            ProgressTick.of(record.headers()).ifPresent(tick -> onTick(tick, record.timestamp()));
             return;
         }
         check.parse(value);
@@ -72,6 +76,18 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
             context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
                     .withValue(new WalletEvent.Hop(event)));
         }
+    }
+
+    /**
+     * The ingestor's progress in this partition goes on to every wallet task, which then knows this
+     * partition's transfers through the block have reached it.
+     */
+    private void onTick(ProgressTick tick, long timestamp) {
+        int partition = context.recordMetadata()
+                .map(RecordMetadata::partition)
+                .orElseThrow(() -> new IllegalStateException("a tick without its partition"));
+        BlockTick progress = new BlockTick(tick.chainId(), tick.block(), partition, tick.partitions());
+        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new WalletEvent.Tick(progress), timestamp));
     }
 
     private void flushCounts() {

@@ -22,6 +22,7 @@ import io.drainwatch.detector.rules.VelocityRule;
 import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
  * alerts, waits out the signer's grace period for unsigned outflows, and hands payments to unknown
- * addresses to the per-destination stage, gas from outside addresses to the per-funder stage and
- * drains to the fleet stage.
+ * addresses to the per-destination stage, and drains to the fleet stage. It also passes the filter's
+ * progress ticks on to the destination stage, once every partition of the transfers topic has ticked.
  */
 final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String STATE = "wallet-state";
@@ -47,6 +48,8 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String PENDING = "wallet-pending-signatures";
     static final String GRANTS = "wallet-grants";
     static final String ACTIVITY = "wallet-activity";
+    /** Per chain, the highest tick block from each partition of the transfers topic. */
+    static final String WATERMARKS = "wallet-watermarks";
 
     /**
      * An outflow, or an approval, waiting for the signer's record until {@code deadline} (wall clock).
@@ -73,6 +76,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     private KeyValueStore<String, Pending> pending;
     private KeyValueStore<String, Grants> grants;
     private KeyValueStore<String, Activity> activity;
+    private KeyValueStore<String, SourceWatermark> watermarks;
     private AlertBook alerts;
 
     WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
@@ -86,6 +90,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
+        this.watermarks = context.getStateStore(WATERMARKS);
         this.alerts = alertBook(ALERTS);
     }
 
@@ -101,6 +106,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
             // for the funds-exit and funder stages, which take them keyed by sender: never repartitioned by wallet
             case WalletEvent.Hop h -> {}
             case WalletEvent.Topup t -> {}
+            case WalletEvent.Tick k -> onTick(k.tick(), record.timestamp());
             case null -> {}
         }
     }
@@ -140,6 +146,28 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
                     t.eventId(),
                     new Pending(t, group.get(), now + rules.unauthorizedGrace().toMillis()));
         }
+    }
+
+    /**
+     * A partition of the transfers topic has come through a block. This task reads each partition in
+     * order, so once every partition has, it has handed on every payment of the chain through the lowest
+     * of their blocks: it says so to every destination task.
+     */
+    private void onTick(BlockTick tick, long timestamp) {
+        String key = Keys.chain(tick.chainId());
+        SourceWatermark before = orEmpty(watermarks.get(key));
+        SourceWatermark after = before.with(tick);
+        if (after.equals(before)) {
+            return;
+        }
+        watermarks.put(key, after);
+        after.advancedFrom(before)
+                .ifPresent(block -> context.forward(new Record<>(
+                        ProgressTick.key(tick.chainId()),
+                        // the wallet stage has as many tasks as the transfers topic has partitions
+                        new StageOutput.Tick(new BlockTick(
+                                tick.chainId(), block, context.taskId().partition(), tick.sources())),
+                        timestamp)));
     }
 
     private void onInflow(Transfer t, long now, long timestamp) {
@@ -415,6 +443,10 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
     private static Activity orEmpty(@Nullable Activity recent) {
         return recent == null ? Activity.empty() : recent;
+    }
+
+    private static SourceWatermark orEmpty(@Nullable SourceWatermark watermark) {
+        return watermark == null ? SourceWatermark.empty() : watermark;
     }
 
     private static Grants orEmpty(@Nullable Grants granted) {
