@@ -3,8 +3,12 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.topic.Keys;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -22,8 +26,10 @@ final class BlockOrderGate {
     private final KeyValueStore<String, SourceWatermark> watermarks;
     private final KeyValueStore<String, Held> held;
     private final long maxWait;
-    /** When (wall clock) a watermark last advanced here, or the task started. */
-    private long lastAdvance;
+    /** When (wall clock) the task started: the last advance of a chain that has not advanced here. */
+    private final long started;
+    /** When (wall clock) each chain's watermark last advanced here. */
+    private final Map<Long, Long> lastAdvance = new HashMap<>();
 
     BlockOrderGate(
             KeyValueStore<String, SourceWatermark> watermarks,
@@ -33,7 +39,7 @@ final class BlockOrderGate {
         this.watermarks = watermarks;
         this.held = held;
         this.maxWait = maxWaitMs;
-        this.lastAdvance = now;
+        this.started = now;
     }
 
     /** Holds {@code p} until its chain's watermark passes its block. */
@@ -59,7 +65,7 @@ final class BlockOrderGate {
         if (advanced.isEmpty()) {
             return List.of();
         }
-        lastAdvance = now;
+        lastAdvance.put(tick.chainId(), now);
         String from = chainPrefix(tick.chainId());
         // every key of a block at or below the watermark sorts before this one
         String to = from + pad(advanced.getAsLong()) + "0";
@@ -67,20 +73,27 @@ final class BlockOrderGate {
     }
 
     /**
-     * The payments held for {@code maxWait} while no watermark advanced, in block order; none while
-     * ticks keep the gate moving.
+     * The payments of each chain whose watermark has not advanced for {@code maxWait} while one of its
+     * payments has been held that long, in block order; none while ticks keep a chain moving. Chains are
+     * apart: one whose writer ticks does not keep another's payments waiting.
      */
     List<Held> overdue(long now) {
-        if (now - lastAdvance < maxWait) {
-            return List.of();
-        }
-        boolean due = false;
+        Set<Long> due = new TreeSet<>();
         try (KeyValueIterator<String, Held> all = held.all()) {
-            while (all.hasNext() && !due) {
-                due = now - all.next().value.heldAt() >= maxWait;
+            while (all.hasNext()) {
+                Held h = all.next().value;
+                long chain = h.payment().chainId();
+                if (now - h.heldAt() >= maxWait && now - lastAdvance.getOrDefault(chain, started) >= maxWait) {
+                    due.add(chain);
+                }
             }
         }
-        return due ? release(held.all()) : List.of();
+        List<Held> released = new ArrayList<>();
+        for (long chain : due) {
+            // every key of the chain sorts between its prefix and this ('/' < '0')
+            released.addAll(release(held.range(chainPrefix(chain), pad(chain) + "0")));
+        }
+        return released;
     }
 
     private List<Held> release(KeyValueIterator<String, Held> range) {

@@ -426,6 +426,27 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aChainWhoseWriterTicksDoesNotKeepTheHeldPaymentsOfAnotherChainWaiting() {
+        start(Map.of("detector.block-order.max-wait", "5s"));
+        TestInputTopic<String, DestinationEvent> payments = driver.createInputTopic(
+                "drainwatch-detector-destination-payments-repartition",
+                new StringSerializer(),
+                new DestinationEvent.DestinationEventSerde().serializer());
+        for (int i = 1; i <= 3; i++) {
+            Payment p = payment(137, wallet(i), ATTACKER, 400 + i);
+            payments.pipeInput("137:" + ATTACKER, new DestinationEvent.Pay(p), p.blockTime());
+        }
+        for (int second = 1; second <= 6; second++) {
+            payments.pipeInput("1:tick", new DestinationEvent.Tick(new BlockTick(1, 500 + second, 0, 1)));
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .extracting(DrainAlert::getAlertId)
+                .containsOnly("coordinated-sweep:137:" + ATTACKER + ":401");
+    }
+
+    @Test
     void aReorganisationRemovingAHeldPaymentTakesItOutBeforeItIsJudged() {
         start();
         TransferEvent one = drainWithoutTick(1, ATTACKER);
@@ -455,8 +476,12 @@ class DetectorTopologyTest {
 
     /** A retail wallet's payment of 1 ETH in {@code block}, 12 s a block. */
     private static Payment payment(String wallet, String destination, long block) {
+        return payment(1, wallet, destination, block);
+    }
+
+    private static Payment payment(long chainId, String wallet, String destination, long block) {
         return new Payment(
-                1,
+                chainId,
                 wallet,
                 "retail",
                 destination,
