@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3, keyed by destination: counts the distinct watched wallets paying each unknown address,
- * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took.
+ * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took. Payments
+ * pass a {@link BlockOrderGate} first, so they are counted in block order.
  */
 final class DestinationProcessor extends RuleStage<DestinationEvent> {
     private static final Logger log = LoggerFactory.getLogger(DestinationProcessor.class);

@@ -687,6 +687,52 @@ class DetectorTopologyTest {
         }
     }
 
+    /**
+     * One ingestor step of five blocks, each a wallet emptied to one address: the step's transfers reach
+     * the stages in any order (partitions interleave), then the step's tick. coordinated-sweep writes the
+     * same records, in the same order, whatever that order was.
+     */
+    @Test
+    void aStepsPaymentsToOneAddressGiveTheSameSweepInEveryArrivalOrder() {
+        List<TransferEvent> step = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            chain.nextBlock();
+            step.add(chain.eth(
+                    wallet(i),
+                    ATTACKER,
+                    ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
+                    ETH.multiply(BigInteger.TEN),
+                    ETH.divide(BigInteger.valueOf(100))));
+        }
+        List<String> inBlockOrder = sweepOf(step, "block-order");
+        String id = "coordinated-sweep:1:" + ATTACKER;
+        assertThat(inBlockOrder).isNotEmpty().allMatch(r -> r.startsWith(id));
+        for (long seed = 1; seed <= 5; seed++) {
+            List<TransferEvent> shuffled = new ArrayList<>(step);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(sweepOf(shuffled, "sweep-seed-" + seed))
+                    .as("arrival order of seed %d", seed)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    /** The coordinated-sweep records (id, status, wallets) of one step written in {@code arrival} order. */
+    private List<String> sweepOf(List<TransferEvent> arrival, String run) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        arrival.forEach(this::sendWithoutTick);
+        TransferEvent last = arrival.stream()
+                .max(java.util.Comparator.comparingLong(TransferEvent::getBlockNumber))
+                .orElseThrow();
+        tick(last.getBlockNumber(), last.getBlockTime());
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("coordinated-sweep"))
+                .map(a -> a.getAlertId() + " " + a.getStatus() + " " + a.getWallets())
+                .toList();
+    }
+
     /** The alerts of {@code rule} (id, status, severity) that {@code events} raise in a fresh topology. */
     private Set<String> alertsOf(List<TransferEvent> events, String run, String rule) {
         if (driver != null) {
