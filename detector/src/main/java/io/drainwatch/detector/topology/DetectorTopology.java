@@ -104,11 +104,15 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
         builder.addStateStore(store(WalletProcessor.GRANTS, Grants.class));
         builder.addStateStore(store(WalletProcessor.ACTIVITY, Activity.class));
-        builder.addStateStore(store(WalletProcessor.WATERMARKS, SourceWatermark.class));
+        // The gate's stores change with every tick: a cache writes their changelogs once per commit.
+        builder.addStateStore(
+                store(WalletProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
-        builder.addStateStore(store(DestinationProcessor.WATERMARKS, SourceWatermark.class));
-        builder.addStateStore(store(DestinationProcessor.HELD, BlockOrderGate.Held.class));
+        builder.addStateStore(
+                store(DestinationProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(
+                store(DestinationProcessor.HELD, BlockOrderGate.Held.class).withCachingEnabled());
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
