@@ -27,6 +27,7 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
     private final Topic<TransferEvent> transfers;
     private ProcessorContext<String, WalletEvent> context;
     private WatchedTransferCheck check;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
     private long ignored;
     private long kept;
 
@@ -41,6 +42,10 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         this.check = new WatchedTransferCheck(context.getStateStore(WatchedWalletsStore.NAME));
         // Counting per record in a shared meter would cost more than the filtering itself.
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
     }
 
     @Override
@@ -80,14 +85,20 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
 
     /**
      * The ingestor's progress in this partition goes on to every wallet task, which then knows this
-     * partition's transfers through the block have reached it.
+     * partition's transfers through the block have reached it; paced, so a burst sends its highest.
      */
     private void onTick(ProgressTick tick, long timestamp) {
         int partition = context.recordMetadata()
                 .map(RecordMetadata::partition)
                 .orElseThrow(() -> new IllegalStateException("a tick without its partition"));
         BlockTick progress = new BlockTick(tick.chainId(), tick.block(), partition, tick.partitions());
-        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new WalletEvent.Tick(progress), timestamp));
+        pacer.offer(new TickPacer.Paced(progress, timestamp), context.currentSystemTimeMs())
+                .ifPresent(this::forwardTick);
+    }
+
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new WalletEvent.Tick(tick), paced.timestamp()));
     }
 
     private void flushCounts() {

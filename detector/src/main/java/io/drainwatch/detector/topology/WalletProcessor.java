@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -78,6 +79,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     private KeyValueStore<String, Activity> activity;
     private KeyValueStore<String, SourceWatermark> watermarks;
     private AlertBook alerts;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
 
     WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
         super(config, links, metrics);
@@ -91,6 +93,10 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
         this.watermarks = context.getStateStore(WATERMARKS);
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
         this.alerts = alertBook(ALERTS);
     }
 
@@ -161,13 +167,18 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
             return;
         }
         watermarks.put(key, after);
-        after.advancedFrom(before)
-                .ifPresent(block -> context.forward(new Record<>(
-                        ProgressTick.key(tick.chainId()),
-                        // the wallet stage has as many tasks as the transfers topic has partitions
-                        new StageOutput.Tick(new BlockTick(
-                                tick.chainId(), block, context.taskId().partition(), tick.sources())),
-                        timestamp)));
+        after.advancedFrom(before).ifPresent(block -> {
+            // the wallet stage has as many tasks as the transfers topic has partitions
+            BlockTick progress =
+                    new BlockTick(tick.chainId(), block, context.taskId().partition(), tick.sources());
+            pacer.offer(new TickPacer.Paced(progress, timestamp), context.currentSystemTimeMs())
+                    .ifPresent(this::forwardTick);
+        });
+    }
+
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new StageOutput.Tick(tick), paced.timestamp()));
     }
 
     private void onInflow(Transfer t, long now, long timestamp) {

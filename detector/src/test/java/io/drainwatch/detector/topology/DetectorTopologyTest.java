@@ -191,6 +191,8 @@ class DetectorTopologyTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(ProgressTick.HEADER, new ProgressTick(1, block, 1).encode());
         transfers.pipeInput(new TestRecord<>(ProgressTick.key(1), null, headers, timestamp));
+        // the filter and wallet stages pass a burst of ticks on once per interval
+        driver.advanceWallClockTime(TickPacer.INTERVAL);
     }
 
     private void sign(TransferEvent e) {
