@@ -1,6 +1,7 @@
 package io.drainwatch.detector.chain;
 
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a step's events (retractions first, then the new blocks) and the chain's progress in one
- * Kafka transaction. The transactional id is derived from the chain id, so a restarted ingestor
- * fences the previous one and aborts whatever it left half-written.
+ * Writes a step's events (retractions first, then the new blocks), a {@link ProgressTick} in every
+ * partition of the transfers topic and the chain's progress in one Kafka transaction. The transactional
+ * id is derived from the chain id, so a restarted ingestor fences the previous one and aborts whatever it
+ * left half-written.
  *
  * <p>A commit that times out is retried, as Kafka's producer contract asks (the commit may be under
  * way: nothing else may be attempted). When the outcome stays unknown, or the producer reaches a state
@@ -137,6 +139,7 @@ public final class ChainWriter implements AutoCloseable {
             for (BlockEvents b : blocks) {
                 send(b);
             }
+            tick(progress.head().number());
             producer.send(new ProducerRecord<>(progressTopic, Long.toString(chainId), progress.toJson()));
         } catch (ProducerFencedException | AuthorizationException e) {
             broken = true;
@@ -200,6 +203,18 @@ public final class ChainWriter implements AutoCloseable {
         b.delegations().forEach(d -> producer.send(catalogue.delegations().record(d)));
         b.balances().forEach(s -> producer.send(catalogue.balances().record(s)));
         producer.send(catalogue.heads().record(b.head()));
+    }
+
+    /**
+     * A progress tick in every partition of the transfers topic, after the step's events: the detector
+     * judges payments from different partitions in block order once each partition has ticked past them.
+     */
+    private void tick(long block) {
+        String topic = catalogue.transfers().name();
+        int partitions = producer.partitionsFor(topic).size();
+        if (partitions > 0) {
+            new ProgressTick(chainId, block, partitions).records(topic).forEach(producer::send);
+        }
     }
 
     private void count(BlockEvents b) {

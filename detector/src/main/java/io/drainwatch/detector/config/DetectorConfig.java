@@ -33,6 +33,7 @@ public final class DetectorConfig {
     private final Duration alertResolveAfter;
     private final Duration incidentResolveAfter;
     private final Duration punctuateInterval;
+    private final Duration blockOrderMaxWait;
     private final Duration shutdownTimeout;
     private final String metricsHost;
     private final int metricsPort;
@@ -63,6 +64,7 @@ public final class DetectorConfig {
         this.alertResolveAfter = settings.duration("alerts.resolve-after");
         this.incidentResolveAfter = settings.duration("incidents.resolve-after");
         this.punctuateInterval = settings.duration("detector.punctuate-interval");
+        this.blockOrderMaxWait = settings.duration("detector.block-order.max-wait");
         this.shutdownTimeout = settings.duration("detector.shutdown-timeout");
         this.metricsHost = settings.string("metrics.host");
         this.metricsPort = settings.port("metrics.port");
@@ -115,6 +117,14 @@ public final class DetectorConfig {
 
     public Duration punctuateInterval() {
         return punctuateInterval;
+    }
+
+    /**
+     * How long (wall clock) the destination stage holds payments for block order when the ingestor's
+     * progress ticks stop coming, before judging them anyway.
+     */
+    public Duration blockOrderMaxWait() {
+        return blockOrderMaxWait;
     }
 
     /** How long a stop may take to commit, flush state and leave cleanly before the process exits anyway. */

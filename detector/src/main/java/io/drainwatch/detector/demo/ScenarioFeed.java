@@ -1,6 +1,7 @@
 package io.drainwatch.detector.demo;
 
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.detector.topic.TopicCatalogue;
 import java.time.Clock;
@@ -61,11 +62,15 @@ public final class ScenarioFeed implements AutoCloseable {
         write(scenario.referenceData(clock.instant()));
     }
 
-    /** Publishes one block now: its signed transactions, then its transfers, balances and head. */
+    /**
+     * Publishes one block now: its signed transactions, then its transfers, balances and head, then, as
+     * the ingestor does, a progress tick through the block in every partition of the transfers topic.
+     */
     public Instant writeBlock(ScenarioBlock block) {
         Instant now = clock.instant();
         write(block.signedTransactions(now));
         write(block.chainRecords(now));
+        tick(block);
         return now;
     }
 
@@ -89,11 +94,21 @@ public final class ScenarioFeed implements AutoCloseable {
         }
     }
 
+    private void tick(ScenarioBlock block) {
+        String transfers = topics.transfers().name();
+        int partitions = producer.partitionsFor(transfers).size();
+        send(new ProgressTick(block.chainId(), block.number(), partitions).records(transfers));
+    }
+
     private void write(List<FeedRecord> records) {
+        send(records.stream().map(this::record).toList());
+    }
+
+    private void send(List<ProducerRecord<String, byte[]>> records) {
         AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
         try {
-            for (FeedRecord record : records) {
-                producer.send(record(record), (metadata, error) -> {
+            for (ProducerRecord<String, byte[]> record : records) {
+                producer.send(record, (metadata, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
                     }

@@ -52,6 +52,7 @@ public final class DetectorMetrics {
         for (AlertStatus status : AlertStatus.values()) {
             counter("drainwatch_incidents_total", "Incident records written", "status", lower(status.name()));
         }
+        blockOrderTimeouts();
         for (String reason : new String[] {"malformed", "deserialization", "processing"}) {
             counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason);
         }
@@ -120,6 +121,21 @@ public final class DetectorMetrics {
     /** A stream task closed here: its open incidents are no longer this instance's to report. */
     public void taskClosed(String task) {
         openIncidentsByTask.remove(task);
+    }
+
+    /**
+     * The destination stage judged payments it held for block order without the progress ticks that
+     * would have put them in order (a writer that does not tick, or one that stopped).
+     */
+    public void blockOrderGateTimeout() {
+        blockOrderTimeouts().increment();
+    }
+
+    private Counter blockOrderTimeouts() {
+        return counter(
+                "drainwatch_block_order_gate_timeouts_total",
+                "Times the destination stage judged held payments after detector.block-order.max-wait without"
+                        + " progress ticks");
     }
 
     public void deadLetter(String reason) {

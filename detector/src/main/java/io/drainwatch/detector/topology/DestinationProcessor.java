@@ -9,20 +9,29 @@ import io.drainwatch.detector.rules.CoordinatedSweepRule;
 import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
+import io.drainwatch.detector.topic.Keys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3, keyed by destination: counts the distinct watched wallets paying each unknown address,
- * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took.
+ * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took. Payments
+ * pass a {@link BlockOrderGate} first, so they are counted in block order.
  */
-final class DestinationProcessor extends RuleStage<Payment> {
+final class DestinationProcessor extends RuleStage<DestinationEvent> {
+    private static final Logger log = LoggerFactory.getLogger(DestinationProcessor.class);
     static final String STATE = "destination-state";
     static final String ALERTS = "destination-alerts";
+    /** Per chain, the highest tick block from each wallet task. */
+    static final String WATERMARKS = "destination-watermarks";
+    /** Payments held until the watermark of their chain passes their block. */
+    static final String HELD = "destination-held-payments";
     /** Payments kept per destination before a sweep is recognised; the threshold is a handful of wallets. */
     static final int MAX_PAYMENTS = 100;
 
@@ -37,6 +46,9 @@ final class DestinationProcessor extends RuleStage<Payment> {
 
     private KeyValueStore<String, Entry> entries;
     private AlertBook alerts;
+    private BlockOrderGate gate;
+    /** Whether held payments went out on the maximum wait since the watermark last advanced. */
+    private boolean waitedOut;
     /** Destinations whose payers have all left the window are deleted, on block time. */
     private final BlockTimeExpiry expiry = new BlockTimeExpiry();
 
@@ -49,28 +61,68 @@ final class DestinationProcessor extends RuleStage<Payment> {
         super.init(context);
         this.entries = context.getStateStore(STATE);
         this.alerts = alertBook(ALERTS);
+        this.gate = new BlockOrderGate(
+                context.getStateStore(WATERMARKS),
+                context.getStateStore(HELD),
+                config.blockOrderMaxWait().toMillis(),
+                context.currentSystemTimeMs());
     }
 
     @Override
     void tick(long now) {
+        List<BlockOrderGate.Held> overdue = gate.overdue(now);
+        if (!overdue.isEmpty()) {
+            metrics.blockOrderGateTimeout();
+            if (!waitedOut) {
+                waitedOut = true;
+                log.warn(
+                        "event=block_order_gate_timeout task={} payments={} max_wait={}"
+                                + " reason=\"no progress ticks; judging held payments in block order\"",
+                        context.taskId(),
+                        overdue.size(),
+                        config.blockOrderMaxWait());
+            }
+            overdue.forEach(h -> judge(h.payment(), now, h.timestamp()));
+        }
         alerts.forwardQuiet(context, now, config.alertResolveAfter());
         expiry.expire(
                 entries, (entry, blockTime) -> CoordinatedSweepRule.expired(entry.state(), blockTime, config::rules));
     }
 
+    /**
+     * Payments wait at the gate until every wallet task has come through their block, then are judged in
+     * block order, so the payment that crosses the threshold (whose block the alert id carries) is the
+     * same however the wallet tasks' partitions interleave. A removal is applied at once.
+     */
     @Override
-    public void process(Record<String, Payment> record) {
-        Payment p = record.value();
-        if (p == null) {
-            return;
-        }
+    public void process(Record<String, DestinationEvent> record) {
         long now = context.currentSystemTimeMs();
-        expiry.saw(p.chainId(), p.blockTime());
-        Entry entry = entries.get(record.key());
-        if (p.removed()) {
-            onRemoved(record.key(), p, entry, now, record.timestamp());
-            return;
+        switch (record.value()) {
+            case DestinationEvent.Tick t -> {
+                List<BlockOrderGate.Held> released = gate.tick(t.tick(), now);
+                if (waitedOut && !released.isEmpty()) {
+                    waitedOut = false;
+                    log.info("event=block_order_gate_resumed task={}", context.taskId());
+                }
+                released.forEach(h -> judge(h.payment(), now, h.timestamp()));
+            }
+            case DestinationEvent.Pay pay
+            when pay.payment().removed() -> {
+                Payment p = pay.payment();
+                gate.drop(p);
+                String key = Keys.address(p.chainId(), p.destination());
+                onRemoved(key, p, entries.get(key), now, record.timestamp());
+            }
+            case DestinationEvent.Pay pay -> gate.hold(pay.payment(), record.timestamp(), now);
+            case null -> {}
         }
+    }
+
+    /** Counts a payment the gate released towards its destination's sweep. */
+    private void judge(Payment p, long now, long timestamp) {
+        expiry.saw(p.chainId(), p.blockTime());
+        String key = Keys.address(p.chainId(), p.destination());
+        Entry entry = entries.get(key);
         if (entry == null) {
             entry = new Entry(CoordinatedSweepRule.DestinationState.empty(), List.of());
         }
@@ -95,7 +147,7 @@ final class DestinationProcessor extends RuleStage<Payment> {
                 payments.remove(0);
             }
         }
-        entries.put(record.key(), new Entry(outcome.state(), payments));
+        entries.put(key, new Entry(outcome.state(), payments));
         outcome.finding().ifPresent(f -> {
             for (Payment implicated : outcome.implicated()) {
                 Finding cited = new Finding(
@@ -109,11 +161,11 @@ final class DestinationProcessor extends RuleStage<Payment> {
                         f.description(),
                         f.thresholds());
                 alerts.apply(cited, now).ifPresent(alert -> {
-                    context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), record.timestamp()));
+                    context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp));
                     context.forward(new Record<>(
                             implicated.custodyGroup(),
                             new StageOutput.Fleet(FleetSignal.swept(RuleId.COORDINATED_SWEEP, implicated, alert)),
-                            record.timestamp()));
+                            timestamp));
                 });
             }
         });

@@ -104,8 +104,15 @@ public final class DetectorTopology {
         builder.addStateStore(store(WalletProcessor.PENDING, WalletProcessor.Pending.class));
         builder.addStateStore(store(WalletProcessor.GRANTS, Grants.class));
         builder.addStateStore(store(WalletProcessor.ACTIVITY, Activity.class));
+        // The gate's stores change with every tick: a cache writes their changelogs once per commit.
+        builder.addStateStore(
+                store(WalletProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
+        builder.addStateStore(
+                store(DestinationProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(
+                store(DestinationProcessor.HELD, BlockOrderGate.Held.class).withCachingEnabled());
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
@@ -167,22 +174,27 @@ public final class DetectorTopology {
                         WalletProcessor.ALERTS,
                         WalletProcessor.PENDING,
                         WalletProcessor.GRANTS,
-                        WalletProcessor.ACTIVITY)
+                        WalletProcessor.ACTIVITY,
+                        WalletProcessor.WATERMARKS)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
-                .branch((k, v) -> v instanceof StageOutput.Pay, Branched.as("payments"))
+                .branch(
+                        (k, v) -> v instanceof StageOutput.Pay || v instanceof StageOutput.Tick,
+                        Branched.as("payments"))
                 .defaultBranch(Branched.as("fleet"));
         alertsTo(branch(fromWallets, "wallet-alerts"), topics, "wallet");
 
-        // 3. Per destination.
+        // 3. Per destination, in block order: the wallet stage's ticks (in every partition) open the gate.
         Map<String, KStream<String, StageOutput>> fromDestinations = branch(fromWallets, "wallet-payments")
-                .mapValues(v -> ((StageOutput.Pay) v).payment(), Named.as("wallet-payment-values"))
+                .mapValues(DetectorTopology::toDestination, Named.as("wallet-payment-values"))
                 .repartition(Repartition.DESTINATION_PAYMENTS.spec())
                 .process(
                         () -> new DestinationProcessor(config, links, metrics),
                         Named.as("destination-rules"),
                         DestinationProcessor.STATE,
-                        DestinationProcessor.ALERTS)
+                        DestinationProcessor.ALERTS,
+                        DestinationProcessor.WATERMARKS,
+                        DestinationProcessor.HELD)
                 .split(Named.as("destination-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("fleet"));
@@ -220,6 +232,14 @@ public final class DetectorTopology {
                         Produced.with(STRING, topics.incidents().serde()).withName("incidents-sink"));
 
         return builder.build();
+    }
+
+    private static DestinationEvent toDestination(StageOutput out) {
+        return switch (out) {
+            case StageOutput.Pay p -> new DestinationEvent.Pay(p.payment());
+            case StageOutput.Tick t -> new DestinationEvent.Tick(t.tick());
+            default -> throw new IllegalArgumentException("not for the destination stage: " + out);
+        };
     }
 
     private static void alertsTo(KStream<String, StageOutput> alerts, TopicCatalogue topics, String stage) {

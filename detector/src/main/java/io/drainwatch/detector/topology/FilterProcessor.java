@@ -2,6 +2,7 @@ package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.detector.topic.Topic;
 import io.drainwatch.schemas.TransferEvent;
 import io.drainwatch.schemas.TransferKind;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Stage 1: drops every transfer that neither comes from nor goes to a watched wallet, reading only
@@ -17,13 +19,15 @@ import org.apache.kafka.streams.processor.api.Record;
  * by the watched wallet (twice when both ends are watched). Two kinds go on keyed by the sender, the
  * transfers topic's own key, so that they stay in its partition and in chain order: native coin paid
  * into a watched wallet, as a top-up, to the funder stage, and a transfer sent by an address that
- * received drained funds, as a hop, to the funds-exit stage.
+ * received drained funds, as a hop, to the funds-exit stage. A progress tick of the ingestor (no value,
+ * a {@link ProgressTick} header) goes on to every wallet task, saying which partition it came from.
  */
 final class FilterProcessor implements Processor<byte[], byte[], String, WalletEvent> {
     private final DetectorMetrics metrics;
     private final Topic<TransferEvent> transfers;
     private ProcessorContext<String, WalletEvent> context;
     private WatchedTransferCheck check;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
     private long ignored;
     private long kept;
 
@@ -38,12 +42,17 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
         this.check = new WatchedTransferCheck(context.getStateStore(WatchedWalletsStore.NAME));
         // Counting per record in a shared meter would cost more than the filtering itself.
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         if (value == null) {
+            ProgressTick.of(record.headers()).ifPresent(tick -> onTick(tick, record.timestamp()));
             return;
         }
         check.parse(value);
@@ -72,6 +81,24 @@ final class FilterProcessor implements Processor<byte[], byte[], String, WalletE
             context.forward(record.withKey(Keys.address(event.getChainId(), event.getFrom()))
                     .withValue(new WalletEvent.Hop(event)));
         }
+    }
+
+    /**
+     * The ingestor's progress in this partition goes on to every wallet task, which then knows this
+     * partition's transfers through the block have reached it; paced, so a burst sends its highest.
+     */
+    private void onTick(ProgressTick tick, long timestamp) {
+        int partition = context.recordMetadata()
+                .map(RecordMetadata::partition)
+                .orElseThrow(() -> new IllegalStateException("a tick without its partition"));
+        BlockTick progress = new BlockTick(tick.chainId(), tick.block(), partition, tick.partitions());
+        pacer.offer(new TickPacer.Paced(progress, timestamp), context.currentSystemTimeMs())
+                .ifPresent(this::forwardTick);
+    }
+
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new WalletEvent.Tick(tick), paced.timestamp()));
     }
 
     private void flushCounts() {

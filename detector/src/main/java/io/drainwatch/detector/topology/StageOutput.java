@@ -10,6 +10,9 @@ sealed interface StageOutput {
 
     record Pay(Payment payment) implements StageOutput {}
 
+    /** The stage has handed on every payment of a chain through a block (for the destination stage's gate). */
+    record Tick(BlockTick tick) implements StageOutput {}
+
     record Fleet(FleetSignal signal) implements StageOutput {}
 
     record Incident(DrainIncident incident) implements StageOutput {}

@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Something that happened to a watched wallet, as the per-wallet stage receives it (keyed by wallet),
- * or a transfer that the filter hands straight to a stage keyed by its sender (a hop, a top-up).
+ * a transfer that the filter hands straight to a stage keyed by its sender (a hop, a top-up), or the
+ * filter's progress (a tick).
  */
 sealed interface WalletEvent {
     /** Value left the wallet. */
@@ -40,6 +41,12 @@ sealed interface WalletEvent {
      */
     record Topup(TransferEvent transfer) implements WalletEvent {}
 
+    /**
+     * The filter has handed on every transfer of a chain through a block from one partition of the
+     * transfers topic. Sent to every wallet task; not about a wallet.
+     */
+    record Tick(BlockTick tick) implements WalletEvent {}
+
     /** Encodes an event as one tag byte and the Avro single-object encoding of its record. */
     final class WalletEventSerde implements Serde<WalletEvent> {
         private static final byte OUT = 'O';
@@ -49,10 +56,12 @@ sealed interface WalletEvent {
         private static final byte DELEGATION = 'D';
         private static final byte HOP = 'H';
         private static final byte TOPUP = 'T';
+        private static final byte TICK = 'K';
         private final AvroSerde<TransferEvent> transfers = AvroSerde.of(TransferEvent.class);
         private final AvroSerde<BalanceSnapshot> balances = AvroSerde.of(BalanceSnapshot.class);
         private final AvroSerde<ApprovalEvent> approvals = AvroSerde.of(ApprovalEvent.class);
         private final AvroSerde<DelegationEvent> delegations = AvroSerde.of(DelegationEvent.class);
+        private final JsonSerde<BlockTick> ticks = JsonSerde.of(BlockTick.class);
 
         @Override
         public Serializer<WalletEvent> serializer() {
@@ -91,6 +100,10 @@ sealed interface WalletEvent {
                         tag = DELEGATION;
                         body = delegations.encode(d.delegation());
                     }
+                    case Tick k -> {
+                        tag = TICK;
+                        body = ticks.serializer().serialize(topic, k.tick());
+                    }
                 }
                 byte[] bytes = new byte[body.length + 1];
                 bytes[0] = tag;
@@ -114,6 +127,7 @@ sealed interface WalletEvent {
                     case DELEGATION -> new Delegation(delegations.decode(body));
                     case HOP -> new Hop(transfers.decode(body));
                     case TOPUP -> new Topup(transfers.decode(body));
+                    case TICK -> new Tick(ticks.deserializer().deserialize(topic, body));
                     default -> throw new SerializationException("unknown wallet event tag " + bytes[0]);
                 };
             };

@@ -22,6 +22,7 @@ import io.drainwatch.detector.rules.VelocityRule;
 import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -38,8 +40,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
  * alerts, waits out the signer's grace period for unsigned outflows, and hands payments to unknown
- * addresses to the per-destination stage, gas from outside addresses to the per-funder stage and
- * drains to the fleet stage.
+ * addresses to the per-destination stage, and drains to the fleet stage. It also passes the filter's
+ * progress ticks on to the destination stage, once every partition of the transfers topic has ticked.
  */
 final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String STATE = "wallet-state";
@@ -47,6 +49,8 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String PENDING = "wallet-pending-signatures";
     static final String GRANTS = "wallet-grants";
     static final String ACTIVITY = "wallet-activity";
+    /** Per chain, the highest tick block from each partition of the transfers topic. */
+    static final String WATERMARKS = "wallet-watermarks";
 
     /**
      * An outflow, or an approval, waiting for the signer's record until {@code deadline} (wall clock).
@@ -73,7 +77,9 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     private KeyValueStore<String, Pending> pending;
     private KeyValueStore<String, Grants> grants;
     private KeyValueStore<String, Activity> activity;
+    private KeyValueStore<String, SourceWatermark> watermarks;
     private AlertBook alerts;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
 
     WalletProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
         super(config, links, metrics);
@@ -86,6 +92,11 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
+        this.watermarks = context.getStateStore(WATERMARKS);
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
         this.alerts = alertBook(ALERTS);
     }
 
@@ -101,6 +112,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
             // for the funds-exit and funder stages, which take them keyed by sender: never repartitioned by wallet
             case WalletEvent.Hop h -> {}
             case WalletEvent.Topup t -> {}
+            case WalletEvent.Tick k -> onTick(k.tick(), record.timestamp());
             case null -> {}
         }
     }
@@ -140,6 +152,33 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
                     t.eventId(),
                     new Pending(t, group.get(), now + rules.unauthorizedGrace().toMillis()));
         }
+    }
+
+    /**
+     * A partition of the transfers topic has come through a block. This task reads each partition in
+     * order, so once every partition has, it has handed on every payment of the chain through the lowest
+     * of their blocks: it says so to every destination task.
+     */
+    private void onTick(BlockTick tick, long timestamp) {
+        String key = Keys.chain(tick.chainId());
+        SourceWatermark before = orEmpty(watermarks.get(key));
+        SourceWatermark after = before.with(tick);
+        if (after.equals(before)) {
+            return;
+        }
+        watermarks.put(key, after);
+        after.advancedFrom(before).ifPresent(block -> {
+            // the wallet stage has as many tasks as the transfers topic has partitions
+            BlockTick progress =
+                    new BlockTick(tick.chainId(), block, context.taskId().partition(), tick.sources());
+            pacer.offer(new TickPacer.Paced(progress, timestamp), context.currentSystemTimeMs())
+                    .ifPresent(this::forwardTick);
+        });
+    }
+
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(ProgressTick.key(tick.chainId()), new StageOutput.Tick(tick), paced.timestamp()));
     }
 
     private void onInflow(Transfer t, long now, long timestamp) {
@@ -415,6 +454,10 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
     private static Activity orEmpty(@Nullable Activity recent) {
         return recent == null ? Activity.empty() : recent;
+    }
+
+    private static SourceWatermark orEmpty(@Nullable SourceWatermark watermark) {
+        return watermark == null ? SourceWatermark.empty() : watermark;
     }
 
     private static Grants orEmpty(@Nullable Grants granted) {

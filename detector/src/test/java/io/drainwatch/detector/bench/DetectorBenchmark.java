@@ -6,6 +6,7 @@ import io.drainwatch.detector.embedded.EmbeddedKafka;
 import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.model.Addresses;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.detector.topology.Detector;
 import io.drainwatch.schemas.TokenPrice;
 import io.drainwatch.schemas.TransferEvent;
@@ -59,8 +60,13 @@ public final class DetectorBenchmark {
     private static final long CHAIN_ID = 1;
     /** Distinct pre-encoded transfers between unwatched addresses, cycled to make up the stream. */
     private static final int NOISE_POOL = 1 << 16;
+    /** Transfers of one block; a progress tick follows each block. */
+    private static final long EVENTS_PER_BLOCK = 200;
 
     private final long events;
+    /** Progress ticks written with the transfers. */
+    private long ticks;
+
     private final int wallets;
     private final double watchedFraction;
     private final int partitions;
@@ -242,6 +248,9 @@ public final class DetectorBenchmark {
         long touching = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
             for (long n = 0; n < events; n++) {
+                if (n > 0 && n % EVENTS_PER_BLOCK == 0) {
+                    tick(producer, topics, block(n - 1));
+                }
                 if (n % interval == interval / 2) {
                     String wallet = watched[(int) (touching * 7919 % watched.length)];
                     String other = noise[(int) (touching % noise.length)];
@@ -256,15 +265,32 @@ public final class DetectorBenchmark {
                     producer.send(new ProducerRecord<>(topics.transfers(), noiseKeys[i], noiseValues[i]));
                 }
             }
+            tick(producer, topics, block(events - 1));
             producer.flush();
         }
         return touching;
     }
 
+    /**
+     * A progress tick in every partition, as the ingestor writes after each step, so the destination
+     * stage's block-order gate runs as it does behind an ingestor.
+     */
+    private void tick(KafkaProducer<byte[], byte[]> producer, Topics topics, long block) {
+        for (ProducerRecord<String, byte[]> r :
+                new ProgressTick(CHAIN_ID, block, partitions).records(topics.transfers())) {
+            producer.send(new ProducerRecord<>(r.topic(), r.partition(), utf8(r.key()), null, r.headers()));
+            ticks++;
+        }
+    }
+
+    private static long block(long n) {
+        return 20_000_000 + n / EVENTS_PER_BLOCK;
+    }
+
     /** A small native transfer (0.05 ETH); a watched sender's balances are set as the ingestor would. */
     private TransferEvent transfer(String from, String to, long n, Instant time, String watchedSender) {
         String tx = "0x" + String.format(Locale.ROOT, "%064x", n);
-        String blockHash = "0x" + String.format(Locale.ROOT, "%064x", n / 200);
+        String blockHash = "0x" + String.format(Locale.ROOT, "%064x", n / EVENTS_PER_BLOCK);
         BigDecimal amount = new BigDecimal("50000000000000000");
         TransferEvent.Builder b = TransferEvent.newBuilder()
                 .setChainId(CHAIN_ID)
@@ -276,9 +302,9 @@ public final class DetectorBenchmark {
                 .setDecimals(18)
                 .setEventId(CHAIN_ID + ":" + blockHash + ":" + tx + ":native")
                 .setTxHash(tx)
-                .setBlockNumber(20_000_000 + n / 200)
+                .setBlockNumber(block(n))
                 .setBlockHash(blockHash)
-                .setBlockTime(time.plusMillis(n / 200 * 12_000))
+                .setBlockTime(time.plusMillis(n / EVENTS_PER_BLOCK * 12_000))
                 .setTxFrom(from);
         if (watchedSender != null) {
             BigDecimal before = new BigDecimal("2000000000000000000");
@@ -349,10 +375,12 @@ public final class DetectorBenchmark {
             long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long count = 0;
             long bytes = 0;
-            while (count < events) {
+            while (count < events + ticks) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (var r : records) {
-                    bytes += r.value().length; // touch every value, as any real consumer would
+                    if (r.value() != null) { // a progress tick has none
+                        bytes += r.value().length; // touch every value, as any real consumer would
+                    }
                 }
                 count += records.count();
             }

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drainwatch.detector.config.Topics;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.BlockHead;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -94,6 +100,38 @@ class ChainWriterTest {
                 IngestMetrics.discarding(1));
         writer.init();
         return writer;
+    }
+
+    @Test
+    void aStepEndsWithAProgressTickInEveryPartitionOfTheTransfersTopicBeforeTheProgress() {
+        Topics topics = Topics.defaults();
+        List<PartitionInfo> partitions = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            partitions.add(new PartitionInfo(topics.transfers(), p, null, new Node[0], new Node[0]));
+        }
+        Cluster cluster = new Cluster("c", List.of(), partitions, Set.of(), Set.of());
+        MockProducer<String, byte[]> producer =
+                new MockProducer<>(cluster, true, null, new StringSerializer(), new ByteArraySerializer());
+        ChainWriter writer = new ChainWriter(() -> producer, topics, "progress", 1, IngestMetrics.discarding(1));
+        writer.init();
+
+        writer.write(List.of(), List.of(block(7), block(8)), progress(8));
+
+        List<ProducerRecord<String, byte[]>> sent = producer.history();
+        List<ProducerRecord<String, byte[]>> ticks =
+                sent.stream().filter(r -> r.topic().equals(topics.transfers())).toList();
+        assertThat(ticks).extracting(ProducerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(ticks).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo("1:tick");
+            assertThat(r.value()).isNull();
+            assertThat(ProgressTick.of(r.headers())).contains(new ProgressTick(1, 8, 3));
+        });
+        int lastHead = sent.indexOf(sent.stream()
+                .filter(r -> r.topic().equals(topics.heads()))
+                .reduce((a, b) -> b)
+                .orElseThrow());
+        assertThat(sent.indexOf(ticks.getFirst())).isGreaterThan(lastHead);
+        assertThat(sent.getLast().topic()).isEqualTo("progress");
     }
 
     @Test

@@ -42,7 +42,9 @@ final class TopicReader<T extends SpecificRecord> implements AutoCloseable {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         do {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                seen.add(new Keyed<>(r.key(), serde.decode(r.value())));
+                if (r.value() != null) { // a progress tick of the transfers topic has none
+                    seen.add(new Keyed<>(r.key(), serde.decode(r.value())));
+                }
             }
         } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()));
         return List.copyOf(seen);

@@ -150,8 +150,8 @@ public final class ChaosHarness {
         RunOutcome u = undisturbed.outcome();
         RunOutcome d = disturbed.outcome();
         List<String> details = new ArrayList<>();
-        Map<String, Integer> uFiring = RunOutcome.comparable(u.firingPerAlert());
-        Map<String, Integer> dFiring = RunOutcome.comparable(d.firingPerAlert());
+        Map<String, Integer> uFiring = u.firingPerAlert();
+        Map<String, Integer> dFiring = d.firingPerAlert();
         Set<String> lost = new TreeSet<>(RunOutcome.difference(uFiring.keySet(), dFiring.keySet()));
         Set<String> extra = RunOutcome.difference(dFiring.keySet(), uFiring.keySet());
         Set<String> duplicated = new TreeSet<>();
@@ -187,13 +187,6 @@ public final class ChaosHarness {
         });
         RunOutcome.difference(d.incidentWallets().keySet(), u.incidentWallets().keySet())
                 .forEach(id -> differing.add("incident " + id + ": only in the disturbed run"));
-        Set<String> arrivalOrder = new TreeSet<>();
-        RunOutcome.difference(u.firingPerAlert().keySet(), d.firingPerAlert().keySet()).stream()
-                .filter(id -> !RunOutcome.comparableId(id).equals(id))
-                .forEach(id -> arrivalOrder.add("-" + id));
-        RunOutcome.difference(d.firingPerAlert().keySet(), u.firingPerAlert().keySet()).stream()
-                .filter(id -> !RunOutcome.comparableId(id).equals(id))
-                .forEach(id -> arrivalOrder.add("+" + id));
         Set<String> undelivered = new TreeSet<>();
         RunOutcome.difference(disturbed.expectedPages(), disturbed.deliveredPages())
                 .forEach(p -> undelivered.add(p + " (disturbed)"));
@@ -207,9 +200,6 @@ public final class ChaosHarness {
         undelivered.forEach(x -> details.add("undelivered page " + x));
         u.deadLetters().forEach(x -> details.add("dead letter (undisturbed) " + x));
         d.deadLetters().forEach(x -> details.add("dead letter (disturbed) " + x));
-        details.add("alert ids that differ only by the block of first arrival ("
-                + String.join(", ", RunOutcome.ARRIVAL_ORDER_RULES) + "; - undisturbed, + disturbed): "
-                + (arrivalOrder.isEmpty() ? "none" : String.join(" ", arrivalOrder)));
         details.add(String.format(
                 Locale.ROOT,
                 "undisturbed: %d alerts, %d incidents, pages delivered %d/%d",
@@ -222,7 +212,7 @@ public final class ChaosHarness {
                 Locale.ROOT,
                 "chaos seed=%d wallets=%d blocks=%d transactions=%d faults=%d (%s) alert-ids-compared=%d"
                         + " incidents-compared=%d lost=%d duplicated=%d differing=%d pages-delivered=%d/%d"
-                        + " dead-letters=%d arrival-order-id-differences=%d took=%.0fs",
+                        + " dead-letters=%d took=%.0fs",
                 scenario.seed(),
                 scenario.fleet().size(),
                 scenario.blocks().size(),
@@ -237,7 +227,6 @@ public final class ChaosHarness {
                 count(disturbed.expectedPages(), disturbed.deliveredPages()),
                 disturbed.expectedPages().size(),
                 deadLetters,
-                arrivalOrder.size(),
                 seconds(began));
         boolean passed = lost.isEmpty()
                 && duplicated.isEmpty()
@@ -255,9 +244,8 @@ public final class ChaosHarness {
     /** Adds to {@code differing} each alert id that both runs wrote with another {@code what}. */
     private static void differences(
             String what, Map<String, String> undisturbed, Map<String, String> disturbed, Set<String> differing) {
-        Map<String, String> other = RunOutcome.comparable(disturbed);
-        RunOutcome.comparable(undisturbed).forEach((id, value) -> {
-            String then = other.get(id);
+        undisturbed.forEach((id, value) -> {
+            String then = disturbed.get(id);
             if (then != null && !then.equals(value)) {
                 differing.add(id + ": " + what + " '" + value + "' undisturbed, '" + then + "' disturbed");
             }

@@ -20,6 +20,7 @@ class DetectorConfigTest {
         assertThat(rules.surgeMinWallets()).isEqualTo(5);
         assertThat(rules.surgeNormalMultiplier()).isEqualTo(10);
         assertThat(config.topics().transfers()).isEqualTo("chain.transfers");
+        assertThat(config.blockOrderMaxWait()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.kafka())
                 .containsEntry(
@@ -49,6 +50,11 @@ class DetectorConfigTest {
                         Map.of("group.vip.rules.coordinated-sweep.min-wallets", "0"), "x:1"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("group.vip.rules.coordinated-sweep.min-wallets:");
+        assertThatThrownBy(
+                        () -> DetectorConfig.withOverrides(Map.of("detector.block-order.max-wait", "a while"), "x:1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("detector.block-order.max-wait:")
+                .hasMessageContaining("accepted: 500ms, 30s, 10m");
         assertThatThrownBy(() -> DetectorConfig.withOverrides(
                         Map.of("rules.denylisted-counterparty.categories", "sanctioned,pirate"), "x:1"))
                 .isInstanceOf(ConfigException.class)

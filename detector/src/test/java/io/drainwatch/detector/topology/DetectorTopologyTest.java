@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.Payment;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AlertStatus;
 import io.drainwatch.schemas.AllowedCounterparty;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,6 +46,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,9 +175,24 @@ class DetectorTopologyTest {
                 .pipeInput(key, value, START);
     }
 
+    /** Writes {@code e} and, as the ingestor does after each step, a progress tick through its block. */
     private void send(TransferEvent e) {
+        sendWithoutTick(e);
+        tick(e.getBlockNumber(), e.getBlockTime());
+    }
+
+    private void sendWithoutTick(TransferEvent e) {
         transfers.pipeInput(
                 "1:" + e.getFrom(), AvroSerde.of(TransferEvent.class).encode(e), e.getBlockTime());
+    }
+
+    /** The ingestor's progress tick in the transfers topic's one partition. */
+    private void tick(long block, Instant timestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ProgressTick.HEADER, new ProgressTick(1, block, 1).encode());
+        transfers.pipeInput(new TestRecord<>(ProgressTick.key(1), null, headers, timestamp));
+        // the filter and wallet stages pass a burst of ticks on once per interval
+        driver.advanceWallClockTime(TickPacer.INTERVAL);
     }
 
     private void sign(TransferEvent e) {
@@ -342,6 +361,142 @@ class DetectorTopologyTest {
                 .orElseThrow();
         assertThat(update.getStatus()).isEqualTo(AlertStatus.UPDATED);
         assertThat(update.getWallets()).hasSize(4);
+    }
+
+    /**
+     * Payments of wallets on different wallet tasks reach a destination task interleaved in arrival
+     * order; the wallet tasks' ticks let them through in block order, so the evidence the sweep opens
+     * with, and the alert id that carries its block, are those of block order however they arrive.
+     */
+    @Test
+    void paymentsArrivingInReverseBlockOrderGiveTheSweepOfBlockOrderOnceEveryWalletTaskHasTicked() {
+        start();
+        String inOrder = address(0x7300);
+        String reversed = address(0x7301);
+        TestInputTopic<String, DestinationEvent> payments = driver.createInputTopic(
+                "drainwatch-detector-destination-payments-repartition",
+                new StringSerializer(),
+                new DestinationEvent.DestinationEventSerde().serializer());
+        List<Payment> first = new ArrayList<>();
+        List<Payment> second = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            first.add(payment(wallet(i), inOrder, 200 + i));
+            second.add(payment(wallet(i + 3), reversed, 200 + i));
+        }
+        first.forEach(p -> payments.pipeInput("1:" + inOrder, new DestinationEvent.Pay(p), p.blockTime()));
+        second.reversed().forEach(p -> payments.pipeInput("1:" + reversed, new DestinationEvent.Pay(p), p.blockTime()));
+        // wallet task 0 of 2 has come through every block: task 1 has not, so nothing is judged yet
+        payments.pipeInput("1:tick", new DestinationEvent.Tick(new BlockTick(1, 203, 0, 2)));
+        assertThat(alerts.readValuesToList()).isEmpty();
+
+        payments.pipeInput("1:tick", new DestinationEvent.Tick(new BlockTick(1, 203, 1, 2)));
+        Map<String, String> ids = new HashMap<>();
+        alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("coordinated-sweep"))
+                .forEach(a -> ids.put(a.getSubject(), a.getAlertId()));
+        assertThat(ids).containsEntry(inOrder, "coordinated-sweep:1:" + inOrder + ":201");
+        assertThat(ids).containsEntry(reversed, "coordinated-sweep:1:" + reversed + ":201");
+    }
+
+    @Test
+    void heldPaymentsAreJudgedInBlockOrderAfterTheMaximumWaitWhenNoTicksCome() {
+        start(Map.of("detector.block-order.max-wait", "5s"));
+        TestInputTopic<String, DestinationEvent> payments = driver.createInputTopic(
+                "drainwatch-detector-destination-payments-repartition",
+                new StringSerializer(),
+                new DestinationEvent.DestinationEventSerde().serializer());
+        for (int i = 3; i >= 1; i--) {
+            Payment p = payment(wallet(i), ATTACKER, 300 + i);
+            payments.pipeInput("1:" + ATTACKER, new DestinationEvent.Pay(p), p.blockTime());
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        assertThat(alerts.readValuesToList()).isEmpty();
+        assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .counter()
+                        .count())
+                .isZero();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .extracting(DrainAlert::getAlertId)
+                .containsOnly("coordinated-sweep:1:" + ATTACKER + ":301");
+        assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aChainWhoseWriterTicksDoesNotKeepTheHeldPaymentsOfAnotherChainWaiting() {
+        start(Map.of("detector.block-order.max-wait", "5s"));
+        TestInputTopic<String, DestinationEvent> payments = driver.createInputTopic(
+                "drainwatch-detector-destination-payments-repartition",
+                new StringSerializer(),
+                new DestinationEvent.DestinationEventSerde().serializer());
+        for (int i = 1; i <= 3; i++) {
+            Payment p = payment(137, wallet(i), ATTACKER, 400 + i);
+            payments.pipeInput("137:" + ATTACKER, new DestinationEvent.Pay(p), p.blockTime());
+        }
+        for (int second = 1; second <= 6; second++) {
+            payments.pipeInput("1:tick", new DestinationEvent.Tick(new BlockTick(1, 500 + second, 0, 1)));
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .extracting(DrainAlert::getAlertId)
+                .containsOnly("coordinated-sweep:137:" + ATTACKER + ":401");
+    }
+
+    @Test
+    void aReorganisationRemovingAHeldPaymentTakesItOutBeforeItIsJudged() {
+        start();
+        TransferEvent one = drainWithoutTick(1, ATTACKER);
+        drainWithoutTick(2, ATTACKER);
+        TransferEvent three = drainWithoutTick(3, ATTACKER);
+        sendWithoutTick(Chain.removed(one));
+        tick(three.getBlockNumber(), three.getBlockTime());
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getRule().equals("coordinated-sweep"));
+        drainEth(4, ATTACKER);
+        assertThat(alerts.readValuesToList())
+                .filteredOn(a -> a.getRule().equals("coordinated-sweep"))
+                .last()
+                .satisfies(a -> assertThat(a.getWallets()).containsExactlyInAnyOrder(wallet(2), wallet(3), wallet(4)));
+    }
+
+    private TransferEvent drainWithoutTick(int walletIndex, String to) {
+        chain.nextBlock();
+        TransferEvent e = chain.eth(
+                wallet(walletIndex),
+                to,
+                ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
+                ETH.multiply(BigInteger.TEN),
+                ETH.divide(BigInteger.valueOf(100)));
+        sendWithoutTick(e);
+        return e;
+    }
+
+    /** A retail wallet's payment of 1 ETH in {@code block}, 12 s a block. */
+    private static Payment payment(String wallet, String destination, long block) {
+        return payment(1, wallet, destination, block);
+    }
+
+    private static Payment payment(long chainId, String wallet, String destination, long block) {
+        return new Payment(
+                chainId,
+                wallet,
+                "retail",
+                destination,
+                "0x" + Long.toHexString(block) + ":" + wallet,
+                "0x" + Long.toHexString(block),
+                block,
+                START.toEpochMilli() + block * 12_000,
+                "native",
+                ETH,
+                18,
+                3000.0,
+                true,
+                false);
     }
 
     @Test
@@ -532,6 +687,52 @@ class DetectorTopologyTest {
                     .as("arrival order of seed %d", seed)
                     .isEqualTo(inBlockOrder);
         }
+    }
+
+    /**
+     * One ingestor step of five blocks, each a wallet emptied to one address: the step's transfers reach
+     * the stages in any order (partitions interleave), then the step's tick. coordinated-sweep writes the
+     * same records, in the same order, whatever that order was.
+     */
+    @Test
+    void aStepsPaymentsToOneAddressGiveTheSameSweepInEveryArrivalOrder() {
+        List<TransferEvent> step = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            chain.nextBlock();
+            step.add(chain.eth(
+                    wallet(i),
+                    ATTACKER,
+                    ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
+                    ETH.multiply(BigInteger.TEN),
+                    ETH.divide(BigInteger.valueOf(100))));
+        }
+        List<String> inBlockOrder = sweepOf(step, "block-order");
+        String id = "coordinated-sweep:1:" + ATTACKER;
+        assertThat(inBlockOrder).isNotEmpty().allMatch(r -> r.startsWith(id));
+        for (long seed = 1; seed <= 5; seed++) {
+            List<TransferEvent> shuffled = new ArrayList<>(step);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(sweepOf(shuffled, "sweep-seed-" + seed))
+                    .as("arrival order of seed %d", seed)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    /** The coordinated-sweep records (id, status, wallets) of one step written in {@code arrival} order. */
+    private List<String> sweepOf(List<TransferEvent> arrival, String run) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        arrival.forEach(this::sendWithoutTick);
+        TransferEvent last = arrival.stream()
+                .max(java.util.Comparator.comparingLong(TransferEvent::getBlockNumber))
+                .orElseThrow();
+        tick(last.getBlockNumber(), last.getBlockTime());
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getRule().equals("coordinated-sweep"))
+                .map(a -> a.getAlertId() + " " + a.getStatus() + " " + a.getWallets())
+                .toList();
     }
 
     /** The alerts of {@code rule} (id, status, severity) that {@code events} raise in a fresh topology. */

@@ -35,14 +35,6 @@ public record RunOutcome(
         List<String> deadLetters,
         Map<String, String> alertIncident,
         Map<String, Integer> walletsDrained) {
-    /**
-     * Rules whose evidence (coordinated-sweep's payments) reaches their stage from several partitions in arrival order: their
-     * alert id ends with the block of the first evidence to arrive, which can differ between two runs of
-     * one chain (docs/rules.md, Arrival order). Runs are compared on their rule, chain and subject. Empty
-     * this list once those ids are decided by block order.
-     */
-    public static final List<String> ARRIVAL_ORDER_RULES = List.of("coordinated-sweep");
-
     /** What the run with {@code topics} wrote: read committed, to the end offsets. */
     public static RunOutcome read(KafkaReads kafka, Topics topics) {
         Map<String, Integer> firing = new TreeMap<>();
@@ -65,22 +57,6 @@ public record RunOutcome(
                 .map(RunOutcome::deadLetter)
                 .toList();
         return new RunOutcome(firing, severity, incidents, deadLetters, incidentOf, drained);
-    }
-
-    /**
-     * {@code byAlertId} keyed as compared: the alert id, except for the {@link #ARRIVAL_ORDER_RULES}, whose
-     * id loses its last part (the block of the first evidence to arrive): their rule, chain and subject.
-     */
-    public static <V> Map<String, V> comparable(Map<String, V> byAlertId) {
-        Map<String, V> out = new TreeMap<>();
-        byAlertId.forEach((id, value) -> out.put(comparableId(id), value));
-        return out;
-    }
-
-    /** The alert id as compared (see {@link #comparable}). */
-    public static String comparableId(String alertId) {
-        boolean arrivalOrder = ARRIVAL_ORDER_RULES.stream().anyMatch(rule -> alertId.startsWith(rule + ":"));
-        return arrivalOrder ? alertId.substring(0, alertId.lastIndexOf(':')) : alertId;
     }
 
     /** The members of {@code a} that {@code b} lacks, sorted. */

@@ -8,6 +8,7 @@ import io.drainwatch.detector.embedded.TopicSetup;
 import io.drainwatch.detector.testing.KafkaClusterExtension;
 import io.drainwatch.detector.testing.KafkaReads;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.AddressLabel;
 import io.drainwatch.schemas.AllowedCounterparty;
 import io.drainwatch.schemas.CounterpartyKind;
@@ -104,6 +105,29 @@ final class ScenarioPlayer {
         return detector;
     }
 
+    /** Writes one block's transfers and then, as the ingestor does, a progress tick through it. */
+    static void writeBlock(KafkaProducer<byte[], byte[]> producer, Topics topics, List<TransferEvent> block) {
+        write(producer, topics, block);
+        TransferEvent last = block.get(block.size() - 1);
+        tick(producer, topics, last.getChainId(), last.getBlockNumber());
+    }
+
+    /** A progress tick in every partition of the transfers topic: every transfer through {@code block} is written. */
+    static void tick(KafkaProducer<byte[], byte[]> producer, Topics topics, long chainId, long block) {
+        int partitions = producer.partitionsFor(topics.transfers()).size();
+        for (ProducerRecord<String, byte[]> r :
+                new ProgressTick(chainId, block, partitions).records(topics.transfers())) {
+            try {
+                producer.send(new ProducerRecord<>(
+                                r.topic(), r.partition(), r.key().getBytes(StandardCharsets.UTF_8), null, r.headers()))
+                        .get();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot write to " + topics.transfers(), e);
+            }
+        }
+    }
+
+    /** Writes transfers, with no progress tick (the detector's gate waits, then judges them anyway). */
     static void write(KafkaProducer<byte[], byte[]> producer, Topics topics, List<TransferEvent> block) {
         for (TransferEvent e : block) {
             send(

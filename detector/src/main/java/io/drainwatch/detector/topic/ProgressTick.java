@@ -1,0 +1,68 @@
+package io.drainwatch.detector.topic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * A progress tick of the transfers topic: the writer of {@code chainId} has written every event of
+ * that chain through {@code block}. One goes to every partition after a step's events, in the same
+ * transaction, so a reader that meets it in a partition has read that partition's events through the
+ * block. On the wire it has a key that is no address ({@code chainId:tick}), no value, and a header
+ * {@value #HEADER} holding {@code chainId:block:partitions} in ASCII, where {@code partitions} is how
+ * many partitions the writer ticked. Readers of transfers skip records without a value.
+ */
+public record ProgressTick(long chainId, long block, int partitions) {
+    /** The header that marks a tick. */
+    public static final String HEADER = "drainwatch.tick";
+
+    public ProgressTick {
+        if (block < 0 || partitions < 1) {
+            throw new IllegalArgumentException("a tick needs a block >= 0 and partitions >= 1");
+        }
+    }
+
+    /** The key of a chain's ticks: {@code chainId:tick}, which no {@code chainId:0x...} address key can equal. */
+    public static String key(long chainId) {
+        return chainId + ":tick";
+    }
+
+    /** One record per partition of {@code topic}, each partition's own. */
+    public List<ProducerRecord<String, byte[]>> records(String topic) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(HEADER, encode());
+            records.add(new ProducerRecord<>(topic, p, key(chainId), null, headers));
+        }
+        return records;
+    }
+
+    /** The header's value. */
+    public byte[] encode() {
+        return (chainId + ":" + block + ":" + partitions).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The tick that {@code headers} carry, if they carry a well-formed one. */
+    public static Optional<ProgressTick> of(Headers headers) {
+        Header header = headers.lastHeader(HEADER);
+        if (header == null || header.value() == null) {
+            return Optional.empty();
+        }
+        String[] parts = new String(header.value(), StandardCharsets.US_ASCII).split(":", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    new ProgressTick(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2])));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
