@@ -153,36 +153,33 @@ public final class RestartBenchmark {
                 detector.destroy();
                 detector.waitFor(5, TimeUnit.MINUTES);
                 double stopSeconds = Bench.seconds(stopped);
-                drain(producer, wallet0);
-                long restarted = System.nanoTime();
-                detector = start(command, log);
-                awaitReady(detector, port, log);
-                double gracefulReady = Bench.seconds(restarted);
-                awaitAlert(alerts, wallet0);
-                double gracefulAlert = Bench.seconds(restarted);
+                Restart graceful = restart(command, log, port, producer, alerts, wallet0, System.nanoTime());
+                detector = graceful.detector();
                 rows.add(String.format(
                         Locale.ROOT,
                         "SIGTERM (stopped in %.1fs): ready %6.1fs   alert on the drain %6.1fs   from the start",
                         stopSeconds,
-                        gracefulReady,
-                        gracefulAlert));
+                        graceful.ready(),
+                        graceful.alerted()));
                 Bench.log(
                         "after SIGTERM: stopped in %.1fs, ready %.1fs, alert %.1fs after the start",
-                        stopSeconds, gracefulReady, gracefulAlert);
+                        stopSeconds, graceful.ready(), graceful.alerted());
                 for (int round = 1; round <= rounds; round++) {
                     String wallet = watched[round * 7919 % watched.length];
                     long killed = System.nanoTime();
                     detector.destroyForcibly();
                     detector.waitFor(30, TimeUnit.SECONDS);
-                    drain(producer, wallet);
-                    detector = start(command, log);
-                    awaitReady(detector, port, log);
-                    double ready = Bench.seconds(killed);
-                    awaitAlert(alerts, wallet);
-                    double alerted = Bench.seconds(killed);
+                    Restart killedRound = restart(command, log, port, producer, alerts, wallet, killed);
+                    detector = killedRound.detector();
                     rows.add(String.format(
-                            Locale.ROOT, "round %d   ready %6.1fs   alert on the drain %6.1fs", round, ready, alerted));
-                    Bench.log("round %d: ready %.1fs, alert %.1fs after the kill", round, ready, alerted);
+                            Locale.ROOT,
+                            "round %d   ready %6.1fs   alert on the drain %6.1fs",
+                            round,
+                            killedRound.ready(),
+                            killedRound.alerted()));
+                    Bench.log(
+                            "round %d: ready %.1fs, alert %.1fs after the kill",
+                            round, killedRound.ready(), killedRound.alerted());
                 }
                 String lastMemory = memory(detector);
                 detector.destroy();
@@ -203,6 +200,27 @@ public final class RestartBenchmark {
                         lastMemory);
             }
         }
+    }
+
+    /** A restarted detector, and seconds from a moment to its {@code /ready} and to its alert on a drain. */
+    private record Restart(Process detector, double ready, double alerted) {}
+
+    /** Writes a drain of {@code wallet}, starts the detector and times both from {@code since}. */
+    private Restart restart(
+            List<String> command,
+            Path log,
+            int port,
+            KafkaProducer<String, byte[]> producer,
+            KafkaConsumer<byte[], byte[]> alerts,
+            String wallet,
+            long since)
+            throws Exception {
+        drain(producer, wallet);
+        Process detector = start(command, log);
+        awaitReady(detector, port, log);
+        double ready = Bench.seconds(since);
+        awaitAlert(alerts, wallet);
+        return new Restart(detector, ready, Bench.seconds(since));
     }
 
     private List<String> command(String bootstrap, int port, Path stateDir) {
