@@ -107,12 +107,13 @@ public final class DetectorTopology {
         // The gate's stores change with every tick: a cache writes their changelogs once per commit.
         builder.addStateStore(
                 store(WalletProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(store(WalletProcessor.HELD, HeldWalletEvent.class).withCachingEnabled());
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(
                 store(DestinationProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
-        builder.addStateStore(
-                store(DestinationProcessor.HELD, BlockOrderGate.Held.class).withCachingEnabled());
+        builder.addStateStore(store(DestinationProcessor.HELD, DestinationProcessor.Held.class)
+                .withCachingEnabled());
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
@@ -175,7 +176,8 @@ public final class DetectorTopology {
                         WalletProcessor.PENDING,
                         WalletProcessor.GRANTS,
                         WalletProcessor.ACTIVITY,
-                        WalletProcessor.WATERMARKS)
+                        WalletProcessor.WATERMARKS,
+                        WalletProcessor.HELD)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch(

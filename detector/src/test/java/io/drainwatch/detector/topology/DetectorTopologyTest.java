@@ -208,12 +208,15 @@ class DetectorTopologyTest {
     }
 
     private void balance(String wallet, String asset, BigInteger amount) {
-        BalanceSnapshot snapshot = chain.balance(wallet, asset, amount);
+        balance(chain.balance(wallet, asset, amount));
+    }
+
+    private void balance(BalanceSnapshot snapshot) {
         driver.createInputTopic(
                         topics.balances(),
                         new StringSerializer(),
                         AvroSerde.of(BalanceSnapshot.class).serializer())
-                .pipeInput("1:" + wallet, snapshot, snapshot.getBlockTime());
+                .pipeInput("1:" + snapshot.getWallet(), snapshot, snapshot.getBlockTime());
     }
 
     /** Sends 99.9% of a 10 ETH balance to {@code to}. */
@@ -412,6 +415,7 @@ class DetectorTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(4));
         assertThat(alerts.readValuesToList()).isEmpty();
         assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "destination")
                         .counter()
                         .count())
                 .isZero();
@@ -422,6 +426,7 @@ class DetectorTopologyTest {
                 .extracting(DrainAlert::getAlertId)
                 .containsOnly("coordinated-sweep:1:" + ATTACKER + ":301");
         assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "destination")
                         .counter()
                         .count())
                 .isEqualTo(1.0);
@@ -747,6 +752,122 @@ class DetectorTopologyTest {
                 .filter(a -> a.getRule().equals(rule))
                 .forEach(a -> seen.add(a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity()));
         return seen;
+    }
+
+    /**
+     * A wallet holding 1,000 USDC, a deposit of 9,000 then two outflows of its tokens in later blocks (no
+     * sender balances: the wallet stage counts them). The deposit comes from its sender's partition of the
+     * transfers topic, the outflows from the wallet's. In block order the first outflow (to one address)
+     * leaves half and the second (to another) empties the wallet; judged on arrival before the deposit,
+     * the first would already look like an emptying.
+     */
+    private record Step(BalanceSnapshot opening, List<TransferEvent> transfers) {}
+
+    private Step depositThenTwoOutflows() {
+        chain.nextBlock();
+        BalanceSnapshot opening = chain.balance(wallet(3), USDC, DOLLAR.multiply(BigInteger.valueOf(1000)));
+        chain.nextBlock();
+        TransferEvent deposit = chain.usdc(FUNDER, wallet(3), DOLLAR.multiply(BigInteger.valueOf(9000)), null, null);
+        chain.nextBlock();
+        TransferEvent half =
+                chain.usdc(wallet(3), address(0xa2), DOLLAR.multiply(BigInteger.valueOf(5000)), null, null);
+        chain.nextBlock();
+        TransferEvent rest = chain.usdc(wallet(3), ATTACKER, DOLLAR.multiply(BigInteger.valueOf(4990)), null, null);
+        return new Step(opening, List.of(deposit, half, rest));
+    }
+
+    @Test
+    void aDepositAndTheOutflowsAfterItGiveTheSameWalletAlertsInEveryArrivalOrderOnceTheTickPasses() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        long half = step.get(1).getBlockNumber();
+        long rest = step.get(2).getBlockNumber();
+        List<String> inBlockOrder = walletAlertsOf(s.opening(), step, "block-order");
+        assertThat(inBlockOrder)
+                .anyMatch(a -> a.startsWith("balance-drain:1:" + wallet(3) + ":" + rest + " FIRING HIGH"))
+                .noneMatch(a -> a.startsWith("balance-drain:1:" + wallet(3) + ":" + half));
+        List<List<TransferEvent>> orders = List.of(
+                List.of(step.get(1), step.get(2), step.get(0)),
+                List.of(step.get(1), step.get(0), step.get(2)),
+                List.of(step.get(2), step.get(1), step.get(0)),
+                List.of(step.get(0), step.get(2), step.get(1)),
+                List.of(step.get(2), step.get(0), step.get(1)));
+        for (int i = 0; i < orders.size(); i++) {
+            assertThat(walletAlertsOf(s.opening(), orders.get(i), "arrival-" + i))
+                    .as("arrival order %d", i)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    @Test
+    void withoutProgressTicksTheWalletStageJudgesEachEventAtOnceInArrivalOrder() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        start();
+        balance(s.opening());
+        sendWithoutTick(step.get(1));
+        assertThat(alerts.readValuesToList())
+                .extracting(DrainAlert::getAlertId)
+                .contains("balance-drain:1:" + wallet(3) + ":" + step.get(1).getBlockNumber());
+    }
+
+    @Test
+    void aReorganisationRemovingAHeldOutflowDropsItBeforeTheWalletStageJudgesIt() {
+        start();
+        chain.nextBlock();
+        balance(wallet(3), USDC, DOLLAR.multiply(BigInteger.valueOf(10000)));
+        tick(chain.block(), Instant.ofEpochMilli(chain.time()));
+        chain.nextBlock();
+        TransferEvent drain = chain.usdc(wallet(3), ATTACKER, DOLLAR.multiply(BigInteger.valueOf(9990)), null, null);
+        sendWithoutTick(drain);
+        sendWithoutTick(Chain.removed(drain));
+        tick(drain.getBlockNumber(), drain.getBlockTime());
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void heldWalletEventsAreJudgedAfterTheMaximumWaitWhenTicksStop() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        start(Map.of("detector.block-order.max-wait", "5s"));
+        balance(s.opening());
+        tick(s.opening().getBlockNumber(), s.opening().getBlockTime());
+        step.forEach(this::sendWithoutTick);
+        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        assertThat(alerts.readValuesToList()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.readValuesToList())
+                .extracting(DrainAlert::getAlertId)
+                .contains("balance-drain:1:" + wallet(3) + ":" + step.get(2).getBlockNumber());
+        assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "wallet")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    /**
+     * The alerts of wallet 3 (id, status, severity, summary), in the order written, when {@code opening}
+     * and a tick through its block are written, then {@code arrival} in that order and its step's tick.
+     */
+    private List<String> walletAlertsOf(BalanceSnapshot opening, List<TransferEvent> arrival, String run) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        balance(opening);
+        tick(opening.getBlockNumber(), opening.getBlockTime());
+        arrival.forEach(this::sendWithoutTick);
+        assertThat(alerts.readValuesToList()).as("nothing before the tick").isEmpty();
+        TransferEvent last = arrival.stream()
+                .max(java.util.Comparator.comparingLong(TransferEvent::getBlockNumber))
+                .orElseThrow();
+        tick(last.getBlockNumber(), last.getBlockTime());
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getSubject().equals(wallet(3)))
+                .map(a -> a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity() + " " + a.getSummary())
+                .toList();
     }
 
     @Test
