@@ -54,6 +54,7 @@ public final class DetectorMetrics {
         }
         blockOrderTimeouts("wallet");
         blockOrderTimeouts("destination");
+        blockOrderTimeouts("fleet");
         for (String reason : new String[] {"malformed", "deserialization", "processing"}) {
             counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason);
         }
@@ -125,7 +126,7 @@ public final class DetectorMetrics {
     }
 
     /**
-     * A stage ({@code wallet} or {@code destination}) judged events it held for block order without the
+     * A stage ({@code wallet}, {@code destination} or {@code fleet}) judged events it held for block order without the
      * progress ticks that would have put them in order (a writer that does not tick, or one that stopped).
      */
     public void blockOrderGateTimeout(String stage) {

@@ -10,9 +10,11 @@ import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -20,7 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Stage 3, keyed by destination: counts the distinct watched wallets paying each unknown address,
  * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took. Payments
- * pass a {@link BlockOrderGate} first, so they are counted in block order.
+ * pass a {@link BlockOrderGate} first, so they are counted in block order; once it has judged those a
+ * tick lets go, it passes the tick on to the fleet stage.
  */
 final class DestinationProcessor extends RuleStage<DestinationEvent> {
     static final String STATE = "destination-state";
@@ -62,6 +65,7 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
     private KeyValueStore<String, Entry> entries;
     private AlertBook alerts;
     private BlockOrderGate<Held> gate;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
     /** Destinations whose payers have all left the window are deleted, on block time. */
     private final BlockTimeExpiry expiry = new BlockTimeExpiry();
 
@@ -82,6 +86,10 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
                 "destination",
                 context.taskId().toString(),
                 metrics);
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
     }
 
     @Override
@@ -102,8 +110,17 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
         long now = context.currentSystemTimeMs();
         switch (record.value()) {
             case DestinationEvent.Tick t ->
-                gate.tick(t.tick(), now)
-                        .ifPresent(advance -> advance.released().forEach(h -> judge(h.payment(), now, h.timestamp())));
+                gate.tick(t.tick(), now).ifPresent(advance -> {
+                    advance.released().forEach(h -> judge(h.payment(), now, h.timestamp()));
+                    // every wallet task came through the block, so their drains are ahead of this tick too
+                    BlockTick progress = new BlockTick(
+                            t.tick().chainId(),
+                            advance.watermark(),
+                            context.taskId().partition(),
+                            t.tick().sources());
+                    pacer.offer(new TickPacer.Paced(progress, record.timestamp()), now)
+                            .ifPresent(this::forwardTick);
+                });
             case DestinationEvent.Pay pay
             when pay.payment().removed() -> {
                 Payment p = pay.payment();
@@ -114,6 +131,13 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
             case DestinationEvent.Pay pay -> gate.hold(new Held(pay.payment(), record.timestamp(), now));
             case null -> {}
         }
+    }
+
+    /** Tells every fleet task that this task has handed on every drain of a chain through a block. */
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(
+                ProgressTick.key(tick.chainId()), new StageOutput.Fleet(FleetSignal.tick(tick)), paced.timestamp()));
     }
 
     /** Counts a payment the gate released towards its destination's sweep. */

@@ -120,6 +120,9 @@ public final class DetectorTopology {
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
         builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
+        builder.addStateStore(
+                store(FleetProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(store(FleetProcessor.HELD, HeldFleetSignal.class).withCachingEnabled());
 
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet, and payments by
         // addresses that received drained funds, keyed by that address (the topic's own key).
@@ -222,7 +225,9 @@ public final class DetectorTopology {
                         Named.as("fleet-rules"),
                         FleetProcessor.STATE,
                         FleetProcessor.MEMBERS,
-                        FleetProcessor.LOW_ALERTS)
+                        FleetProcessor.LOW_ALERTS,
+                        FleetProcessor.WATERMARKS,
+                        FleetProcessor.HELD)
                 .split(Named.as("fleet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("incidents"));

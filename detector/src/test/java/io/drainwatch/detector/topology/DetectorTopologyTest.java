@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.DrainSignal;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.AddressLabel;
@@ -595,6 +596,80 @@ class DetectorTopologyTest {
         assertThat(resolved.getIncidentId()).isEqualTo(opened.getIncidentId());
         assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
         assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(0.0);
+    }
+
+    /**
+     * Seven wallets drained in seven blocks of one step, as the wallet and destination tasks tell the
+     * fleet stage: the signals reach it in any order (their tasks' partitions interleave), then the
+     * destination stage's tick. The incident's records are the same whatever that order was.
+     */
+    @Test
+    void drainsReachingTheFleetStageInAnyOrderGiveTheSameIncidentOnceTheTickPasses() {
+        List<FleetSignal> step = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            step.add(drainSignal(wallet(i), 600 + i));
+        }
+        List<String> inBlockOrder = incidentsOf(step, "fleet-block-order", true);
+        assertThat(inBlockOrder).isNotEmpty();
+        assertThat(inBlockOrder.get(0)).contains("FIRING 5 [" + wallet(1));
+        List<String> reversedWithoutTicks = incidentsOf(step.reversed(), "fleet-no-ticks", false);
+        assertThat(reversedWithoutTicks).as("judged on arrival").isNotEqualTo(inBlockOrder);
+        for (long seed = 1; seed <= 5; seed++) {
+            List<FleetSignal> shuffled = new ArrayList<>(step);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(incidentsOf(shuffled, "fleet-seed-" + seed, true))
+                    .as("arrival order of seed %d", seed)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    /** A high balance-drain of {@code wallet} in {@code block}, as the wallet stage tells the fleet stage. */
+    private static FleetSignal drainSignal(String wallet, long block) {
+        String eventId = "1:0x" + Long.toHexString(block) + ":" + wallet;
+        return new FleetSignal(
+                new DrainSignal(
+                        "retail",
+                        1,
+                        wallet,
+                        "balance-drain",
+                        "balance-drain:1:" + wallet + ":" + block,
+                        eventId,
+                        address(0xa00 + (int) block),
+                        29_970.0,
+                        START.toEpochMilli() + block * 12_000,
+                        false,
+                        Severity.HIGH),
+                null,
+                0,
+                block,
+                null);
+    }
+
+    /**
+     * The incident records (id, status, wallets) that {@code arrival} gives when written in that order to
+     * the fleet stage, after a tick of the chain if {@code ticked} (then another through the last block).
+     */
+    private List<String> incidentsOf(List<FleetSignal> arrival, String run, boolean ticked) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        TestInputTopic<String, FleetSignal> signals = driver.createInputTopic(
+                "drainwatch-detector-fleet-signals-repartition",
+                new StringSerializer(),
+                JsonSerde.of(FleetSignal.class).serializer());
+        long last = arrival.stream().mapToLong(FleetSignal::block).max().orElseThrow();
+        if (ticked) {
+            signals.pipeInput("1:tick", FleetSignal.tick(new BlockTick(1, 600, 0, 1)));
+        }
+        arrival.forEach(signal -> signals.pipeInput("retail", signal));
+        if (ticked) {
+            assertThat(incidents.isEmpty()).as("nothing before the tick").isTrue();
+            signals.pipeInput("1:tick", FleetSignal.tick(new BlockTick(1, last, 0, 1)));
+        }
+        return incidents.readValuesToList().stream()
+                .map(i -> i.getIncidentId() + " " + i.getStatus() + " " + i.getWalletsDrained() + " " + i.getWallets())
+                .toList();
     }
 
     @Test
