@@ -623,6 +623,38 @@ class DetectorTopologyTest {
         }
     }
 
+    @Test
+    void aRetractionHeldWithItsDrainTakesTheWalletOutOfTheCountOnceTheTickPasses() {
+        List<FleetSignal> step = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            step.add(drainSignal(wallet(i), 700 + i));
+        }
+        FleetSignal first = step.get(0);
+        DrainSignal drain = java.util.Objects.requireNonNull(first.drain());
+        step.add(
+                0,
+                new FleetSignal(
+                        new DrainSignal(
+                                drain.custodyGroup(),
+                                drain.chainId(),
+                                drain.wallet(),
+                                drain.rule(),
+                                drain.alertId(),
+                                drain.eventId(),
+                                drain.destination(),
+                                null,
+                                drain.blockTime(),
+                                true,
+                                null),
+                        null,
+                        0,
+                        first.block(),
+                        null));
+        assertThat(incidentsOf(step, "fleet-retraction", true)).isEmpty();
+        assertThat(incidentsOf(step.subList(1, step.size()), "fleet-no-retraction", true))
+                .isNotEmpty();
+    }
+
     /** A high balance-drain of {@code wallet} in {@code block}, as the wallet stage tells the fleet stage. */
     private static FleetSignal drainSignal(String wallet, long block) {
         String eventId = "1:0x" + Long.toHexString(block) + ":" + wallet;
