@@ -52,7 +52,9 @@ public final class DetectorMetrics {
         for (AlertStatus status : AlertStatus.values()) {
             counter("drainwatch_incidents_total", "Incident records written", "status", lower(status.name()));
         }
-        blockOrderTimeouts();
+        blockOrderTimeouts("wallet");
+        blockOrderTimeouts("destination");
+        blockOrderTimeouts("fleet");
         for (String reason : new String[] {"malformed", "deserialization", "processing"}) {
             counter("drainwatch_dead_letters_total", "Records sent to the dead-letter topic", "reason", reason);
         }
@@ -124,18 +126,20 @@ public final class DetectorMetrics {
     }
 
     /**
-     * The destination stage judged payments it held for block order without the progress ticks that
-     * would have put them in order (a writer that does not tick, or one that stopped).
+     * A stage ({@code wallet}, {@code destination} or {@code fleet}) judged events it held for block order without the
+     * progress ticks that would have put them in order (a writer that does not tick, or one that stopped).
      */
-    public void blockOrderGateTimeout() {
-        blockOrderTimeouts().increment();
+    public void blockOrderGateTimeout(String stage) {
+        blockOrderTimeouts(stage).increment();
     }
 
-    private Counter blockOrderTimeouts() {
+    private Counter blockOrderTimeouts(String stage) {
         return counter(
                 "drainwatch_block_order_gate_timeouts_total",
-                "Times the destination stage judged held payments after detector.block-order.max-wait without"
-                        + " progress ticks");
+                "Times a stage judged events it held for block order after detector.block-order.max-wait without"
+                        + " progress ticks",
+                "stage",
+                stage);
     }
 
     public void deadLetter(String reason) {

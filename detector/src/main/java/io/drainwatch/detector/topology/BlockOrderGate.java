@@ -1,117 +1,194 @@
 package io.drainwatch.detector.topology;
 
-import io.drainwatch.detector.rules.Payment;
+import io.drainwatch.detector.metrics.DetectorMetrics;
 import io.drainwatch.detector.topic.Keys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Holds the payments that reach the destination stage, in whatever order the wallet tasks' partitions
- * interleave them, until the wallet stage's ticks say every wallet task has handed on every payment of
- * their chain through their block, then lets them go in block order (then by event id). Payments held
- * longer than the maximum wait while no tick moves the watermark go anyway, in block order.
+ * Holds what reaches a stage from the tasks before it, in whatever order their partitions interleave
+ * it, until their progress ticks say every one of them has handed on everything of its chain through
+ * its block, then lets it go in block order (then by its position in the block). What has been held
+ * longer than the maximum wait while no tick moved its chain's watermark goes anyway, in block order,
+ * counted in {@code drainwatch_block_order_gate_timeouts_total}.
+ *
+ * @param <H> what the gate holds
  */
-final class BlockOrderGate {
-    /** A held payment, with its record's timestamp and when (wall clock) it came. */
-    record Held(Payment payment, long timestamp, long heldAt) {}
+final class BlockOrderGate<H extends BlockOrderGate.Gated> {
+    private static final Logger log = LoggerFactory.getLogger(BlockOrderGate.class);
+
+    /** Something a gate holds: its chain and block, where it sorts in the block, and when (wall clock) it came. */
+    interface Gated {
+        long chainId();
+
+        long block();
+
+        /** Orders what is held of one block; unique among them. */
+        String position();
+
+        long heldAt();
+    }
+
+    /** The watermark a tick raised its chain to, and what that lets go, in block order. */
+    record Advance<H>(long watermark, List<H> released) {}
 
     private final KeyValueStore<String, SourceWatermark> watermarks;
-    private final KeyValueStore<String, Held> held;
+    private final KeyValueStore<String, H> held;
     private final long maxWait;
     /** When (wall clock) the task started: the last advance of a chain that has not advanced here. */
     private final long started;
     /** When (wall clock) each chain's watermark last advanced here. */
     private final Map<Long, Long> lastAdvance = new HashMap<>();
+    /** The watermarks read or written so far, so that a question about one does not decode the store's. */
+    private final Map<Long, SourceWatermark> known = new HashMap<>();
 
+    private final String stage;
+    private final String task;
+    private final DetectorMetrics metrics;
+    /** Whether held items went on the maximum wait since a watermark last let any go. */
+    private boolean waitedOut;
+
+    /**
+     * @param stage the stage, as the timeout metric and log name it
+     * @param task the task, as the log names it
+     */
     BlockOrderGate(
             KeyValueStore<String, SourceWatermark> watermarks,
-            KeyValueStore<String, Held> held,
+            KeyValueStore<String, H> held,
             long maxWaitMs,
-            long now) {
+            long now,
+            String stage,
+            String task,
+            DetectorMetrics metrics) {
         this.watermarks = watermarks;
         this.held = held;
         this.maxWait = maxWaitMs;
         this.started = now;
+        this.stage = stage;
+        this.task = task;
+        this.metrics = metrics;
     }
 
-    /** Holds {@code p} until its chain's watermark passes its block. */
-    void hold(Payment p, long timestamp, long now) {
-        held.put(key(p), new Held(p, timestamp, now));
+    /** Holds {@code item} until its chain's watermark passes its block. */
+    void hold(H item) {
+        held.put(key(item), item);
     }
 
-    /** Lets go of a held payment without judging it (a reorganisation removed it): whether it was held. */
-    boolean drop(Payment p) {
-        return held.delete(key(p)) != null;
+    /**
+     * Whether an item of {@code block} can go at once: its chain's watermark has passed the block, or no
+     * tick of the chain has ever come here (its writer does not tick, so nothing would let it go sooner
+     * than the maximum wait).
+     */
+    boolean passes(long chainId, long block) {
+        SourceWatermark mark = watermark(chainId);
+        if (mark.sources() == 0) {
+            return true;
+        }
+        OptionalLong through = mark.watermark();
+        return through.isPresent() && block <= through.getAsLong();
     }
 
-    /** Counts {@code tick}; the payments it releases, in block order. */
-    List<Held> tick(BlockTick tick, long now) {
-        String key = Keys.chain(tick.chainId());
-        SourceWatermark before = orEmpty(watermarks.get(key));
+    /** Lets go of a held item without judging it (a reorganisation removed it): whether it was held. */
+    boolean drop(H item) {
+        return held.delete(key(item)) != null;
+    }
+
+    /** Counts {@code tick}: if it raised its chain's watermark, to where, and what that lets go. */
+    Optional<Advance<H>> tick(BlockTick tick, long now) {
+        SourceWatermark before = watermark(tick.chainId());
         SourceWatermark after = before.with(tick);
         if (after.equals(before)) {
-            return List.of();
+            return Optional.empty();
         }
-        watermarks.put(key, after);
+        watermarks.put(Keys.chain(tick.chainId()), after);
+        known.put(tick.chainId(), after);
         OptionalLong advanced = after.advancedFrom(before);
         if (advanced.isEmpty()) {
-            return List.of();
+            return Optional.empty();
         }
         lastAdvance.put(tick.chainId(), now);
         String from = chainPrefix(tick.chainId());
         // every key of a block at or below the watermark sorts before this one
         String to = from + pad(advanced.getAsLong()) + "0";
-        return release(held.range(from, to));
+        List<H> released = release(held.range(from, to));
+        if (waitedOut && !released.isEmpty()) {
+            waitedOut = false;
+            log.info("event=block_order_gate_resumed stage={} task={}", stage, task);
+        }
+        return Optional.of(new Advance<>(advanced.getAsLong(), released));
     }
 
     /**
-     * The payments of each chain whose watermark has not advanced for {@code maxWait} while one of its
-     * payments has been held that long, in block order; none while ticks keep a chain moving. Chains are
-     * apart: one whose writer ticks does not keep another's payments waiting.
+     * What the gate holds of each chain whose watermark has not advanced for the maximum wait while one
+     * of its items has been held that long, in block order; nothing while ticks keep a chain moving.
+     * Chains are apart: one whose writer ticks does not keep another's items waiting.
      */
-    List<Held> overdue(long now) {
+    List<H> overdue(long now) {
         Set<Long> due = new TreeSet<>();
-        try (KeyValueIterator<String, Held> all = held.all()) {
+        try (KeyValueIterator<String, H> all = held.all()) {
             while (all.hasNext()) {
-                Held h = all.next().value;
-                long chain = h.payment().chainId();
+                H h = all.next().value;
+                long chain = h.chainId();
                 if (now - h.heldAt() >= maxWait && now - lastAdvance.getOrDefault(chain, started) >= maxWait) {
                     due.add(chain);
                 }
             }
         }
-        List<Held> released = new ArrayList<>();
+        List<H> released = new ArrayList<>();
         for (long chain : due) {
             // every key of the chain sorts between its prefix and this ('/' < '0')
             released.addAll(release(held.range(chainPrefix(chain), pad(chain) + "0")));
         }
+        if (!released.isEmpty()) {
+            metrics.blockOrderGateTimeout(stage);
+            if (!waitedOut) {
+                waitedOut = true;
+                log.warn(
+                        "event=block_order_gate_timeout stage={} task={} held={} max_wait_ms={}"
+                                + " reason=\"no progress ticks; judging what was held in block order\"",
+                        stage,
+                        task,
+                        released.size(),
+                        maxWait);
+            }
+        }
         return released;
     }
 
-    private List<Held> release(KeyValueIterator<String, Held> range) {
-        List<KeyValue<String, Held>> released = new ArrayList<>();
+    private SourceWatermark watermark(long chainId) {
+        return known.computeIfAbsent(chainId, chain -> {
+            SourceWatermark stored = watermarks.get(Keys.chain(chain));
+            return stored == null ? SourceWatermark.empty() : stored;
+        });
+    }
+
+    private List<H> release(KeyValueIterator<String, H> range) {
+        List<KeyValue<String, H>> released = new ArrayList<>();
         try (range) {
             range.forEachRemaining(released::add);
         }
-        List<Held> payments = new ArrayList<>(released.size());
-        for (KeyValue<String, Held> kv : released) {
+        List<H> items = new ArrayList<>(released.size());
+        for (KeyValue<String, H> kv : released) {
             held.delete(kv.key);
-            payments.add(kv.value);
+            items.add(kv.value);
         }
-        return payments;
+        return items;
     }
 
-    /** Sorts by chain, block and event id: zero-padded numbers compare as strings do. */
-    static String key(Payment p) {
-        return chainPrefix(p.chainId()) + pad(p.blockNumber()) + "/" + p.eventId();
+    /** Sorts by chain, block and position: zero-padded numbers compare as strings do. */
+    static String key(Gated item) {
+        return chainPrefix(item.chainId()) + pad(item.block()) + "/" + item.position();
     }
 
     private static String chainPrefix(long chainId) {
@@ -120,9 +197,5 @@ final class BlockOrderGate {
 
     private static String pad(long n) {
         return String.format("%020d", n);
-    }
-
-    private static SourceWatermark orEmpty(SourceWatermark watermark) {
-        return watermark == null ? SourceWatermark.empty() : watermark;
     }
 }

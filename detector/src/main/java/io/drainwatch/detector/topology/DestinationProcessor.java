@@ -10,22 +10,22 @@ import io.drainwatch.detector.rules.Finding;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.rules.RuleId;
 import io.drainwatch.detector.topic.Keys;
+import io.drainwatch.detector.topic.ProgressTick;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3, keyed by destination: counts the distinct watched wallets paying each unknown address,
  * raises {@code coordinated-sweep}, and tells the fleet stage which wallets the sweep took. Payments
- * pass a {@link BlockOrderGate} first, so they are counted in block order.
+ * pass a {@link BlockOrderGate} first, so they are counted in block order; once it has judged those a
+ * tick lets go, it passes the tick on to the fleet stage.
  */
 final class DestinationProcessor extends RuleStage<DestinationEvent> {
-    private static final Logger log = LoggerFactory.getLogger(DestinationProcessor.class);
     static final String STATE = "destination-state";
     static final String ALERTS = "destination-alerts";
     /** Per chain, the highest tick block from each wallet task. */
@@ -41,14 +41,31 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
      */
     record Entry(CoordinatedSweepRule.DestinationState state, List<Payment> payments) {}
 
+    /** A held payment, with its record's timestamp and when (wall clock) it came. */
+    record Held(Payment payment, long timestamp, long heldAt) implements BlockOrderGate.Gated {
+        @Override
+        public long chainId() {
+            return payment.chainId();
+        }
+
+        @Override
+        public long block() {
+            return payment.blockNumber();
+        }
+
+        @Override
+        public String position() {
+            return payment.eventId();
+        }
+    }
+
     private static final CoordinatedSweepRule.Payer EMPTY_PAYER =
             new CoordinatedSweepRule.Payer("", "", 0, 0, List.of());
 
     private KeyValueStore<String, Entry> entries;
     private AlertBook alerts;
-    private BlockOrderGate gate;
-    /** Whether held payments went out on the maximum wait since the watermark last advanced. */
-    private boolean waitedOut;
+    private BlockOrderGate<Held> gate;
+    private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
     /** Destinations whose payers have all left the window are deleted, on block time. */
     private final BlockTimeExpiry expiry = new BlockTimeExpiry();
 
@@ -61,29 +78,23 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
         super.init(context);
         this.entries = context.getStateStore(STATE);
         this.alerts = alertBook(ALERTS);
-        this.gate = new BlockOrderGate(
+        this.gate = new BlockOrderGate<>(
                 context.getStateStore(WATERMARKS),
                 context.getStateStore(HELD),
                 config.blockOrderMaxWait().toMillis(),
-                context.currentSystemTimeMs());
+                context.currentSystemTimeMs(),
+                "destination",
+                context.taskId().toString(),
+                metrics);
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> pacer.due(now).forEach(this::forwardTick));
     }
 
     @Override
     void tick(long now) {
-        List<BlockOrderGate.Held> overdue = gate.overdue(now);
-        if (!overdue.isEmpty()) {
-            metrics.blockOrderGateTimeout();
-            if (!waitedOut) {
-                waitedOut = true;
-                log.warn(
-                        "event=block_order_gate_timeout task={} payments={} max_wait={}"
-                                + " reason=\"no progress ticks; judging held payments in block order\"",
-                        context.taskId(),
-                        overdue.size(),
-                        config.blockOrderMaxWait());
-            }
-            overdue.forEach(h -> judge(h.payment(), now, h.timestamp()));
-        }
+        gate.overdue(now).forEach(h -> judge(h.payment(), now, h.timestamp()));
         alerts.forwardQuiet(context, now, config.alertResolveAfter());
         expiry.expire(
                 entries, (entry, blockTime) -> CoordinatedSweepRule.expired(entry.state(), blockTime, config::rules));
@@ -98,24 +109,35 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
     public void process(Record<String, DestinationEvent> record) {
         long now = context.currentSystemTimeMs();
         switch (record.value()) {
-            case DestinationEvent.Tick t -> {
-                List<BlockOrderGate.Held> released = gate.tick(t.tick(), now);
-                if (waitedOut && !released.isEmpty()) {
-                    waitedOut = false;
-                    log.info("event=block_order_gate_resumed task={}", context.taskId());
-                }
-                released.forEach(h -> judge(h.payment(), now, h.timestamp()));
-            }
+            case DestinationEvent.Tick t ->
+                gate.tick(t.tick(), now).ifPresent(advance -> {
+                    advance.released().forEach(h -> judge(h.payment(), now, h.timestamp()));
+                    // every wallet task came through the block, so their drains are ahead of this tick too
+                    BlockTick progress = new BlockTick(
+                            t.tick().chainId(),
+                            advance.watermark(),
+                            context.taskId().partition(),
+                            t.tick().sources());
+                    pacer.offer(new TickPacer.Paced(progress, record.timestamp()), now)
+                            .ifPresent(this::forwardTick);
+                });
             case DestinationEvent.Pay pay
             when pay.payment().removed() -> {
                 Payment p = pay.payment();
-                gate.drop(p);
+                gate.drop(new Held(p, record.timestamp(), now));
                 String key = Keys.address(p.chainId(), p.destination());
                 onRemoved(key, p, entries.get(key), now, record.timestamp());
             }
-            case DestinationEvent.Pay pay -> gate.hold(pay.payment(), record.timestamp(), now);
+            case DestinationEvent.Pay pay -> gate.hold(new Held(pay.payment(), record.timestamp(), now));
             case null -> {}
         }
+    }
+
+    /** Tells every fleet task that this task has handed on every drain of a chain through a block. */
+    private void forwardTick(TickPacer.Paced paced) {
+        BlockTick tick = paced.tick();
+        context.forward(new Record<>(
+                ProgressTick.key(tick.chainId()), new StageOutput.Fleet(FleetSignal.tick(tick)), paced.timestamp()));
     }
 
     /** Counts a payment the gate released towards its destination's sweep. */

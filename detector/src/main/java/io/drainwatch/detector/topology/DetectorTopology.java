@@ -107,18 +107,22 @@ public final class DetectorTopology {
         // The gate's stores change with every tick: a cache writes their changelogs once per commit.
         builder.addStateStore(
                 store(WalletProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(store(WalletProcessor.HELD, HeldWalletEvent.class).withCachingEnabled());
         builder.addStateStore(store(DestinationProcessor.STATE, DestinationProcessor.Entry.class));
         builder.addStateStore(store(DestinationProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(
                 store(DestinationProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
-        builder.addStateStore(
-                store(DestinationProcessor.HELD, BlockOrderGate.Held.class).withCachingEnabled());
+        builder.addStateStore(store(DestinationProcessor.HELD, DestinationProcessor.Held.class)
+                .withCachingEnabled());
         builder.addStateStore(store(FunderProcessor.STATE, CommonFunderRule.FunderState.class));
         builder.addStateStore(store(FunderProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FundsExitProcessor.ALERTS, OpenAlert.class));
         builder.addStateStore(store(FleetProcessor.STATE, FleetState.class));
         builder.addStateStore(store(FleetProcessor.MEMBERS, FleetState.DrainedWallet.class));
         builder.addStateStore(store(FleetProcessor.LOW_ALERTS, FleetProcessor.LowAlert.class));
+        builder.addStateStore(
+                store(FleetProcessor.WATERMARKS, SourceWatermark.class).withCachingEnabled());
+        builder.addStateStore(store(FleetProcessor.HELD, HeldFleetSignal.class).withCachingEnabled());
 
         // 1. Filter: only the custodian's traffic goes on, keyed by the watched wallet, and payments by
         // addresses that received drained funds, keyed by that address (the topic's own key).
@@ -175,7 +179,8 @@ public final class DetectorTopology {
                         WalletProcessor.PENDING,
                         WalletProcessor.GRANTS,
                         WalletProcessor.ACTIVITY,
-                        WalletProcessor.WATERMARKS)
+                        WalletProcessor.WATERMARKS,
+                        WalletProcessor.HELD)
                 .split(Named.as("wallet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .branch(
@@ -220,7 +225,9 @@ public final class DetectorTopology {
                         Named.as("fleet-rules"),
                         FleetProcessor.STATE,
                         FleetProcessor.MEMBERS,
-                        FleetProcessor.LOW_ALERTS)
+                        FleetProcessor.LOW_ALERTS,
+                        FleetProcessor.WATERMARKS,
+                        FleetProcessor.HELD)
                 .split(Named.as("fleet-"))
                 .branch((k, v) -> v instanceof StageOutput.Alert, Branched.as("alerts"))
                 .defaultBranch(Branched.as("incidents"));

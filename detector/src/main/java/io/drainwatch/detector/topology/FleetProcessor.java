@@ -6,6 +6,7 @@ import io.drainwatch.detector.alert.IncidentRecords;
 import io.drainwatch.detector.alert.OpenAlert;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.DrainSignal;
 import io.drainwatch.detector.rules.FleetState;
 import io.drainwatch.detector.rules.FleetStateMachine;
 import io.drainwatch.schemas.AlertStatus;
@@ -29,13 +30,19 @@ import org.jspecify.annotations.Nullable;
  * it up to date as wallets are drained (wallets, value lost, value still at risk, destinations),
  * raises the alerts of its wallets that paged nothing by themselves to the incident's severity, and
  * resolves it when the attack goes quiet. The decisions are {@link FleetStateMachine}'s; this class
- * reads and writes the stores and forwards what it decided.
+ * reads and writes the stores and forwards what it decided. Drains come from every wallet and
+ * destination task: a {@link BlockOrderGate} holds them until the destination stage's ticks say every
+ * one has handed on every drain through their block, so they are counted in block order.
  */
 final class FleetProcessor extends RuleStage<FleetSignal> {
     static final String STATE = "fleet-state";
     static final String MEMBERS = "fleet-incident-wallets";
     /** The drain alerts this stage writes (those that page nothing by themselves), by alert id, until they end. */
     static final String LOW_ALERTS = "fleet-low-alerts";
+    /** Per chain, the highest tick block from each destination task. */
+    static final String WATERMARKS = "fleet-watermarks";
+    /** Drains held until the watermark of their chain passes their block. */
+    static final String HELD = "fleet-held-signals";
 
     /**
      * A drain alert this stage writes: its latest content, the version last written, and the severity
@@ -50,6 +57,7 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
     private KeyValueStore<String, FleetState> states;
     private KeyValueStore<String, FleetState.DrainedWallet> members;
     private KeyValueStore<String, LowAlert> lowAlerts;
+    private BlockOrderGate<HeldFleetSignal> gate;
 
     FleetProcessor(DetectorConfig config, ExplorerLinks links, DetectorMetrics metrics) {
         super(config, links, metrics);
@@ -61,8 +69,21 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
         this.states = context.getStateStore(STATE);
         this.members = context.getStateStore(MEMBERS);
         this.lowAlerts = context.getStateStore(LOW_ALERTS);
+        this.gate = new BlockOrderGate<>(
+                context.getStateStore(WATERMARKS),
+                context.getStateStore(HELD),
+                config.blockOrderMaxWait().toMillis(),
+                context.currentSystemTimeMs(),
+                "fleet",
+                context.taskId().toString(),
+                metrics);
     }
 
+    /**
+     * A drain (or its retraction) waits at the gate until every destination task has come through its
+     * block; it goes at once while no tick of its chain has come here. A retraction held with its drain
+     * sorts after it. Value changes and alerts that ended go at once.
+     */
     @Override
     public void process(Record<String, FleetSignal> record) {
         String group = record.key();
@@ -71,6 +92,20 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
             return;
         }
         long now = context.currentSystemTimeMs();
+        BlockTick tick = signal.tick();
+        DrainSignal drain = signal.drain();
+        if (tick != null) {
+            gate.tick(tick, now)
+                    .ifPresent(advance ->
+                            advance.released().forEach(h -> judge(h.group(), h.signal(), now, h.timestamp())));
+        } else if (drain != null && signal.block() > 0 && !gate.passes(drain.chainId(), signal.block())) {
+            gate.hold(HeldFleetSignal.of(group, drain, signal, record.timestamp(), now));
+        } else {
+            judge(group, signal, now, record.timestamp());
+        }
+    }
+
+    private void judge(String group, FleetSignal signal, long now, long timestamp) {
         FleetState state = orEmpty(states.get(group));
         if (signal.drain() == null && signal.lowAlert() == null) {
             states.put(group, FleetStateMachine.onValueChange(state, signal.valueDeltaUsd()));
@@ -80,7 +115,7 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
         if (signal.drain() != null) {
             FleetStateMachine.Transition t = FleetStateMachine.onDrain(
                     state, group, signal.drain(), config.rules(group), now, wallet -> members.get(key(group, wallet)));
-            apply(group, state, t, now, record.timestamp());
+            apply(group, state, t, now, timestamp);
             escalations = t.escalations();
         }
         FleetSignal.LowAlert low = signal.lowAlert();
@@ -89,17 +124,18 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
                     .filter(e -> e.alertId().equals(low.alertId()))
                     .findFirst()
                     .orElse(null);
-            write(low.alertId(), low.status(), low.alert(), raise, now, record.timestamp());
+            write(low.alertId(), low.status(), low.alert(), raise, now, timestamp);
         }
         for (FleetStateMachine.Escalation e : escalations) {
             if (low == null || !e.alertId().equals(low.alertId())) {
-                write(e.alertId(), AlertStatus.UPDATED, null, e, now, record.timestamp());
+                write(e.alertId(), AlertStatus.UPDATED, null, e, now, timestamp);
             }
         }
     }
 
     @Override
     void tick(long now) {
+        gate.overdue(now).forEach(h -> judge(h.group(), h.signal(), now, h.timestamp()));
         List<KeyValue<String, FleetState>> all = new ArrayList<>();
         try (KeyValueIterator<String, FleetState> it = states.all()) {
             it.forEachRemaining(all::add);

@@ -12,12 +12,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the per-wallet and per-destination stages tell the fleet stage, keyed by custody group:
- * a drain, a record of a drain alert that pages nothing by itself (which the fleet stage writes), or
- * a change in the estimated value held by one of the group's wallets. The one place these signals
- * are built.
+ * a drain, a record of a drain alert that pages nothing by itself (which the fleet stage writes), a
+ * change in the estimated value held by one of the group's wallets, or the destination stage's progress
+ * (a tick, sent to every partition). The one place these signals are built.
+ *
+ * @param block the block of the drain's evidence (0 on a signal without a drain)
  */
 public record FleetSignal(
-        @Nullable DrainSignal drain, @Nullable LowAlert lowAlert, double valueDeltaUsd) {
+        @Nullable DrainSignal drain,
+        @Nullable LowAlert lowAlert,
+        double valueDeltaUsd,
+        long block,
+        @Nullable BlockTick tick) {
 
     /**
      * A record of a drain alert that pages nothing by itself, for the fleet stage to write: it is the
@@ -55,7 +61,9 @@ public record FleetSignal(
                         false,
                         alert.severity()),
                 writtenByFleet(written) ? new LowAlert(alert.alertId(), written.getStatus(), alert) : null,
-                0);
+                0,
+                f.evidence().blockNumber(),
+                null);
     }
 
     /** A payment that a per-destination alert cites as a drain of its wallet. */
@@ -74,7 +82,9 @@ public record FleetSignal(
                         false,
                         alert.getSeverity()),
                 null,
-                0);
+                0,
+                p.blockNumber(),
+                null);
     }
 
     /**
@@ -96,16 +106,23 @@ public record FleetSignal(
                         true,
                         null),
                 lowAlert,
-                0);
+                0,
+                p.blockNumber(),
+                null);
     }
 
     /** An alert the fleet stage writes ended without new evidence (RESOLVED when quiet). */
     static FleetSignal ended(DrainAlert alert) {
-        return new FleetSignal(null, new LowAlert(alert.getAlertId(), alert.getStatus(), null), 0);
+        return new FleetSignal(null, new LowAlert(alert.getAlertId(), alert.getStatus(), null), 0, 0, null);
     }
 
     /** The estimated value held by one of the group's wallets changed by {@code deltaUsd}. */
     static FleetSignal value(double deltaUsd) {
-        return new FleetSignal(null, null, deltaUsd);
+        return new FleetSignal(null, null, deltaUsd, 0, null);
+    }
+
+    /** A destination task has handed on every drain of a chain through a block, as has every wallet task. */
+    static FleetSignal tick(BlockTick tick) {
+        return new FleetSignal(null, null, 0, 0, tick);
     }
 }

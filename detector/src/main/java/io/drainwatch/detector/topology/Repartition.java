@@ -29,9 +29,9 @@ record Repartition<V>(
             "destination-payments",
             new DestinationEvent.DestinationEventSerde(),
             new TickMulticast<>(v -> v instanceof DestinationEvent.Tick));
-    /** Drains and incident changes, keyed by custody group. */
-    static final Repartition<FleetSignal> FLEET_SIGNALS =
-            new Repartition<>("fleet-signals", JsonSerde.of(FleetSignal.class));
+    /** Drains and incident changes, keyed by custody group, and the destination stage's ticks, in every partition. */
+    static final Repartition<FleetSignal> FLEET_SIGNALS = new Repartition<>(
+            "fleet-signals", JsonSerde.of(FleetSignal.class), new TickMulticast<>(v -> v.tick() != null));
 
     /** A topic partitioned by its key alone. */
     Repartition(String name, Serde<V> values) {

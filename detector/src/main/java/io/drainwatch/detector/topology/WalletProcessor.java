@@ -23,7 +23,6 @@ import io.drainwatch.detector.rules.WalletRules;
 import io.drainwatch.detector.rules.WalletState;
 import io.drainwatch.detector.topic.Keys;
 import io.drainwatch.detector.topic.ProgressTick;
-import io.drainwatch.schemas.BalanceSnapshot;
 import io.drainwatch.schemas.DrainAlert;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,8 +39,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stage 2, keyed by watched wallet: runs the per-wallet rules, keeps each wallet's state and open
  * alerts, waits out the signer's grace period for unsigned outflows, and hands payments to unknown
- * addresses to the per-destination stage, and drains to the fleet stage. It also passes the filter's
- * progress ticks on to the destination stage, once every partition of the transfers topic has ticked.
+ * addresses to the per-destination stage, and drains to the fleet stage. A wallet's outflows come from
+ * its own partition of the transfers topic and its inflows from their senders': a {@link BlockOrderGate}
+ * holds them (and balances) until the filter's progress ticks say every partition has come through their
+ * block, so the rules judge them in block order. Then it passes the ticks on to the destination stage.
  */
 final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String STATE = "wallet-state";
@@ -51,6 +52,8 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     static final String ACTIVITY = "wallet-activity";
     /** Per chain, the highest tick block from each partition of the transfers topic. */
     static final String WATERMARKS = "wallet-watermarks";
+    /** Outflows, inflows and balances held until the watermark of their chain passes their block. */
+    static final String HELD = "wallet-held-events";
 
     /**
      * An outflow, or an approval, waiting for the signer's record until {@code deadline} (wall clock).
@@ -77,7 +80,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     private KeyValueStore<String, Pending> pending;
     private KeyValueStore<String, Grants> grants;
     private KeyValueStore<String, Activity> activity;
-    private KeyValueStore<String, SourceWatermark> watermarks;
+    private BlockOrderGate<HeldWalletEvent> gate;
     private AlertBook alerts;
     private final TickPacer pacer = new TickPacer(TickPacer.INTERVAL.toMillis());
 
@@ -92,7 +95,14 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
-        this.watermarks = context.getStateStore(WATERMARKS);
+        this.gate = new BlockOrderGate<>(
+                context.getStateStore(WATERMARKS),
+                context.getStateStore(HELD),
+                config.blockOrderMaxWait().toMillis(),
+                context.currentSystemTimeMs(),
+                "wallet",
+                context.taskId().toString(),
+                metrics);
         context.schedule(
                 TickPacer.INTERVAL,
                 PunctuationType.WALL_CLOCK_TIME,
@@ -104,9 +114,9 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
     public void process(Record<String, WalletEvent> record) {
         long now = context.currentSystemTimeMs();
         switch (record.value()) {
-            case WalletEvent.Outflow o -> onOutflow(Transfers.of(o.transfer()), now, record.timestamp());
-            case WalletEvent.Inflow i -> onInflow(Transfers.of(i.transfer()), now, record.timestamp());
-            case WalletEvent.Balance b -> onBalance(b.snapshot(), record.timestamp());
+            case WalletEvent.Outflow o -> admit(HeldWalletEvent.outflow(o.transfer(), record.timestamp(), now), now);
+            case WalletEvent.Inflow i -> admit(HeldWalletEvent.inflow(i.transfer(), record.timestamp(), now), now);
+            case WalletEvent.Balance b -> admit(HeldWalletEvent.balance(b.snapshot(), record.timestamp(), now), now);
             case WalletEvent.Approval a -> onApproval(Transfers.of(a.approval()), now, record.timestamp());
             case WalletEvent.Delegation d -> onDelegation(Transfers.of(d.delegation()), now, record.timestamp());
             // for the funds-exit and funder stages, which take them keyed by sender: never repartitioned by wallet
@@ -114,6 +124,36 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
             case WalletEvent.Topup t -> {}
             case WalletEvent.Tick k -> onTick(k.tick(), record.timestamp());
             case null -> {}
+        }
+    }
+
+    /**
+     * An outflow, inflow or balance waits at the gate until every partition of the transfers topic has
+     * come through its block; it goes at once while no tick of its chain has come here (a writer that
+     * does not tick). A removal is applied at once: one of a held transfer drops it unjudged.
+     */
+    private void admit(HeldWalletEvent event, long now) {
+        if (event.removed()) {
+            if (!gate.drop(event)) {
+                judge(event, now);
+            }
+        } else if (gate.passes(event.chainId(), event.block())) {
+            judge(event, now);
+        } else {
+            gate.hold(event);
+        }
+    }
+
+    private void judge(HeldWalletEvent event, long now) {
+        Transfer out = event.outflow();
+        Transfer in = event.inflow();
+        HeldWalletEvent.BlockBalance balance = event.balance();
+        if (out != null) {
+            onOutflow(out, now, event.timestamp());
+        } else if (in != null) {
+            onInflow(in, now, event.timestamp());
+        } else if (balance != null) {
+            onBalance(balance, event.timestamp());
         }
     }
 
@@ -156,23 +196,18 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
     /**
      * A partition of the transfers topic has come through a block. This task reads each partition in
-     * order, so once every partition has, it has handed on every payment of the chain through the lowest
-     * of their blocks: it says so to every destination task.
+     * order, so once every partition has, every event of the chain through the lowest of their blocks
+     * has reached it: it judges those it held, in block order, and, having handed on their payments,
+     * says so to every destination task.
      */
     private void onTick(BlockTick tick, long timestamp) {
-        String key = Keys.chain(tick.chainId());
-        SourceWatermark before = orEmpty(watermarks.get(key));
-        SourceWatermark after = before.with(tick);
-        if (after.equals(before)) {
-            return;
-        }
-        watermarks.put(key, after);
-        after.advancedFrom(before).ifPresent(block -> {
+        long now = context.currentSystemTimeMs();
+        gate.tick(tick, now).ifPresent(advance -> {
+            advance.released().forEach(event -> judge(event, now));
             // the wallet stage has as many tasks as the transfers topic has partitions
-            BlockTick progress =
-                    new BlockTick(tick.chainId(), block, context.taskId().partition(), tick.sources());
-            pacer.offer(new TickPacer.Paced(progress, timestamp), context.currentSystemTimeMs())
-                    .ifPresent(this::forwardTick);
+            BlockTick progress = new BlockTick(
+                    tick.chainId(), advance.watermark(), context.taskId().partition(), tick.sources());
+            pacer.offer(new TickPacer.Paced(progress, timestamp), now).ifPresent(this::forwardTick);
         });
     }
 
@@ -321,20 +356,14 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
                         context.forward(new Record<>(alert.getAlertId(), new StageOutput.Alert(alert), timestamp)));
     }
 
-    private void onBalance(BalanceSnapshot b, long timestamp) {
-        Optional<String> group = reference.group(b.getChainId(), b.getWallet());
+    private void onBalance(HeldWalletEvent.BlockBalance b, long timestamp) {
+        Optional<String> group = reference.group(b.chainId(), b.wallet());
         if (group.isEmpty()) {
             return;
         }
-        String key = Keys.address(b.getChainId(), b.getWallet());
+        String key = Keys.address(b.chainId(), b.wallet());
         WalletState state = orEmpty(states.get(key));
-        store(
-                key,
-                b.getChainId(),
-                group.get(),
-                state,
-                WalletRules.onBalance(b.getAsset(), Transfers.integer(b.getBalance()), state),
-                timestamp);
+        store(key, b.chainId(), group.get(), state, WalletRules.onBalance(b.asset(), b.balance(), state), timestamp);
     }
 
     /** Saves the wallet's state and tells the fleet stage how the value it holds changed. */
@@ -405,6 +434,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
     @Override
     void tick(long now) {
+        gate.overdue(now).forEach(event -> judge(event, now));
         List<KeyValue<String, Pending>> due = new ArrayList<>();
         try (KeyValueIterator<String, Pending> all = pending.all()) {
             all.forEachRemaining(kv -> {
@@ -454,10 +484,6 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
 
     private static Activity orEmpty(@Nullable Activity recent) {
         return recent == null ? Activity.empty() : recent;
-    }
-
-    private static SourceWatermark orEmpty(@Nullable SourceWatermark watermark) {
-        return watermark == null ? SourceWatermark.empty() : watermark;
     }
 
     private static Grants orEmpty(@Nullable Grants granted) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.config.Topics;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.DrainSignal;
 import io.drainwatch.detector.rules.Payment;
 import io.drainwatch.detector.topic.ProgressTick;
 import io.drainwatch.schemas.AddressLabel;
@@ -208,12 +209,15 @@ class DetectorTopologyTest {
     }
 
     private void balance(String wallet, String asset, BigInteger amount) {
-        BalanceSnapshot snapshot = chain.balance(wallet, asset, amount);
+        balance(chain.balance(wallet, asset, amount));
+    }
+
+    private void balance(BalanceSnapshot snapshot) {
         driver.createInputTopic(
                         topics.balances(),
                         new StringSerializer(),
                         AvroSerde.of(BalanceSnapshot.class).serializer())
-                .pipeInput("1:" + wallet, snapshot, snapshot.getBlockTime());
+                .pipeInput("1:" + snapshot.getWallet(), snapshot, snapshot.getBlockTime());
     }
 
     /** Sends 99.9% of a 10 ETH balance to {@code to}. */
@@ -412,6 +416,7 @@ class DetectorTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(4));
         assertThat(alerts.readValuesToList()).isEmpty();
         assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "destination")
                         .counter()
                         .count())
                 .isZero();
@@ -422,6 +427,7 @@ class DetectorTopologyTest {
                 .extracting(DrainAlert::getAlertId)
                 .containsOnly("coordinated-sweep:1:" + ATTACKER + ":301");
         assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "destination")
                         .counter()
                         .count())
                 .isEqualTo(1.0);
@@ -592,6 +598,112 @@ class DetectorTopologyTest {
         assertThat(registry.get("drainwatch_incidents_open").gauge().value()).isEqualTo(0.0);
     }
 
+    /**
+     * Seven wallets drained in seven blocks of one step, as the wallet and destination tasks tell the
+     * fleet stage: the signals reach it in any order (their tasks' partitions interleave), then the
+     * destination stage's tick. The incident's records are the same whatever that order was.
+     */
+    @Test
+    void drainsReachingTheFleetStageInAnyOrderGiveTheSameIncidentOnceTheTickPasses() {
+        List<FleetSignal> step = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            step.add(drainSignal(wallet(i), 600 + i));
+        }
+        List<String> inBlockOrder = incidentsOf(step, "fleet-block-order", true);
+        assertThat(inBlockOrder).isNotEmpty();
+        assertThat(inBlockOrder.get(0)).contains("FIRING 5 [" + wallet(1));
+        List<String> reversedWithoutTicks = incidentsOf(step.reversed(), "fleet-no-ticks", false);
+        assertThat(reversedWithoutTicks).as("judged on arrival").isNotEqualTo(inBlockOrder);
+        for (long seed = 1; seed <= 5; seed++) {
+            List<FleetSignal> shuffled = new ArrayList<>(step);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(incidentsOf(shuffled, "fleet-seed-" + seed, true))
+                    .as("arrival order of seed %d", seed)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    @Test
+    void aRetractionHeldWithItsDrainTakesTheWalletOutOfTheCountOnceTheTickPasses() {
+        List<FleetSignal> step = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            step.add(drainSignal(wallet(i), 700 + i));
+        }
+        FleetSignal first = step.get(0);
+        DrainSignal drain = java.util.Objects.requireNonNull(first.drain());
+        step.add(
+                0,
+                new FleetSignal(
+                        new DrainSignal(
+                                drain.custodyGroup(),
+                                drain.chainId(),
+                                drain.wallet(),
+                                drain.rule(),
+                                drain.alertId(),
+                                drain.eventId(),
+                                drain.destination(),
+                                null,
+                                drain.blockTime(),
+                                true,
+                                null),
+                        null,
+                        0,
+                        first.block(),
+                        null));
+        assertThat(incidentsOf(step, "fleet-retraction", true)).isEmpty();
+        assertThat(incidentsOf(step.subList(1, step.size()), "fleet-no-retraction", true))
+                .isNotEmpty();
+    }
+
+    /** A high balance-drain of {@code wallet} in {@code block}, as the wallet stage tells the fleet stage. */
+    private static FleetSignal drainSignal(String wallet, long block) {
+        String eventId = "1:0x" + Long.toHexString(block) + ":" + wallet;
+        return new FleetSignal(
+                new DrainSignal(
+                        "retail",
+                        1,
+                        wallet,
+                        "balance-drain",
+                        "balance-drain:1:" + wallet + ":" + block,
+                        eventId,
+                        address(0xa00 + (int) block),
+                        29_970.0,
+                        START.toEpochMilli() + block * 12_000,
+                        false,
+                        Severity.HIGH),
+                null,
+                0,
+                block,
+                null);
+    }
+
+    /**
+     * The incident records (id, status, wallets) that {@code arrival} gives when written in that order to
+     * the fleet stage, after a tick of the chain if {@code ticked} (then another through the last block).
+     */
+    private List<String> incidentsOf(List<FleetSignal> arrival, String run, boolean ticked) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        TestInputTopic<String, FleetSignal> signals = driver.createInputTopic(
+                "drainwatch-detector-fleet-signals-repartition",
+                new StringSerializer(),
+                JsonSerde.of(FleetSignal.class).serializer());
+        long last = arrival.stream().mapToLong(FleetSignal::block).max().orElseThrow();
+        if (ticked) {
+            signals.pipeInput("1:tick", FleetSignal.tick(new BlockTick(1, 600, 0, 1)));
+        }
+        arrival.forEach(signal -> signals.pipeInput("retail", signal));
+        if (ticked) {
+            assertThat(incidents.isEmpty()).as("nothing before the tick").isTrue();
+            signals.pipeInput("1:tick", FleetSignal.tick(new BlockTick(1, last, 0, 1)));
+        }
+        return incidents.readValuesToList().stream()
+                .map(i -> i.getIncidentId() + " " + i.getStatus() + " " + i.getWalletsDrained() + " " + i.getWallets())
+                .toList();
+    }
+
     @Test
     void aClosedTaskNoLongerCountsItsOpenIncidents() {
         start();
@@ -747,6 +859,122 @@ class DetectorTopologyTest {
                 .filter(a -> a.getRule().equals(rule))
                 .forEach(a -> seen.add(a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity()));
         return seen;
+    }
+
+    /**
+     * A wallet holding 1,000 USDC, a deposit of 9,000 then two outflows of its tokens in later blocks (no
+     * sender balances: the wallet stage counts them). The deposit comes from its sender's partition of the
+     * transfers topic, the outflows from the wallet's. In block order the first outflow (to one address)
+     * leaves half and the second (to another) empties the wallet; judged on arrival before the deposit,
+     * the first would already look like an emptying.
+     */
+    private record Step(BalanceSnapshot opening, List<TransferEvent> transfers) {}
+
+    private Step depositThenTwoOutflows() {
+        chain.nextBlock();
+        BalanceSnapshot opening = chain.balance(wallet(3), USDC, DOLLAR.multiply(BigInteger.valueOf(1000)));
+        chain.nextBlock();
+        TransferEvent deposit = chain.usdc(FUNDER, wallet(3), DOLLAR.multiply(BigInteger.valueOf(9000)), null, null);
+        chain.nextBlock();
+        TransferEvent half =
+                chain.usdc(wallet(3), address(0xa2), DOLLAR.multiply(BigInteger.valueOf(5000)), null, null);
+        chain.nextBlock();
+        TransferEvent rest = chain.usdc(wallet(3), ATTACKER, DOLLAR.multiply(BigInteger.valueOf(4990)), null, null);
+        return new Step(opening, List.of(deposit, half, rest));
+    }
+
+    @Test
+    void aDepositAndTheOutflowsAfterItGiveTheSameWalletAlertsInEveryArrivalOrderOnceTheTickPasses() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        long half = step.get(1).getBlockNumber();
+        long rest = step.get(2).getBlockNumber();
+        List<String> inBlockOrder = walletAlertsOf(s.opening(), step, "block-order");
+        assertThat(inBlockOrder)
+                .anyMatch(a -> a.startsWith("balance-drain:1:" + wallet(3) + ":" + rest + " FIRING HIGH"))
+                .noneMatch(a -> a.startsWith("balance-drain:1:" + wallet(3) + ":" + half));
+        List<List<TransferEvent>> orders = List.of(
+                List.of(step.get(1), step.get(2), step.get(0)),
+                List.of(step.get(1), step.get(0), step.get(2)),
+                List.of(step.get(2), step.get(1), step.get(0)),
+                List.of(step.get(0), step.get(2), step.get(1)),
+                List.of(step.get(2), step.get(0), step.get(1)));
+        for (int i = 0; i < orders.size(); i++) {
+            assertThat(walletAlertsOf(s.opening(), orders.get(i), "arrival-" + i))
+                    .as("arrival order %d", i)
+                    .isEqualTo(inBlockOrder);
+        }
+    }
+
+    @Test
+    void withoutProgressTicksTheWalletStageJudgesEachEventAtOnceInArrivalOrder() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        start();
+        balance(s.opening());
+        sendWithoutTick(step.get(1));
+        assertThat(alerts.readValuesToList())
+                .extracting(DrainAlert::getAlertId)
+                .contains("balance-drain:1:" + wallet(3) + ":" + step.get(1).getBlockNumber());
+    }
+
+    @Test
+    void aReorganisationRemovingAHeldOutflowDropsItBeforeTheWalletStageJudgesIt() {
+        start();
+        chain.nextBlock();
+        balance(wallet(3), USDC, DOLLAR.multiply(BigInteger.valueOf(10000)));
+        tick(chain.block(), Instant.ofEpochMilli(chain.time()));
+        chain.nextBlock();
+        TransferEvent drain = chain.usdc(wallet(3), ATTACKER, DOLLAR.multiply(BigInteger.valueOf(9990)), null, null);
+        sendWithoutTick(drain);
+        sendWithoutTick(Chain.removed(drain));
+        tick(drain.getBlockNumber(), drain.getBlockTime());
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void heldWalletEventsAreJudgedAfterTheMaximumWaitWhenTicksStop() {
+        Step s = depositThenTwoOutflows();
+        List<TransferEvent> step = s.transfers();
+        start(Map.of("detector.block-order.max-wait", "5s"));
+        balance(s.opening());
+        tick(s.opening().getBlockNumber(), s.opening().getBlockTime());
+        step.forEach(this::sendWithoutTick);
+        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        assertThat(alerts.readValuesToList()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(alerts.readValuesToList())
+                .extracting(DrainAlert::getAlertId)
+                .contains("balance-drain:1:" + wallet(3) + ":" + step.get(2).getBlockNumber());
+        assertThat(registry.get("drainwatch_block_order_gate_timeouts_total")
+                        .tag("stage", "wallet")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    /**
+     * The alerts of wallet 3 (id, status, severity, summary), in the order written, when {@code opening}
+     * and a tick through its block are written, then {@code arrival} in that order and its step's tick.
+     */
+    private List<String> walletAlertsOf(BalanceSnapshot opening, List<TransferEvent> arrival, String run) {
+        if (driver != null) {
+            driver.close();
+        }
+        start(Map.of("kafka.state.dir", stateDir.resolve(run).toString()));
+        balance(opening);
+        tick(opening.getBlockNumber(), opening.getBlockTime());
+        arrival.forEach(this::sendWithoutTick);
+        assertThat(alerts.readValuesToList()).as("nothing before the tick").isEmpty();
+        TransferEvent last = arrival.stream()
+                .max(java.util.Comparator.comparingLong(TransferEvent::getBlockNumber))
+                .orElseThrow();
+        tick(last.getBlockNumber(), last.getBlockTime());
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getSubject().equals(wallet(3)))
+                .map(a -> a.getAlertId() + " " + a.getStatus() + " " + a.getSeverity() + " " + a.getSummary())
+                .toList();
     }
 
     @Test
