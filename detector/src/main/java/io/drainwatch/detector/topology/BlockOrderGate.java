@@ -99,6 +99,22 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
         return through.isPresent() && block <= through.getAsLong();
     }
 
+    /**
+     * For each chain, the tick that says this task, as {@code source} of the next stage, has come through
+     * its watermark: what a restarted task sends again, since a tick held back by its {@link TickPacer}
+     * is not kept across a crash, and the next stage would otherwise wait for the chain's next tick.
+     */
+    List<BlockTick> current(int source) {
+        List<BlockTick> ticks = new ArrayList<>();
+        try (KeyValueIterator<String, SourceWatermark> all = watermarks.all()) {
+            all.forEachRemaining(kv -> kv.value
+                    .watermark()
+                    .ifPresent(block ->
+                            ticks.add(new BlockTick(Long.parseLong(kv.key), block, source, kv.value.sources()))));
+        }
+        return ticks;
+    }
+
     /** Lets go of a held item without judging it (a reorganisation removed it): whether it was held. */
     boolean drop(H item) {
         return held.delete(key(item)) != null;

@@ -14,7 +14,6 @@ import io.drainwatch.detector.topic.ProgressTick;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -78,18 +77,8 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
         super.init(context);
         this.entries = context.getStateStore(STATE);
         this.alerts = alertBook(ALERTS);
-        this.gate = new BlockOrderGate<>(
-                context.getStateStore(WATERMARKS),
-                context.getStateStore(HELD),
-                config.blockOrderMaxWait().toMillis(),
-                context.currentSystemTimeMs(),
-                "destination",
-                context.taskId().toString(),
-                metrics);
-        context.schedule(
-                TickPacer.INTERVAL,
-                PunctuationType.WALL_CLOCK_TIME,
-                now -> pacer.due(now).forEach(this::forwardTick));
+        this.gate = blockOrderGate(WATERMARKS, HELD, "destination");
+        sendPacedTicks(pacer, gate, this::forwardTick);
     }
 
     @Override

@@ -69,14 +69,7 @@ final class FleetProcessor extends RuleStage<FleetSignal> {
         this.states = context.getStateStore(STATE);
         this.members = context.getStateStore(MEMBERS);
         this.lowAlerts = context.getStateStore(LOW_ALERTS);
-        this.gate = new BlockOrderGate<>(
-                context.getStateStore(WATERMARKS),
-                context.getStateStore(HELD),
-                config.blockOrderMaxWait().toMillis(),
-                context.currentSystemTimeMs(),
-                "fleet",
-                context.taskId().toString(),
-                metrics);
+        this.gate = blockOrderGate(WATERMARKS, HELD, "fleet");
     }
 
     /**

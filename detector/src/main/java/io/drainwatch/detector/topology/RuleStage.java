@@ -3,6 +3,7 @@ package io.drainwatch.detector.topology;
 import io.drainwatch.detector.alert.ExplorerLinks;
 import io.drainwatch.detector.config.DetectorConfig;
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,6 +39,35 @@ abstract class RuleStage<V> implements Processor<String, V, String, StageOutput>
     /** The alerts of this stage kept in {@code store}, by rule and subject. */
     final AlertBook alertBook(String store) {
         return new AlertBook(context.getStateStore(store), links, reference, metrics);
+    }
+
+    /**
+     * The stage's {@link BlockOrderGate} over its {@code watermarks} and {@code held} stores, counted in
+     * the metrics as {@code stage}.
+     */
+    final <H extends BlockOrderGate.Gated> BlockOrderGate<H> blockOrderGate(
+            String watermarks, String held, String stage) {
+        return new BlockOrderGate<>(
+                context.getStateStore(watermarks),
+                context.getStateStore(held),
+                config.blockOrderMaxWait().toMillis(),
+                context.currentSystemTimeMs(),
+                stage,
+                context.taskId().toString(),
+                metrics);
+    }
+
+    /**
+     * Sends on, every {@link TickPacer#INTERVAL} of wall-clock time, the ticks {@code pacer} held back,
+     * starting with the watermarks {@code gate} kept from before the task (re)started.
+     */
+    final void sendPacedTicks(TickPacer pacer, BlockOrderGate<?> gate, Consumer<TickPacer.Paced> send) {
+        long now = context.currentSystemTimeMs();
+        gate.current(context.taskId().partition()).forEach(tick -> pacer.defer(new TickPacer.Paced(tick, now)));
+        context.schedule(
+                TickPacer.INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
+                at -> pacer.due(at).forEach(send));
     }
 
     /** What the stage does on wall-clock time: resolve quiet alerts, expire state, judge what fell due. */

@@ -32,14 +32,20 @@ final class TickPacer {
     /** {@code tick} if it goes on now; otherwise it waits for {@link #due}, as the highest of its chain. */
     Optional<Paced> offer(Paced tick, long now) {
         long chain = tick.tick().chainId();
-        Paced highest = waiting.merge(
-                chain, tick, (a, b) -> b.tick().block() >= a.tick().block() ? b : a);
+        defer(tick);
         if (now - sentAt.getOrDefault(chain, Long.MIN_VALUE / 2) < interval) {
             return Optional.empty();
         }
-        waiting.remove(chain);
         sentAt.put(chain, now);
-        return Optional.of(highest);
+        return Optional.ofNullable(waiting.remove(chain));
+    }
+
+    /** Keeps {@code tick} for the next {@link #due}, as the highest of its chain, without sending it now. */
+    void defer(Paced tick) {
+        waiting.merge(
+                tick.tick().chainId(),
+                tick,
+                (a, b) -> b.tick().block() >= a.tick().block() ? b : a);
     }
 
     /** The waiting ticks whose chain has not sent one for the interval. */

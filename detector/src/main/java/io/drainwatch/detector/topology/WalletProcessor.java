@@ -29,7 +29,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -95,18 +94,8 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         this.pending = context.getStateStore(PENDING);
         this.grants = context.getStateStore(GRANTS);
         this.activity = context.getStateStore(ACTIVITY);
-        this.gate = new BlockOrderGate<>(
-                context.getStateStore(WATERMARKS),
-                context.getStateStore(HELD),
-                config.blockOrderMaxWait().toMillis(),
-                context.currentSystemTimeMs(),
-                "wallet",
-                context.taskId().toString(),
-                metrics);
-        context.schedule(
-                TickPacer.INTERVAL,
-                PunctuationType.WALL_CLOCK_TIME,
-                now -> pacer.due(now).forEach(this::forwardTick));
+        this.gate = blockOrderGate(WATERMARKS, HELD, "wallet");
+        sendPacedTicks(pacer, gate, this::forwardTick);
         this.alerts = alertBook(ALERTS);
     }
 

@@ -37,4 +37,12 @@ class TickPacerTest {
         assertThat(pacer.offer(tick(1, 11), 1_020)).isEmpty();
         assertThat(pacer.due(1_055)).containsExactly(tick(1, 11));
     }
+
+    @Test
+    void aDeferredTickGoesAtTheNextDueAsTheHighestOfItsChain() {
+        pacer.defer(tick(1, 12));
+        pacer.defer(tick(1, 11));
+        assertThat(pacer.due(1_000)).containsExactly(tick(1, 12));
+        assertThat(pacer.due(2_000)).isEmpty();
+    }
 }
