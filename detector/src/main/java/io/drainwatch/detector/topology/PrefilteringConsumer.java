@@ -1,12 +1,15 @@
 package io.drainwatch.detector.topology;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.topic.ProgressTick;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -77,11 +80,13 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
             }
             check.ignorable(values, last, ignorable);
             Arrays.fill(values, 0, last, null);
+            Set<Integer> ticks = highestTicks(batch, last);
             for (int i = 0; i < last; i++) {
-                if (ignorable[i]) {
+                ConsumerRecord<byte[], byte[]> record = batch.get(i);
+                if (record.value() == null ? ticks.contains(i) : !ignorable[i]) {
+                    keep.add(record);
+                } else if (record.value() != null) {
                     dropped++;
-                } else {
-                    keep.add(batch.get(i));
                 }
             }
             keep.add(batch.get(last));
@@ -89,5 +94,33 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
         }
         metrics.events("transfers", "ignored", dropped);
         return new ConsumerRecords<>(kept, records.nextOffsets());
+    }
+
+    /**
+     * Of the progress ticks among the first {@code count} records of one partition, the index of each
+     * chain's highest: a tick says every record before it in the partition, through its block, has been
+     * written, so the highest of a batch says all that its earlier ones do (the stages keep the highest
+     * block of each partition anyway). The others, and records without a value that are not ticks,
+     * need not reach Kafka Streams, whose per-record cost is what the pre-filter saves: the ingestor
+     * writes a tick per partition per block.
+     */
+    static Set<Integer> highestTicks(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
+        Map<Long, Integer> highest = new HashMap<>();
+        Map<Long, Long> blocks = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            ConsumerRecord<byte[], byte[]> record = batch.get(i);
+            if (record.value() != null) {
+                continue;
+            }
+            int index = i;
+            ProgressTick.of(record.headers()).ifPresent(tick -> {
+                Long block = blocks.get(tick.chainId());
+                if (block == null || tick.block() >= block) {
+                    blocks.put(tick.chainId(), tick.block());
+                    highest.put(tick.chainId(), index);
+                }
+            });
+        }
+        return new HashSet<>(highest.values());
     }
 }

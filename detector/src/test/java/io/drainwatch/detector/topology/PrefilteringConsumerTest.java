@@ -1,0 +1,73 @@
+package io.drainwatch.detector.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drainwatch.detector.topic.ProgressTick;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class PrefilteringConsumerTest {
+    private final List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+
+    /**
+     * The ingestor writes a tick per partition after every block; of one poll's records of a partition
+     * only each chain's highest tick needs to reach Kafka Streams, where it stays among the transfers
+     * it follows.
+     */
+    @Test
+    void ofAPollsTicksOnlyEachChainsHighestGoesOn() {
+        transfer();
+        tick(1, 100);
+        transfer();
+        tick(137, 5_000);
+        tick(1, 101);
+        transfer();
+        // a reorganisation can tick lower: the higher tick before it says more
+        tick(137, 4_999);
+        nullWithoutTick();
+        transfer();
+
+        assertThat(PrefilteringConsumer.highestTicks(batch, batch.size())).containsExactlyInAnyOrder(4, 3);
+    }
+
+    @Test
+    void aBatchWithoutTicksKeepsNone() {
+        transfer();
+        transfer();
+        assertThat(PrefilteringConsumer.highestTicks(batch, batch.size())).isEmpty();
+    }
+
+    private void transfer() {
+        add(new byte[] {1}, new RecordHeaders());
+    }
+
+    private void tick(long chainId, long block) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ProgressTick.HEADER, new ProgressTick(chainId, block, 4).encode());
+        add(null, headers);
+    }
+
+    private void nullWithoutTick() {
+        add(null, new RecordHeaders());
+    }
+
+    private void add(byte[] value, RecordHeaders headers) {
+        batch.add(new ConsumerRecord<>(
+                "chain.transfers",
+                0,
+                batch.size(),
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                value == null ? 0 : value.length,
+                new byte[] {0},
+                value,
+                headers,
+                Optional.empty()));
+    }
+}
