@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Offsets stay exact: the batch keeps its {@link ConsumerRecords#nextOffsets()}, which Kafka
  * Streams commits once a partition's buffer is drained, and the last record of each partition of
  * each poll is kept (the filter processor drops it) so a commit is always due. Records it cannot
- * parse go on, to reach the dead-letter topic through the filter processor, and so do records without
- * a value: the ingestor's progress ticks, which the filter processor hands to the wallet stage.
+ * parse go on, to reach the dead-letter topic through the filter processor. Of the records without a
+ * value, the ingestor's progress ticks, each chain's highest of a poll's records of a partition goes on
+ * (the filter processor hands it to the wallet stage); the others say nothing more.
  */
 final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
     private final String transfersTopic;
