@@ -222,15 +222,20 @@ class DetectorTopologyTest {
 
     /** Sends 99.9% of a 10 ETH balance to {@code to}. */
     private TransferEvent drainEth(int walletIndex, String to) {
+        TransferEvent e = ethDrain(walletIndex, to);
+        send(e);
+        return e;
+    }
+
+    /** In the next block, 99.9% of a 10 ETH balance sent to {@code to}, not yet written. */
+    private TransferEvent ethDrain(int walletIndex, String to) {
         chain.nextBlock();
-        TransferEvent e = chain.eth(
+        return chain.eth(
                 wallet(walletIndex),
                 to,
                 ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
                 ETH.multiply(BigInteger.TEN),
                 ETH.divide(BigInteger.valueOf(100)));
-        send(e);
-        return e;
     }
 
     @Test
@@ -471,13 +476,7 @@ class DetectorTopologyTest {
     }
 
     private TransferEvent drainWithoutTick(int walletIndex, String to) {
-        chain.nextBlock();
-        TransferEvent e = chain.eth(
-                wallet(walletIndex),
-                to,
-                ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
-                ETH.multiply(BigInteger.TEN),
-                ETH.divide(BigInteger.valueOf(100)));
+        TransferEvent e = ethDrain(walletIndex, to);
         sendWithoutTick(e);
         return e;
     }
@@ -810,13 +809,7 @@ class DetectorTopologyTest {
     void aStepsPaymentsToOneAddressGiveTheSameSweepInEveryArrivalOrder() {
         List<TransferEvent> step = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            chain.nextBlock();
-            step.add(chain.eth(
-                    wallet(i),
-                    ATTACKER,
-                    ETH.multiply(BigInteger.valueOf(9990)).divide(BigInteger.valueOf(1000)),
-                    ETH.multiply(BigInteger.TEN),
-                    ETH.divide(BigInteger.valueOf(100))));
+            step.add(ethDrain(i, ATTACKER));
         }
         List<String> inBlockOrder = sweepOf(step, "block-order");
         String id = "coordinated-sweep:1:" + ATTACKER;
