@@ -211,7 +211,16 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
         return pad(chainId) + "/";
     }
 
+    /**
+     * {@code n} (not negative) in {@code width} digits, zeros in front, so that numbers compare as their
+     * strings do. It runs for every event a gate holds, hence no {@code String.format}.
+     */
+    static String pad(long n, int width) {
+        String digits = Long.toString(n);
+        return "0".repeat(Math.max(0, width - digits.length())) + digits;
+    }
+
     private static String pad(long n) {
-        return String.format("%020d", n);
+        return pad(n, 20);
     }
 }

@@ -102,13 +102,7 @@ final class DestinationProcessor extends RuleStage<DestinationEvent> {
                 gate.tick(t.tick(), now).ifPresent(advance -> {
                     advance.released().forEach(h -> judge(h.payment(), now, h.timestamp()));
                     // every wallet task came through the block, so their drains are ahead of this tick too
-                    BlockTick progress = new BlockTick(
-                            t.tick().chainId(),
-                            advance.watermark(),
-                            context.taskId().partition(),
-                            t.tick().sources());
-                    pacer.offer(new TickPacer.Paced(progress, record.timestamp()), now)
-                            .ifPresent(this::forwardTick);
+                    passOn(pacer, t.tick(), advance.watermark(), record.timestamp(), now, this::forwardTick);
                 });
             case DestinationEvent.Pay pay
             when pay.payment().removed() -> {

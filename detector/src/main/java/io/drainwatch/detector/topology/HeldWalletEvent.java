@@ -59,6 +59,6 @@ record HeldWalletEvent(
     private static String position(TransferEvent e, String side) {
         Integer logIndex = e.getLogIndex();
         long slot = logIndex == null ? 0 : logIndex + 1L;
-        return String.format("%010d", slot) + "/" + e.getEventId() + "/" + side;
+        return BlockOrderGate.pad(slot, 10) + "/" + e.getEventId() + "/" + side;
     }
 }

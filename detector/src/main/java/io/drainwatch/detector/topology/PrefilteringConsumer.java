@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -106,22 +107,31 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
      * writes a tick per partition per block.
      */
     static Set<Integer> highestTicks(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
-        Map<Long, Integer> highest = new HashMap<>();
-        Map<Long, Long> blocks = new HashMap<>();
+        Map<Long, Highest> highest = null;
         for (int i = 0; i < count; i++) {
             ConsumerRecord<byte[], byte[]> record = batch.get(i);
             if (record.value() != null) {
                 continue;
             }
-            int index = i;
-            ProgressTick.of(record.headers()).ifPresent(tick -> {
-                Long block = blocks.get(tick.chainId());
-                if (block == null || tick.block() >= block) {
-                    blocks.put(tick.chainId(), tick.block());
-                    highest.put(tick.chainId(), index);
+            Optional<ProgressTick> tick = ProgressTick.of(record.headers());
+            if (tick.isPresent()) {
+                if (highest == null) {
+                    highest = new HashMap<>();
                 }
-            });
+                highest.merge(
+                        tick.get().chainId(),
+                        new Highest(tick.get().block(), i),
+                        (a, b) -> b.block() >= a.block() ? b : a);
+            }
         }
-        return new HashSet<>(highest.values());
+        if (highest == null) {
+            return Set.of();
+        }
+        Set<Integer> indexes = new HashSet<>();
+        highest.values().forEach(h -> indexes.add(h.index()));
+        return indexes;
     }
+
+    /** A chain's highest tick block so far in a batch, and where it is. */
+    private record Highest(long block, int index) {}
 }

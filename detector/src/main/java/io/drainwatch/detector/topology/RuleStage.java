@@ -70,6 +70,17 @@ abstract class RuleStage<V> implements Processor<String, V, String, StageOutput>
                 at -> pacer.due(at).forEach(send));
     }
 
+    /**
+     * Passes on through {@code pacer}, as this task's tick, that it has come through {@code watermark} of
+     * the chain of {@code from}, the tick that raised it.
+     */
+    final void passOn(
+            TickPacer pacer, BlockTick from, long watermark, long timestamp, long now, Consumer<TickPacer.Paced> send) {
+        BlockTick progress =
+                new BlockTick(from.chainId(), watermark, context.taskId().partition(), from.sources());
+        pacer.offer(new TickPacer.Paced(progress, timestamp), now).ifPresent(send);
+    }
+
     /** What the stage does on wall-clock time: resolve quiet alerts, expire state, judge what fell due. */
     abstract void tick(long now);
 }

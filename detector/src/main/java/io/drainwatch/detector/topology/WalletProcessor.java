@@ -194,9 +194,7 @@ final class WalletProcessor extends RuleStage<WalletEvent> {
         gate.tick(tick, now).ifPresent(advance -> {
             advance.released().forEach(event -> judge(event, now));
             // the wallet stage has as many tasks as the transfers topic has partitions
-            BlockTick progress = new BlockTick(
-                    tick.chainId(), advance.watermark(), context.taskId().partition(), tick.sources());
-            pacer.offer(new TickPacer.Paced(progress, timestamp), now).ifPresent(this::forwardTick);
+            passOn(pacer, tick, advance.watermark(), timestamp, now, this::forwardTick);
         });
     }
 

@@ -155,15 +155,10 @@ public final class RestartBenchmark {
                 double stopSeconds = Bench.seconds(stopped);
                 Restart graceful = restart(command, log, port, producer, alerts, wallet0, System.nanoTime());
                 detector = graceful.detector();
-                rows.add(String.format(
-                        Locale.ROOT,
-                        "SIGTERM (stopped in %.1fs): ready %6.1fs   alert on the drain %6.1fs   from the start",
-                        stopSeconds,
-                        graceful.ready(),
-                        graceful.alerted()));
-                Bench.log(
-                        "after SIGTERM: stopped in %.1fs, ready %.1fs, alert %.1fs after the start",
-                        stopSeconds, graceful.ready(), graceful.alerted());
+                rows.add(String.format(Locale.ROOT, "SIGTERM (stopped in %.1fs): ", stopSeconds)
+                        + graceful.times()
+                        + "   from the start");
+                Bench.log("after SIGTERM: stopped in %.1fs; %s from the start", stopSeconds, graceful.times());
                 for (int round = 1; round <= rounds; round++) {
                     String wallet = watched[round * 7919 % watched.length];
                     long killed = System.nanoTime();
@@ -171,15 +166,8 @@ public final class RestartBenchmark {
                     detector.waitFor(30, TimeUnit.SECONDS);
                     Restart killedRound = restart(command, log, port, producer, alerts, wallet, killed);
                     detector = killedRound.detector();
-                    rows.add(String.format(
-                            Locale.ROOT,
-                            "round %d   ready %6.1fs   alert on the drain %6.1fs",
-                            round,
-                            killedRound.ready(),
-                            killedRound.alerted()));
-                    Bench.log(
-                            "round %d: ready %.1fs, alert %.1fs after the kill",
-                            round, killedRound.ready(), killedRound.alerted());
+                    rows.add("round " + round + "   " + killedRound.times());
+                    Bench.log("round %d: %s after the kill", round, killedRound.times());
                 }
                 String lastMemory = memory(detector);
                 detector.destroy();
@@ -203,7 +191,11 @@ public final class RestartBenchmark {
     }
 
     /** A restarted detector, and seconds from a moment to its {@code /ready} and to its alert on a drain. */
-    private record Restart(Process detector, double ready, double alerted) {}
+    private record Restart(Process detector, double ready, double alerted) {
+        String times() {
+            return String.format(Locale.ROOT, "ready %6.1fs   alert on the drain %6.1fs", ready, alerted);
+        }
+    }
 
     /** Writes a drain of {@code wallet}, starts the detector and times both from {@code since}. */
     private Restart restart(
