@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a step's events (retractions first, then the new blocks), a {@link ProgressTick} in every
- * partition of the transfers topic and the chain's progress in one Kafka transaction. The transactional
+ * Writes a step's events (retractions first, then the new blocks) between two {@link ProgressTick}s in
+ * every partition of the transfers topic, and the chain's progress, in one Kafka transaction. The transactional
  * id is derived from the chain id, so a restarted ingestor fences the previous one and aborts whatever it
  * left half-written.
  *
@@ -45,6 +45,8 @@ public final class ChainWriter implements AutoCloseable {
     private final String progressTopic;
     private final long chainId;
     private final IngestMetrics metrics;
+    /** The block of the last tick this writer committed; -1 before its first commit and after a failure. */
+    private long ticked = -1;
 
     public ChainWriter(
             Map<String, Object> clientProperties,
@@ -131,8 +133,11 @@ public final class ChainWriter implements AutoCloseable {
         if (broken) {
             throw new IllegalStateException("the producer needs a rebuild before the next transaction");
         }
+        long lastTicked = ticked;
+        ticked = -1;
         try {
             producer.beginTransaction();
+            leadingTick(retractions, blocks, lastTicked);
             for (BlockEvents b : retractions) {
                 send(b);
             }
@@ -149,6 +154,7 @@ public final class ChainWriter implements AutoCloseable {
             throw e;
         }
         commit();
+        ticked = progress.head().number();
         for (BlockEvents b : retractions) {
             count(b);
         }
@@ -203,6 +209,25 @@ public final class ChainWriter implements AutoCloseable {
         b.delegations().forEach(d -> producer.send(catalogue.delegations().record(d)));
         b.balances().forEach(s -> producer.send(catalogue.balances().record(s)));
         producer.send(catalogue.heads().record(b.head()));
+    }
+
+    /**
+     * A progress tick through the block before the step's lowest, ahead of its events: a detector stage
+     * that has never seen this chain tick judges what it receives at once, so a detector starting on a
+     * topic (a backfill, a new state directory) must meet a tick of each partition before its events to
+     * hold them for block order. When the last step this writer committed ended with that very tick (the
+     * steps follow each other), it is not repeated.
+     */
+    private void leadingTick(List<BlockEvents> retractions, List<BlockEvents> blocks, long lastTicked) {
+        long lowest = Long.MAX_VALUE;
+        for (List<BlockEvents> list : List.of(retractions, blocks)) {
+            for (BlockEvents b : list) {
+                lowest = Math.min(lowest, b.head().getNumber());
+            }
+        }
+        if (lowest != Long.MAX_VALUE && lowest > 0 && lowest - 1 != lastTicked) {
+            tick(lowest - 1);
+        }
     }
 
     /**

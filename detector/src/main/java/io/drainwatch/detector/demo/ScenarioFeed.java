@@ -35,6 +35,8 @@ public final class ScenarioFeed implements AutoCloseable {
     private final String bootstrapServers;
     private final TopicCatalogue topics;
     private final Clock clock;
+    /** The block of the last tick written here; -1 before the first. */
+    private long ticked = -1;
 
     /** Called after each block is on the broker, with the block's time. */
     @FunctionalInterface
@@ -63,14 +65,19 @@ public final class ScenarioFeed implements AutoCloseable {
     }
 
     /**
-     * Publishes one block now: its signed transactions, then its transfers, balances and head, then, as
-     * the ingestor does, a progress tick through the block in every partition of the transfers topic.
+     * Publishes one block now: its signed transactions, then its transfers, balances and head between two
+     * progress ticks in every partition of the transfers topic, as the ingestor writes a step: one through
+     * the block before (unless the last block written here ended with it), one through the block.
      */
     public Instant writeBlock(ScenarioBlock block) {
         Instant now = clock.instant();
         write(block.signedTransactions(now));
+        if (block.number() > 0 && block.number() - 1 != ticked) {
+            tick(block.chainId(), block.number() - 1);
+        }
         write(block.chainRecords(now));
-        tick(block);
+        tick(block.chainId(), block.number());
+        ticked = block.number();
         return now;
     }
 
@@ -94,10 +101,10 @@ public final class ScenarioFeed implements AutoCloseable {
         }
     }
 
-    private void tick(ScenarioBlock block) {
+    private void tick(long chainId, long block) {
         String transfers = topics.transfers().name();
         int partitions = producer.partitionsFor(transfers).size();
-        send(new ProgressTick(block.chainId(), block.number(), partitions).records(transfers));
+        send(new ProgressTick(chainId, block, partitions).records(transfers));
     }
 
     private void write(List<FeedRecord> records) {

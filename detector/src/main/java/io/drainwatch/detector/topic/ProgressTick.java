@@ -13,7 +13,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * A progress tick of the transfers topic: the writer of {@code chainId} has written every event of
  * that chain through {@code block}. One goes to every partition after a step's events, in the same
  * transaction, so a reader that meets it in a partition has read that partition's events through the
- * block. On the wire it has a key that is no address ({@code chainId:tick}), no value, and a header
+ * block; another, through the block before the step's, goes ahead of them, so a reader starting on the
+ * topic meets a tick of the chain before its events. On the wire it has a key that is no address ({@code chainId:tick}), no value, and a header
  * {@value #HEADER} holding {@code chainId:block:partitions} in ASCII, where {@code partitions} is how
  * many partitions the writer ticked. Readers of transfers skip records without a value.
  */

@@ -82,7 +82,7 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
             }
             check.ignorable(values, last, ignorable);
             Arrays.fill(values, 0, last, null);
-            Set<Integer> ticks = highestTicks(batch, last);
+            Set<Integer> ticks = ticksToPass(batch, last);
             for (int i = 0; i < last; i++) {
                 ConsumerRecord<byte[], byte[]> record = batch.get(i);
                 if (record.value() == null ? ticks.contains(i) : !ignorable[i]) {
@@ -100,14 +100,16 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
 
     /**
      * Of the progress ticks among the first {@code count} records of one partition, the index of each
-     * chain's highest: a tick says every record before it in the partition, through its block, has been
-     * written, so the highest of a batch says all that its earlier ones do (the stages keep the highest
-     * block of each partition anyway). The others, and records without a value that are not ticks,
-     * need not reach Kafka Streams, whose per-record cost is what the pre-filter saves: the ingestor
-     * writes a tick per partition per block.
+     * chain's first and highest. A tick says every record before it in the partition, through its block,
+     * has been written, so the highest of a batch says all that its earlier ones do (the stages keep the
+     * highest block of each partition anyway). The first goes on too: a stage that has never seen its
+     * chain tick judges events at once, so the tick the writer put ahead of a step's events must reach it
+     * ahead of them. The others, and records without a value that are not ticks, need not reach Kafka
+     * Streams, whose per-record cost is what the pre-filter saves: the ingestor writes a tick per
+     * partition per step.
      */
-    static Set<Integer> highestTicks(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
-        Map<Long, Highest> highest = null;
+    static Set<Integer> ticksToPass(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
+        Map<Long, Ticks> ticks = null;
         for (int i = 0; i < count; i++) {
             ConsumerRecord<byte[], byte[]> record = batch.get(i);
             if (record.value() != null) {
@@ -115,23 +117,29 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
             }
             Optional<ProgressTick> tick = ProgressTick.of(record.headers());
             if (tick.isPresent()) {
-                if (highest == null) {
-                    highest = new HashMap<>();
+                if (ticks == null) {
+                    ticks = new HashMap<>();
                 }
-                highest.merge(
-                        tick.get().chainId(),
-                        new Highest(tick.get().block(), i),
-                        (a, b) -> b.block() >= a.block() ? b : a);
+                Ticks here = new Ticks(i, tick.get().block(), i);
+                ticks.merge(tick.get().chainId(), here, Ticks::then);
             }
         }
-        if (highest == null) {
+        if (ticks == null) {
             return Set.of();
         }
         Set<Integer> indexes = new HashSet<>();
-        highest.values().forEach(h -> indexes.add(h.index()));
+        for (Ticks t : ticks.values()) {
+            indexes.add(t.first());
+            indexes.add(t.highestIndex());
+        }
         return indexes;
     }
 
-    /** A chain's highest tick block so far in a batch, and where it is. */
-    private record Highest(long block, int index) {}
+    /** Where a chain's first tick of a batch is, and its highest so far (block and where). */
+    private record Ticks(int first, long highest, int highestIndex) {
+        /** With {@code later}'s tick counted; of equal blocks the later stands. */
+        Ticks then(Ticks later) {
+            return later.highest() >= highest ? new Ticks(first, later.highest(), later.highestIndex()) : this;
+        }
+    }
 }

@@ -103,7 +103,7 @@ class ChainWriterTest {
     }
 
     @Test
-    void aStepEndsWithAProgressTickInEveryPartitionOfTheTransfersTopicBeforeTheProgress() {
+    void aStepsEventsGoBetweenProgressTicksInEveryPartitionOfTheTransfersTopicBeforeTheProgress() {
         Topics topics = Topics.defaults();
         List<PartitionInfo> partitions = new ArrayList<>();
         for (int p = 0; p < 3; p++) {
@@ -118,20 +118,54 @@ class ChainWriterTest {
         writer.write(List.of(), List.of(block(7), block(8)), progress(8));
 
         List<ProducerRecord<String, byte[]>> sent = producer.history();
-        List<ProducerRecord<String, byte[]>> ticks =
-                sent.stream().filter(r -> r.topic().equals(topics.transfers())).toList();
-        assertThat(ticks).extracting(ProducerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
-        assertThat(ticks).allSatisfy(r -> {
-            assertThat(r.key()).isEqualTo("1:tick");
-            assertThat(r.value()).isNull();
-            assertThat(ProgressTick.of(r.headers())).contains(new ProgressTick(1, 8, 3));
-        });
+        List<ProducerRecord<String, byte[]>> ticks = sent.stream()
+                .filter(r -> r.topic().equals(topics.transfers()) && r.value() == null)
+                .toList();
+        assertThat(ticks).hasSize(6).allSatisfy(r -> assertThat(r.key()).isEqualTo("1:tick"));
+        // ahead of the step's events, a tick through the block before its lowest; after them, through its head
+        List<ProducerRecord<String, byte[]>> leading = ticks.subList(0, 3);
+        List<ProducerRecord<String, byte[]>> trailing = ticks.subList(3, 6);
+        assertThat(leading).extracting(ProducerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(leading)
+                .allSatisfy(r -> assertThat(ProgressTick.of(r.headers())).contains(new ProgressTick(1, 6, 3)));
+        assertThat(trailing).extracting(ProducerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(trailing)
+                .allSatisfy(r -> assertThat(ProgressTick.of(r.headers())).contains(new ProgressTick(1, 8, 3)));
+        int firstHead = sent.indexOf(sent.stream()
+                .filter(r -> r.topic().equals(topics.heads()))
+                .findFirst()
+                .orElseThrow());
         int lastHead = sent.indexOf(sent.stream()
                 .filter(r -> r.topic().equals(topics.heads()))
                 .reduce((a, b) -> b)
                 .orElseThrow());
-        assertThat(sent.indexOf(ticks.getFirst())).isGreaterThan(lastHead);
+        assertThat(sent.indexOf(leading.getLast())).isLessThan(firstHead);
+        assertThat(sent.indexOf(trailing.getFirst())).isGreaterThan(lastHead);
         assertThat(sent.getLast().topic()).isEqualTo("progress");
+
+        // the next step follows the last tick: no tick of block 8 again; a reorganisation's step leads anew
+        producer.clear();
+        writer.write(List.of(), List.of(block(9)), progress(9));
+        assertThat(ticksIn(producer, topics))
+                .containsOnly(new ProgressTick(1, 9, 3))
+                .hasSize(3);
+        producer.clear();
+        writer.write(List.of(block(9).retracted()), List.of(block(9)), progress(9));
+        assertThat(ticksIn(producer, topics))
+                .containsExactly(
+                        new ProgressTick(1, 8, 3),
+                        new ProgressTick(1, 8, 3),
+                        new ProgressTick(1, 8, 3),
+                        new ProgressTick(1, 9, 3),
+                        new ProgressTick(1, 9, 3),
+                        new ProgressTick(1, 9, 3));
+    }
+
+    private static List<ProgressTick> ticksIn(MockProducer<String, byte[]> producer, Topics topics) {
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(topics.transfers()) && r.value() == null)
+                .map(r -> ProgressTick.of(r.headers()).orElseThrow())
+                .toList();
     }
 
     @Test

@@ -15,31 +15,33 @@ class PrefilteringConsumerTest {
     private final List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
 
     /**
-     * The ingestor writes a tick per partition after every block; of one poll's records of a partition
-     * only each chain's highest tick needs to reach Kafka Streams, where it stays among the transfers
-     * it follows.
+     * The ingestor writes a tick per partition before and after every step; of one poll's records of a
+     * partition, each chain's first tick (which a stage that has never seen the chain tick must meet
+     * before the events after it) and highest need to reach Kafka Streams, where they stay among the
+     * transfers they precede and follow.
      */
     @Test
-    void ofAPollsTicksOnlyEachChainsHighestGoesOn() {
+    void ofAPollsTicksOnlyEachChainsFirstAndHighestGoOn() {
         transfer();
         tick(1, 100);
         transfer();
         tick(137, 5_000);
         tick(1, 101);
         transfer();
+        tick(1, 101);
         // a reorganisation can tick lower: the higher tick before it says more
         tick(137, 4_999);
         nullWithoutTick();
         transfer();
 
-        assertThat(PrefilteringConsumer.highestTicks(batch, batch.size())).containsExactlyInAnyOrder(4, 3);
+        assertThat(PrefilteringConsumer.ticksToPass(batch, batch.size())).containsExactlyInAnyOrder(1, 3, 6);
     }
 
     @Test
     void aBatchWithoutTicksKeepsNone() {
         transfer();
         transfer();
-        assertThat(PrefilteringConsumer.highestTicks(batch, batch.size())).isEmpty();
+        assertThat(PrefilteringConsumer.ticksToPass(batch, batch.size())).isEmpty();
     }
 
     private void transfer() {

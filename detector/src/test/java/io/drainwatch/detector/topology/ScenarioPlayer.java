@@ -105,10 +105,14 @@ final class ScenarioPlayer {
         return detector;
     }
 
-    /** Writes one block's transfers and then, as the ingestor does, a progress tick through it. */
+    /**
+     * Writes one block's transfers between two progress ticks, as the ingestor writes a step: one through
+     * the block before, one through the block.
+     */
     static void writeBlock(KafkaProducer<byte[], byte[]> producer, Topics topics, List<TransferEvent> block) {
-        write(producer, topics, block);
         TransferEvent last = block.get(block.size() - 1);
+        tick(producer, topics, last.getChainId(), last.getBlockNumber() - 1);
+        write(producer, topics, block);
         tick(producer, topics, last.getChainId(), last.getBlockNumber());
     }
 
