@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -63,33 +65,57 @@ public final class KafkaReads {
     }
 
     /**
+     * How long the group must stay caught up, its offsets unchanged, to count as done: a stage passes a
+     * progress tick on up to 50 ms (wall clock) after it came, and a transaction commits every 100 ms, so
+     * a group can look caught up for a moment while a tick it holds has more to let go.
+     */
+    private static final Duration SETTLED = Duration.ofSeconds(1);
+
+    /**
      * Waits up to {@code within} until the committed offsets of {@code applicationId}'s group cover the
-     * last record of every partition it reads: a Kafka Streams application has processed all its input.
+     * last record of every partition it reads, and have stayed so, unchanged, for a second: a Kafka
+     * Streams application has processed all its input, including what its paced ticks let go.
      */
     public void awaitCaughtUp(String applicationId, Duration within) {
+        AtomicReference<Map<TopicPartition, OffsetAndMetadata>> seen = new AtomicReference<>();
+        AtomicLong since = new AtomicLong();
         Awaitility.await(applicationId + " caught up")
                 .atMost(within)
-                .pollInterval(Duration.ofMillis(500))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                             .partitionsToOffsetAndMetadata()
                             .get();
-                    if (committed.isEmpty()) {
+                    if (!caughtUp(committed)) {
+                        seen.set(null);
                         return false;
                     }
-                    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
-                    for (TopicPartition partition : committed.keySet()) {
-                        byTopic.computeIfAbsent(partition.topic(), this::readCommitted);
+                    if (!committed.equals(seen.get())) {
+                        seen.set(committed);
+                        since.set(System.nanoTime());
+                        return false;
                     }
-                    return committed.entrySet().stream().allMatch(e -> {
-                        long next = byTopic.get(e.getKey().topic()).stream()
-                                .filter(r -> r.partition() == e.getKey().partition())
-                                .mapToLong(r -> r.offset() + 1)
-                                .max()
-                                .orElse(0);
-                        return e.getValue() != null && e.getValue().offset() >= next;
-                    });
+                    return System.nanoTime() - since.get() >= SETTLED.toNanos();
                 });
+    }
+
+    /** Whether {@code committed} offsets cover the last committed record of every partition in them. */
+    private boolean caughtUp(Map<TopicPartition, OffsetAndMetadata> committed) {
+        if (committed.isEmpty()) {
+            return false;
+        }
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
+        for (TopicPartition partition : committed.keySet()) {
+            byTopic.computeIfAbsent(partition.topic(), this::readCommitted);
+        }
+        return committed.entrySet().stream().allMatch(e -> {
+            long next = byTopic.get(e.getKey().topic()).stream()
+                    .filter(r -> r.partition() == e.getKey().partition())
+                    .mapToLong(r -> r.offset() + 1)
+                    .max()
+                    .orElse(0);
+            return e.getValue() != null && e.getValue().offset() >= next;
+        });
     }
 
     /**
