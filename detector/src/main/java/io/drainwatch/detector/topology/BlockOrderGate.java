@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -52,6 +53,13 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
     private final Map<Long, Long> lastAdvance = new HashMap<>();
     /** The watermarks read or written so far, so that a question about one does not decode the store's. */
     private final Map<Long, SourceWatermark> known = new HashMap<>();
+    /**
+     * Per chain, how many items are held of each block, kept beside the store so that a tick that lets
+     * nothing go, and the maximum-wait check while nothing is held, read no store (a range read of the
+     * store is a seek in RocksDB, and ticks come many times a second). It may count too many (an item held
+     * again under its key), never too few, so at worst a store read finds nothing.
+     */
+    private final Map<Long, TreeMap<Long, Integer>> heldBlocks = new HashMap<>();
 
     private final String stage;
     private final String task;
@@ -78,11 +86,25 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
         this.stage = stage;
         this.task = task;
         this.metrics = metrics;
+        try (KeyValueIterator<String, H> all = held.all()) {
+            all.forEachRemaining(kv -> count(kv.value, 1));
+        }
     }
 
     /** Holds {@code item} until its chain's watermark passes its block. */
     void hold(H item) {
         held.put(key(item), item);
+        count(item, 1);
+    }
+
+    /** Counts {@code item} in (+1) or out (-1) of {@link #heldBlocks}. */
+    private void count(H item, int delta) {
+        TreeMap<Long, Integer> blocks = heldBlocks.computeIfAbsent(item.chainId(), chain -> new TreeMap<>());
+        if (delta > 0) {
+            blocks.merge(item.block(), delta, Integer::sum);
+        } else {
+            blocks.computeIfPresent(item.block(), (block, n) -> n + delta > 0 ? n + delta : null);
+        }
     }
 
     /**
@@ -117,7 +139,11 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
 
     /** Lets go of a held item without judging it (a reorganisation removed it): whether it was held. */
     boolean drop(H item) {
-        return held.delete(key(item)) != null;
+        if (held.delete(key(item)) == null) {
+            return false;
+        }
+        count(item, -1);
+        return true;
     }
 
     /** Counts {@code tick}: if it raised its chain's watermark, to where, and what that lets go. */
@@ -134,15 +160,21 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
             return Optional.empty();
         }
         lastAdvance.put(tick.chainId(), now);
+        long watermark = advanced.getAsLong();
+        TreeMap<Long, Integer> blocks = heldBlocks.get(tick.chainId());
+        if (blocks == null || blocks.isEmpty() || blocks.firstKey() > watermark) {
+            return Optional.of(new Advance<>(watermark, List.of()));
+        }
+        blocks.headMap(watermark, true).clear();
         String from = chainPrefix(tick.chainId());
         // every key of a block at or below the watermark sorts before this one
-        String to = from + pad(advanced.getAsLong()) + "0";
+        String to = from + pad(watermark) + "0";
         List<H> released = release(held.range(from, to));
         if (waitedOut && !released.isEmpty()) {
             waitedOut = false;
             log.info("event=block_order_gate_resumed stage={} task={}", stage, task);
         }
-        return Optional.of(new Advance<>(advanced.getAsLong(), released));
+        return Optional.of(new Advance<>(watermark, released));
     }
 
     /**
@@ -151,6 +183,9 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
      * Chains are apart: one whose writer ticks does not keep another's items waiting.
      */
     List<H> overdue(long now) {
+        if (heldBlocks.values().stream().allMatch(Map::isEmpty)) {
+            return List.of();
+        }
         Set<Long> due = new TreeSet<>();
         try (KeyValueIterator<String, H> all = held.all()) {
             while (all.hasNext()) {
@@ -163,6 +198,7 @@ final class BlockOrderGate<H extends BlockOrderGate.Gated> {
         }
         List<H> released = new ArrayList<>();
         for (long chain : due) {
+            heldBlocks.remove(chain);
             // every key of the chain sorts between its prefix and this ('/' < '0')
             released.addAll(release(held.range(chainPrefix(chain), pad(chain) + "0")));
         }

@@ -3,7 +3,9 @@ package io.drainwatch.detector.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drainwatch.detector.metrics.DetectorMetrics;
+import io.drainwatch.detector.rules.Payment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +39,43 @@ class BlockOrderGateTest {
 
         assertThat(gate(watermarks, held).current(3))
                 .containsExactlyInAnyOrder(new BlockTick(1, 10, 3, 2), new BlockTick(137, 500, 3, 1));
+    }
+
+    /**
+     * The gate keeps count of what it holds beside its store, to skip reading the store on ticks that let
+     * nothing go; a gate opened on a store that holds items counts them, so a tick still lets them go.
+     */
+    @Test
+    void aTickLetsGoWhatTheStoreHeldBeforeTheGateOpenedAndNothingAboveTheWatermark() {
+        MockProcessorContext<Void, Void> context = context();
+        KeyValueStore<String, SourceWatermark> watermarks = store(context, "watermarks", SourceWatermark.class);
+        KeyValueStore<String, DestinationProcessor.Held> held = store(context, "held", DestinationProcessor.Held.class);
+        BlockOrderGate<DestinationProcessor.Held> first = gate(watermarks, held);
+        first.tick(new BlockTick(1, 9, 0, 1), 0);
+        first.hold(held(12, "a"));
+        first.hold(held(11, "b"));
+        first.hold(held(14, "c"));
+        first.hold(held(13, "d"));
+        assertThat(first.drop(held(13, "d"))).isTrue();
+        assertThat(first.drop(held(13, "d"))).as("already gone").isFalse();
+        assertThat(first.tick(new BlockTick(1, 10, 0, 1), 0).orElseThrow().released())
+                .as("nothing held through block 10")
+                .isEmpty();
+
+        BlockOrderGate<DestinationProcessor.Held> reopened = gate(watermarks, held);
+        assertThat(reopened.tick(new BlockTick(1, 13, 0, 1), 0).orElseThrow().released())
+                .extracting(h -> h.payment().eventId())
+                .containsExactly("b", "a");
+        assertThat(reopened.tick(new BlockTick(1, 20, 0, 1), 0).orElseThrow().released())
+                .extracting(h -> h.payment().eventId())
+                .containsExactly("c");
+        assertThat(reopened.overdue(1_000_000)).isEmpty();
+    }
+
+    private static DestinationProcessor.Held held(long block, String eventId) {
+        Payment p = new Payment(
+                1, "0xw", "retail", "0xd", eventId, "0xt", block, 0, "native", BigInteger.ONE, 18, 1.0, false, false);
+        return new DestinationProcessor.Held(p, 0, 0);
     }
 
     private static BlockOrderGate<DestinationProcessor.Held> gate(
