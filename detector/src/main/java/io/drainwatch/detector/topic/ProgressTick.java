@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A progress tick of the transfers topic: the writer of {@code chainId} has written every event of
@@ -22,6 +23,8 @@ public record ProgressTick(long chainId, long block, int partitions) {
     /** The header that marks a tick. */
     public static final String HEADER = "drainwatch.tick";
 
+    private static final byte[] KEY_SUFFIX = ":tick".getBytes(StandardCharsets.US_ASCII);
+
     public ProgressTick {
         if (block < 0 || partitions < 1) {
             throw new IllegalArgumentException("a tick needs a block >= 0 and partitions >= 1");
@@ -31,6 +34,35 @@ public record ProgressTick(long chainId, long block, int partitions) {
     /** The key of a chain's ticks: {@code chainId:tick}, which no {@code chainId:0x...} address key can equal. */
     public static String key(long chainId) {
         return chainId + ":tick";
+    }
+
+    /**
+     * The chain of a tick's key as it is on the wire ({@code chainId:tick} in ASCII), read in place, or -1
+     * when {@code key} is no tick's key: how a reader that passes on or drops ticks by the thousand tells
+     * them apart without decoding headers.
+     */
+    public static long chainOfKey(byte @Nullable [] key) {
+        if (key == null) {
+            return -1;
+        }
+        int digits = key.length - KEY_SUFFIX.length;
+        if (digits < 1 || digits > 18) {
+            return -1;
+        }
+        for (int i = 0; i < KEY_SUFFIX.length; i++) {
+            if (key[digits + i] != KEY_SUFFIX[i]) {
+                return -1;
+            }
+        }
+        long chain = 0;
+        for (int i = 0; i < digits; i++) {
+            int d = key[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            chain = chain * 10 + d;
+        }
+        return chain;
     }
 
     /** One record per partition of {@code topic}, each partition's own. */

@@ -6,11 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,13 +25,14 @@ import org.jspecify.annotations.Nullable;
  * Streams commits once a partition's buffer is drained, and the last record of each partition of
  * each poll is kept (the filter processor drops it) so a commit is always due. Records it cannot
  * parse go on, to reach the dead-letter topic through the filter processor. Of the records without a
- * value, the ingestor's progress ticks, each chain's highest of a poll's records of a partition goes on
+ * value, the ingestor's progress ticks, each chain's first and last of a poll's records of a partition go on
  * (the filter processor hands it to the wallet stage); the others say nothing more.
  */
 final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
     private final String transfersTopic;
     private final Supplier<WatchedWalletsStore> watched;
     private final DetectorMetrics metrics;
+    private static final int[] NO_TICKS = {};
     private @Nullable WatchedTransferCheck check;
     private byte[][] values = new byte[0][];
     private boolean[] ignorable = new boolean[0];
@@ -82,10 +80,10 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
             }
             check.ignorable(values, last, ignorable);
             Arrays.fill(values, 0, last, null);
-            Set<Integer> ticks = ticksToPass(batch, last);
+            int[] ticks = ticksToPass(batch, last);
             for (int i = 0; i < last; i++) {
                 ConsumerRecord<byte[], byte[]> record = batch.get(i);
-                if (record.value() == null ? ticks.contains(i) : !ignorable[i]) {
+                if (record.value() == null ? contains(ticks, i) : !ignorable[i]) {
                     keep.add(record);
                 } else if (record.value() != null) {
                     dropped++;
@@ -100,46 +98,65 @@ final class PrefilteringConsumer extends KafkaConsumer<byte[], byte[]> {
 
     /**
      * Of the progress ticks among the first {@code count} records of one partition, the index of each
-     * chain's first and highest. A tick says every record before it in the partition, through its block,
-     * has been written, so the highest of a batch says all that its earlier ones do (the stages keep the
-     * highest block of each partition anyway). The first goes on too: a stage that has never seen its
-     * chain tick judges events at once, so the tick the writer put ahead of a step's events must reach it
-     * ahead of them. The others, and records without a value that are not ticks, need not reach Kafka
-     * Streams, whose per-record cost is what the pre-filter saves: the ingestor writes a tick per
-     * partition per step.
+     * chain's first and last, in batch order. A tick says every record before it in the partition, through
+     * its block, has been written, so the last of a batch says what its earlier ones do (the stages keep
+     * the highest block of each partition, so a last tick lower than an earlier one, after a reorganisation,
+     * lowers nothing; it only claims less). The first goes on too: a stage that has never seen its chain
+     * tick judges events at once, so the tick the writer put ahead of a step's events must reach it ahead of
+     * them. The others, and records without a value that are not ticks, need not reach Kafka Streams, whose
+     * per-record cost is what the pre-filter saves: the ingestor writes a tick per partition per step.
+     * Ticks are told by their key, read in place: no header is decoded here.
      */
-    static Set<Integer> ticksToPass(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
-        Map<Long, Ticks> ticks = null;
+    static int[] ticksToPass(List<ConsumerRecord<byte[], byte[]>> batch, int count) {
+        long[] chains = new long[2];
+        int[] first = new int[2];
+        int[] last = new int[2];
+        int n = 0;
         for (int i = 0; i < count; i++) {
             ConsumerRecord<byte[], byte[]> record = batch.get(i);
             if (record.value() != null) {
                 continue;
             }
-            Optional<ProgressTick> tick = ProgressTick.of(record.headers());
-            if (tick.isPresent()) {
-                if (ticks == null) {
-                    ticks = new HashMap<>();
+            long chain = ProgressTick.chainOfKey(record.key());
+            if (chain < 0) {
+                continue;
+            }
+            int c = 0;
+            while (c < n && chains[c] != chain) {
+                c++;
+            }
+            if (c == n) {
+                if (n == chains.length) {
+                    chains = Arrays.copyOf(chains, 2 * n);
+                    first = Arrays.copyOf(first, 2 * n);
+                    last = Arrays.copyOf(last, 2 * n);
                 }
-                Ticks here = new Ticks(i, tick.get().block(), i);
-                ticks.merge(tick.get().chainId(), here, Ticks::then);
+                chains[n] = chain;
+                first[n] = i;
+                n++;
+            }
+            last[c] = i;
+        }
+        if (n == 0) {
+            return NO_TICKS;
+        }
+        int[] indexes = new int[2 * n];
+        int k = 0;
+        for (int c = 0; c < n; c++) {
+            indexes[k++] = first[c];
+            if (last[c] != first[c]) {
+                indexes[k++] = last[c];
             }
         }
-        if (ticks == null) {
-            return Set.of();
-        }
-        Set<Integer> indexes = new HashSet<>();
-        for (Ticks t : ticks.values()) {
-            indexes.add(t.first());
-            indexes.add(t.highestIndex());
-        }
-        return indexes;
+        return k == indexes.length ? indexes : Arrays.copyOf(indexes, k);
     }
 
-    /** Where a chain's first tick of a batch is, and its highest so far (block and where). */
-    private record Ticks(int first, long highest, int highestIndex) {
-        /** With {@code later}'s tick counted; of equal blocks the later stands. */
-        Ticks then(Ticks later) {
-            return later.highest() >= highest ? new Ticks(first, later.highest(), later.highestIndex()) : this;
+    private static boolean contains(int[] indexes, int i) {
+        for (int index : indexes) {
+            if (index == i) {
+                return true;
+            }
         }
+        return false;
     }
 }
