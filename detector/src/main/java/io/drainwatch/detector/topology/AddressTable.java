@@ -222,6 +222,33 @@ final class AddressTable {
         }
     }
 
+    /**
+     * As {@link #get(long, byte[], int)}, for the address added at {@code index} of a batch that
+     * {@link #getAll} of some table has answered: its digits are decoded and hashed already, so asking a
+     * second table about the same addresses costs one probe each.
+     */
+    int get(Batch batch, int index) {
+        if (batch.offsets[index] < 0) {
+            return ABSENT;
+        }
+        long stamp = lock.tryOptimisticRead();
+        int result = find(table, batch, index);
+        if (!lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                result = find(table, batch, index);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        return result >= 0 && !validHex(batch.bufs[index], batch.offsets[index]) ? ABSENT : result;
+    }
+
+    private static int find(Table t, Batch batch, int k) {
+        int slot = t.slot(batch.chains[k], batch.hashes[k], batch.hi[k], batch.mid[k], batch.lo[k]);
+        return slot >= 0 ? t.values[slot] : ABSENT;
+    }
+
     private static void findAll(Table t, Batch batch) {
         int n = batch.size;
         short[] tags = t.tags;

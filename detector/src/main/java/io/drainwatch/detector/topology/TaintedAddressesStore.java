@@ -136,6 +136,11 @@ public final class TaintedAddressesStore extends TopicBackedStore {
         return table.get(chainId, buf, hexOffset) >= 0;
     }
 
+    /** As {@link #contains(long, byte[], int)}, for an address of a batch the watched wallets have answered. */
+    boolean contains(AddressTable.Batch batch, int index) {
+        return table.get(batch, index) >= 0;
+    }
+
     /** Whether no address was ever tainted: the filter's fast path. */
     boolean isEmpty() {
         return !any;

@@ -15,9 +15,10 @@ import org.apache.kafka.common.errors.SerializationException;
 final class TransferPrefix {
     private static final int HEADER = 10;
     private static final int ADDRESS_LENGTH = 42;
+    /** The current schema's first: what a writer of this release writes matches at the first compare. */
     private static final long[] FINGERPRINTS = Stream.concat(
-                    AvroSerde.history(TransferEvent.getClassSchema()).stream(),
-                    Stream.of(TransferEvent.getClassSchema()))
+                    Stream.of(TransferEvent.getClassSchema()),
+                    AvroSerde.history(TransferEvent.getClassSchema()).stream())
             .mapToLong(SchemaNormalization::parsingFingerprint64)
             .toArray();
 

@@ -79,8 +79,7 @@ final class WatchedTransferCheck {
             boolean taints = watched.anyTainted();
             for (int r = 0; r < records; r++) {
                 boolean unwatched = batch.value(2 * r) < 0 && batch.value(2 * r + 1) < 0;
-                ignorable[batched[r]] = unwatched
-                        && !(taints && watched.tainted(batch.chain(2 * r), values[batched[r]], batch.offset(2 * r)));
+                ignorable[batched[r]] = unwatched && !(taints && watched.tainted(batch, 2 * r));
             }
         }
         batch.clear();

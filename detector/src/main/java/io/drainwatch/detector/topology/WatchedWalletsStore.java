@@ -107,6 +107,15 @@ public final class WatchedWalletsStore extends TopicBackedStore {
         return t != null && !t.isEmpty() && t.contains(chainId, buf, hexOffset);
     }
 
+    /**
+     * As {@link #tainted(long, byte[], int)}, for the address added at {@code index} of a batch that
+     * {@link #containsAll} has answered (its digits are decoded already).
+     */
+    boolean tainted(AddressTable.Batch batch, int index) {
+        TaintedAddressesStore t = tainted;
+        return t != null && !t.isEmpty() && t.contains(batch, index);
+    }
+
     /** Whether any address is tainted (if not, no transfer needs the taint lookup). */
     boolean anyTainted() {
         TaintedAddressesStore t = tainted;
