@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Formatter;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,6 +73,8 @@ public final class DetectorBenchmark {
     private final double watchedFraction;
     private final int partitions;
     private final int streamThreads;
+    /** Detector runs, each from scratch; the fastest is the figure. */
+    private final int runs;
     /** Detector settings given with {@code --set key=value}, applied over the benchmark's own. */
     private final Map<String, String> detectorSettings;
 
@@ -87,7 +91,12 @@ public final class DetectorBenchmark {
             double watchedFraction,
             int partitions,
             int streamThreads,
+            int runs,
             Map<String, String> detectorSettings) {
+        if (runs < 2) {
+            throw new IllegalArgumentException("--runs must be at least 2 (the first runs on a cold JIT): " + runs);
+        }
+        this.runs = runs;
         this.detectorSettings = Map.copyOf(detectorSettings);
         this.events = events;
         this.wallets = wallets;
@@ -113,6 +122,7 @@ public final class DetectorBenchmark {
                 Double.parseDouble(options.getOrDefault("watched-fraction", "0.001")),
                 Integer.parseInt(options.getOrDefault("partitions", "4")),
                 Integer.parseInt(options.getOrDefault("stream-threads", "0")),
+                Integer.parseInt(options.getOrDefault("runs", "2")),
                 detectorSettings);
         bench.run();
         System.exit(0);
@@ -146,17 +156,26 @@ public final class DetectorBenchmark {
 
                 // The same for the detector: its first run in this JVM also compiles its own code paths (the JIT
                 // took about as much CPU as the detector itself during a first run on 2 cores); a long-running
-                // detector is past that, so the faster of two runs, each from scratch, is the figure.
+                // detector is past that, so the fastest of the runs (two unless --runs says more), each from
+                // scratch, is the figure. On 2 cores the JIT is still compiling in a second run of 10,000,000
+                // transfers; later runs show the detector as it runs for hours.
                 memoryWithoutDetector = Memory.now();
-                Pass firstRun = detect(kafka, admin, topics, stateDir, 1);
-                Pass secondRun = detect(kafka, admin, topics, stateDir, 2);
+                List<Pass> passes = new ArrayList<>();
+                for (int run = 1; run <= runs; run++) {
+                    passes.add(detect(kafka, admin, topics, stateDir, run));
+                }
                 Bench.log(
-                        "detector: %,d records in %.2fs, then %.2fs", events, firstRun.seconds(), secondRun.seconds());
+                        "detector: %,d records in %s",
+                        events,
+                        passes.stream()
+                                .map(p -> String.format(Locale.ROOT, "%.2fs", p.seconds()))
+                                .collect(Collectors.joining(", then ")));
                 printTable(
                         raw,
-                        firstRun.seconds() < secondRun.seconds() ? firstRun : secondRun,
-                        firstRun,
-                        secondRun,
+                        passes.stream()
+                                .min(Comparator.comparingDouble(Pass::seconds))
+                                .orElseThrow(),
+                        passes,
                         touching);
             }
         } finally {
@@ -428,7 +447,7 @@ public final class DetectorBenchmark {
     }
 
     /** Prints the figures in one piece, so that no log line of a closing client lands inside the table. */
-    private void printTable(Pass raw, Pass detect, Pass firstRun, Pass secondRun, long touching) {
+    private void printTable(Pass raw, Pass detect, List<Pass> runs, long touching) {
         StringBuilder table = new StringBuilder("\n");
         Formatter out = new Formatter(table, Locale.ROOT);
         out.format(
@@ -451,11 +470,14 @@ public final class DetectorBenchmark {
         out.format(
                 "detector / raw               %.2f (wall clock), %.2f (per CPU second)%n",
                 raw.seconds() / detect.seconds(), raw.cpuSeconds() / detect.cpuSeconds());
-        row(out, "  detector, first run", firstRun);
-        row(out, "  detector, second run", secondRun);
+        for (int i = 0; i < runs.size(); i++) {
+            row(out, "  detector, run " + (i + 1), runs.get(i));
+        }
         out.format(
-                "global table bootstrap       %.2fs, %.2fs (before the detector's clock starts)%n",
-                firstRun.bootstrapSeconds(), secondRun.bootstrapSeconds());
+                "global table bootstrap       %s (before the detector's clock starts)%n",
+                runs.stream()
+                        .map(p -> String.format(Locale.ROOT, "%.2fs", p.bootstrapSeconds()))
+                        .collect(Collectors.joining(", ")));
         if (memoryWithoutDetector != null && memoryWithDetector != null) {
             out.format(
                     "heap after full GC           %,d MB with the last detector running, %,d MB before any (broker, generator and detector share one JVM)%n",
