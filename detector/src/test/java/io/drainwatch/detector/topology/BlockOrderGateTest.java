@@ -14,12 +14,23 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlockOrderGateTest {
     @TempDir
     Path stateDir;
+
+    private KeyValueStore<String, SourceWatermark> watermarks;
+    private KeyValueStore<String, DestinationProcessor.Held> held;
+
+    @BeforeEach
+    void openStores() {
+        MockProcessorContext<Void, Void> context = context();
+        watermarks = store(context, "watermarks", SourceWatermark.class);
+        held = store(context, "held", DestinationProcessor.Held.class);
+    }
 
     /**
      * A tick a stage's pacer held back is lost when its task stops, so a task that starts again on its
@@ -28,16 +39,13 @@ class BlockOrderGateTest {
      */
     @Test
     void aGateOpenedOnItsStoresGivesTheTicksToSendAgain() {
-        MockProcessorContext<Void, Void> context = context();
-        KeyValueStore<String, SourceWatermark> watermarks = store(context, "watermarks", SourceWatermark.class);
-        KeyValueStore<String, DestinationProcessor.Held> held = store(context, "held", DestinationProcessor.Held.class);
-        BlockOrderGate<DestinationProcessor.Held> gate = gate(watermarks, held);
+        BlockOrderGate<DestinationProcessor.Held> gate = gate();
         gate.tick(new BlockTick(1, 10, 0, 2), 0);
         assertThat(gate.current(3)).as("one of two sources has ticked").isEmpty();
         gate.tick(new BlockTick(1, 12, 1, 2), 0);
         gate.tick(new BlockTick(137, 500, 0, 1), 0);
 
-        assertThat(gate(watermarks, held).current(3))
+        assertThat(gate().current(3))
                 .containsExactlyInAnyOrder(new BlockTick(1, 10, 3, 2), new BlockTick(137, 500, 3, 1));
     }
 
@@ -47,10 +55,7 @@ class BlockOrderGateTest {
      */
     @Test
     void aTickLetsGoWhatTheStoreHeldBeforeTheGateOpenedAndNothingAboveTheWatermark() {
-        MockProcessorContext<Void, Void> context = context();
-        KeyValueStore<String, SourceWatermark> watermarks = store(context, "watermarks", SourceWatermark.class);
-        KeyValueStore<String, DestinationProcessor.Held> held = store(context, "held", DestinationProcessor.Held.class);
-        BlockOrderGate<DestinationProcessor.Held> first = gate(watermarks, held);
+        BlockOrderGate<DestinationProcessor.Held> first = gate();
         first.tick(new BlockTick(1, 9, 0, 1), 0);
         first.hold(held(12, "a"));
         first.hold(held(11, "b"));
@@ -62,7 +67,7 @@ class BlockOrderGateTest {
                 .as("nothing held through block 10")
                 .isEmpty();
 
-        BlockOrderGate<DestinationProcessor.Held> reopened = gate(watermarks, held);
+        BlockOrderGate<DestinationProcessor.Held> reopened = gate();
         assertThat(reopened.tick(new BlockTick(1, 13, 0, 1), 0).orElseThrow().released())
                 .extracting(h -> h.payment().eventId())
                 .containsExactly("b", "a");
@@ -78,8 +83,7 @@ class BlockOrderGateTest {
         return new DestinationProcessor.Held(p, 0, 0);
     }
 
-    private static BlockOrderGate<DestinationProcessor.Held> gate(
-            KeyValueStore<String, SourceWatermark> watermarks, KeyValueStore<String, DestinationProcessor.Held> held) {
+    private BlockOrderGate<DestinationProcessor.Held> gate() {
         return new BlockOrderGate<>(
                 watermarks, held, 5_000, 0, "destination", "9_0", new DetectorMetrics(new SimpleMeterRegistry()));
     }
